@@ -1,0 +1,69 @@
+package dev.port25.agent.cli;
+
+import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.agent.status.StatusJson;
+import dev.port25.agent.status.StatusReport;
+import dev.port25.agent.status.StatusService;
+import dev.port25.agent.status.StatusText;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/** {@code port25-agent status}: a thin shell over {@link StatusService}. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {
+            "Show every socket listening on port 25 (TCP LISTEN and bound UDP, IPv4 and IPv6), "
+                + "the processes that hold it, how far it is exposed, and a verdict.",
+            "",
+            "Until host roles and firewall state are weighed, a TCP listener beyond loopback is "
+                + "CRITICAL, a UDP one WARNING, loopback-only OK; a failed inventory is UNKNOWN.",
+            "As non-root the socket list is complete, but owners in other users' processes "
+                + "are shown as unknown, with the reason."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also bad usage and internal errors)"})
+final class StatusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+            description = "Port to watch, 1-65535; repeat for more (465, 587, ...). Default: 25.")
+    List<Integer> ports = List.of();
+
+    @Option(names = "--json", description = "Print the status document (schema port25-agent/status/v1, "
+            + "see docs/status-json.md) instead of the summary.")
+    boolean json;
+
+    @Option(names = "--source", paramLabel = "SOURCE",
+            description = "Inventory source: ${COMPLETION-CANDIDATES}. auto: netlink on Linux, OSHI "
+                    + "where netlink is not available (its gaps are printed). Default: ${DEFAULT-VALUE}.")
+    SocketInventories.Choice source = SocketInventories.Choice.AUTO;
+
+    @Override
+    public Integer call() {
+        Set<Integer> watched = new TreeSet<>(ports.isEmpty() ? List.of(25) : ports);
+        for (int port : watched) {
+            if (port < 1 || port > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "Invalid value for option '--port': " + port + " is not a port (1-65535)");
+            }
+        }
+        StatusReport report = new StatusService().status(source, watched);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.print(StatusJson.render(report));
+        } else {
+            StatusText.print(report, out);
+        }
+        out.flush();
+        return ExitCodes.of(report.verdict());
+    }
+}

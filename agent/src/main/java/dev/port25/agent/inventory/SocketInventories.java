@@ -1,0 +1,65 @@
+package dev.port25.agent.inventory;
+
+import dev.port25.agent.inventory.linux.LinuxSocketInventory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Chooses the inventory source for this host. */
+public final class SocketInventories {
+
+    /** Which source to use. */
+    public enum Choice {
+        /** netlink on Linux, falling back to OSHI (with a stated gap) if netlink fails; OSHI elsewhere. */
+        AUTO,
+        /** netlink only; an error where it is not available. */
+        NETLINK,
+        /** OSHI only, with its gaps. */
+        OSHI
+    }
+
+    private SocketInventories() {
+    }
+
+    /** True on Linux, where netlink sock_diag is the primary source. */
+    public static boolean isLinux() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+    }
+
+    /** Lists {@code ports} with the chosen source. */
+    public static Inventory list(Choice choice, Set<Integer> ports) throws InventoryException {
+        return switch (choice) {
+            case OSHI -> new OshiSocketInventory().list(ports);
+            case NETLINK -> {
+                if (!isLinux()) {
+                    throw new InventoryException("netlink sock_diag needs Linux; this is "
+                            + System.getProperty("os.name") + " (use --source oshi or auto)");
+                }
+                yield new LinuxSocketInventory().list(ports);
+            }
+            case AUTO -> {
+                if (!isLinux()) {
+                    yield new OshiSocketInventory().list(ports);
+                }
+                try {
+                    yield new LinuxSocketInventory().list(ports);
+                } catch (InventoryException netlinkFailure) {
+                    Inventory fallback;
+                    try {
+                        fallback = new OshiSocketInventory().list(ports);
+                    } catch (InventoryException oshiFailure) {
+                        oshiFailure.addSuppressed(netlinkFailure);
+                        throw new InventoryException(netlinkFailure.getMessage() + "; fallback "
+                                + oshiFailure.getMessage(), oshiFailure);
+                    }
+                    List<String> gaps = new ArrayList<>();
+                    gaps.add(netlinkFailure.getMessage() + "; listed through OSHI instead");
+                    gaps.addAll(fallback.gaps());
+                    yield new Inventory(fallback.source(), fallback.ports(), fallback.listeners(), gaps);
+                }
+            }
+        };
+    }
+}

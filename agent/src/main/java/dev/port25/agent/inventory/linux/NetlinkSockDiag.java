@@ -1,0 +1,108 @@
+package dev.port25.agent.inventory.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import dev.port25.agent.inventory.Family;
+import dev.port25.agent.inventory.Protocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+
+/** A NETLINK_SOCK_DIAG socket through JNA. One per inventory; not thread-safe. */
+final class NetlinkSockDiag implements AutoCloseable {
+
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_SOCK_DIAG = 4;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVTIMEO = 20;
+    private static final int MSG_TRUNC = 0x20;
+    private static final int BUFFER = 64 * 1024;
+    private static final int RECEIVE_TIMEOUT_SECONDS = 5;
+
+    private final int fd;
+    private final Memory buffer = new Memory(BUFFER);
+    private int seq = (int) (System.nanoTime() & 0x3fffffff);
+
+    private NetlinkSockDiag(int fd) {
+        this.fd = fd;
+    }
+
+    static NetlinkSockDiag open() throws IOException {
+        int fd;
+        try {
+            fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot open a NETLINK_SOCK_DIAG socket: " + Errno.name(e.getErrorCode()), e);
+        }
+        NetlinkSockDiag nl = new NetlinkSockDiag(fd);
+        try (Memory timeval = new Memory(16)) {
+            timeval.setLong(0, RECEIVE_TIMEOUT_SECONDS);
+            timeval.setLong(8, 0);
+            LibC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+        } catch (LastErrorException e) {
+            nl.close();
+            throw new IOException("cannot set a receive timeout on the netlink socket: "
+                    + Errno.name(e.getErrorCode()), e);
+        }
+        return nl;
+    }
+
+    /** Dumps the sockets of one family and protocol in {@code state} on {@code ports}. */
+    List<SockDiag.Entry> dump(Family family, Protocol protocol, int state, SortedSet<Integer> ports)
+            throws IOException {
+        int mySeq = ++seq;
+        byte[] request = SockDiag.request(mySeq, family, protocol, state, ports);
+        try {
+            long sent = LibC.send(fd, request, new NativeLong(request.length), 0).longValue();
+            if (sent != request.length) {
+                throw new IOException("short netlink send: " + sent + " of " + request.length + " bytes");
+            }
+        } catch (LastErrorException e) {
+            throw new IOException("netlink send failed: " + Errno.name(e.getErrorCode()), e);
+        }
+        List<SockDiag.Entry> out = new ArrayList<>();
+        while (true) {
+            long n;
+            try {
+                n = LibC.recv(fd, buffer, new NativeLong(BUFFER), MSG_TRUNC).longValue();
+            } catch (LastErrorException e) {
+                throw new IOException("netlink receive failed for " + what(family, protocol) + ": "
+                        + Errno.name(e.getErrorCode()), e);
+            }
+            if (n > BUFFER) {
+                throw new IOException("netlink reply of " + n + " bytes exceeds the " + BUFFER + "-byte buffer");
+            }
+            if (n <= 0) {
+                throw new IOException("netlink socket closed during the " + what(family, protocol) + " dump");
+            }
+            ByteBuffer datagram = buffer.getByteBuffer(0, n);
+            try {
+                if (SockDiag.decode(datagram, mySeq, protocol, out)) {
+                    return out;
+                }
+            } catch (SockDiag.KernelError e) {
+                throw new IOException(what(family, protocol) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String what(Family family, Protocol protocol) {
+        return protocol.label() + "/" + family.label();
+    }
+
+    @Override
+    public void close() {
+        try {
+            LibC.close(fd);
+        } catch (LastErrorException ignored) {
+            // nothing to do about a failed close of a socket we only read from
+        }
+        buffer.close();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.port25.agent.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.port25.agent.inventory.Family;
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.Owner;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code status --json} document, schema {@value #SCHEMA}. Field names and meanings are
+ * documented in {@code docs/status-json.md} and in the JSON Schema
+ * {@code dev/port25/config/status-v1.schema.json} of the config module; a field may be added in
+ * a later version of this schema, none is renamed or removed.
+ */
+public final class StatusJson {
+
+    /** Identifies this document's schema and version. */
+    public static final String SCHEMA = "port25-agent/status/v1";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private StatusJson() {
+    }
+
+    /** The document as pretty-printed JSON with a trailing newline. */
+    public static String render(StatusReport report) {
+        try {
+            return MAPPER.writeValueAsString(tree(report)) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the status document", e);
+        }
+    }
+
+    static ObjectNode tree(StatusReport report) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("schema", SCHEMA);
+        root.put("verdict", report.verdict().name());
+        strings(root.putArray("reasons"), report.reasons());
+        ArrayNode ports = root.putArray("ports");
+        report.ports().forEach(ports::add);
+        ObjectNode inventory = root.putObject("inventory");
+        if (report.inventory().isPresent()) {
+            Inventory inv = report.inventory().get();
+            inventory.put("source", inv.source().label());
+            inventory.putNull("error");
+            strings(inventory.putArray("gaps"), inv.gaps());
+            ArrayNode listeners = root.putArray("listeners");
+            inv.listeners().forEach(l -> listener(listeners.addObject(), l));
+        } else {
+            inventory.putNull("source");
+            inventory.put("error", report.error().orElseThrow());
+            inventory.putArray("gaps");
+            root.putNull("listeners");
+        }
+        return root;
+    }
+
+    private static void listener(ObjectNode n, Listener l) {
+        n.put("protocol", l.protocol().label());
+        n.put("family", l.family().label());
+        n.put("address", l.addressText());
+        n.put("port", l.port());
+        optional(n, "v6only", l.v6only());
+        n.put("scope", l.scope().name());
+        n.put("addressClass", l.addressClass().name());
+        ArrayNode over = n.putArray("reachableOver");
+        l.reachableOver().stream().map(Family::label).forEach(over::add);
+        optional(n, "interface", l.boundInterface());
+        if (l.uid().isPresent()) {
+            n.put("uid", l.uid().getAsInt());
+        } else {
+            n.putNull("uid");
+        }
+        if (l.inode().isPresent()) {
+            n.put("inode", l.inode().getAsLong());
+        } else {
+            n.putNull("inode");
+        }
+        ArrayNode owners = n.putArray("owners");
+        l.owners().forEach(o -> owner(owners.addObject(), o));
+        optional(n, "ownersUnknown", l.ownersUnknown());
+    }
+
+    private static void owner(ObjectNode n, Owner o) {
+        n.put("pid", o.pid());
+        n.put("name", o.name());
+        optional(n, "exe", o.exe());
+        optional(n, "user", o.user());
+        if (o.uid().isPresent()) {
+            n.put("uid", o.uid().getAsInt());
+        } else {
+            n.putNull("uid");
+        }
+    }
+
+    private static void optional(ObjectNode n, String field, Optional<?> value) {
+        if (value.isEmpty()) {
+            n.putNull(field);
+        } else if (value.get() instanceof Boolean b) {
+            n.put(field, b);
+        } else {
+            n.put(field, value.get().toString());
+        }
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.port25.firewall.exec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The only code in port25-agent that starts processes.
+ *
+ * <ul>
+ *   <li>argv lists only; nothing is ever passed through a shell;</li>
+ *   <li>{@code LC_ALL=C} in every child's environment, so output parses the same everywhere;</li>
+ *   <li>standard output and standard error are read concurrently, so a chatty child cannot
+ *       deadlock on a full pipe, and each is bounded by {@link #MAX_OUTPUT_BYTES};</li>
+ *   <li>a timeout kills the process and its descendants and raises {@link CommandException.TimedOut};</li>
+ *   <li>a missing program is {@link CommandException.NotFound}; a non-zero exit is data in the
+ *       {@link CommandResult}.</li>
+ * </ul>
+ *
+ * <p>Long-running helpers (test servers, daemons) are started with {@link #spawn(Command)}.
+ * Instances are stateless and thread-safe.
+ */
+public final class CommandRunner {
+
+    /** Output beyond this many bytes per stream is read and discarded, and the result is marked truncated. */
+    public static final int MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+    /** Runs {@code command} to completion. */
+    public CommandResult run(Command command) throws CommandException {
+        long start = System.nanoTime();
+        Process process = start(command, false);
+        CompletableFuture<Captured> out = capture(process.getInputStream());
+        CompletableFuture<Captured> err = capture(process.getErrorStream());
+        feed(process, command.stdin());
+        boolean exited;
+        try {
+            exited = process.waitFor(command.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new CommandException.TimedOut(command.argv(), command.timeout(), "", "interrupted");
+        }
+        if (!exited) {
+            kill(process);
+            throw new CommandException.TimedOut(command.argv(), command.timeout(),
+                    join(out, Duration.ofSeconds(1)).text(), join(err, Duration.ofSeconds(1)).text());
+        }
+        Captured o = join(out, Duration.ofSeconds(5));
+        Captured e = join(err, Duration.ofSeconds(5));
+        return new CommandResult(command.argv(), process.exitValue(), o.text(), e.text(),
+                Duration.ofNanos(System.nanoTime() - start), o.truncated() || e.truncated());
+    }
+
+    /** Runs {@code argv} with the default timeout. */
+    public CommandResult run(String... argv) throws CommandException {
+        return run(Command.of(argv));
+    }
+
+    /**
+     * Starts {@code command} and returns at once. Standard error goes to the handle's buffer,
+     * standard output can be read line by line. The command's timeout does not apply; the caller
+     * stops the process with {@link BackgroundProcess#stop()}.
+     */
+    public BackgroundProcess spawn(Command command) throws CommandException {
+        Process process = start(command, true);
+        return new BackgroundProcess(command.argv(), process);
+    }
+
+    private static Process start(Command command, boolean background) throws CommandException {
+        ProcessBuilder pb = new ProcessBuilder(command.argv());
+        pb.environment().putAll(command.env());
+        pb.environment().put("LC_ALL", "C");
+        if (command.stdin().length == 0) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        }
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("error=2,") || msg.contains("No such file")) {
+                throw new CommandException.NotFound(command.argv(), e);
+            }
+            throw new CommandException.StartFailed(command.argv(), e);
+        }
+    }
+
+    private static File nullDevice() {
+        return new File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
+    private static void feed(Process process, byte[] input) {
+        if (input.length == 0) {
+            return;
+        }
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(input);
+        } catch (IOException ignored) {
+            // The process closed its input early (or exited); its exit status tells what happened.
+        }
+    }
+
+    static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    record Captured(String text, boolean truncated) {
+    }
+
+    static CompletableFuture<Captured> capture(InputStream stream) {
+        CompletableFuture<Captured> result = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = stream) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                byte[] chunk = new byte[16384];
+                boolean truncated = false;
+                for (int n; (n = in.read(chunk)) >= 0; ) {
+                    int room = MAX_OUTPUT_BYTES - buf.size();
+                    if (n > room) {
+                        truncated = true;
+                    }
+                    buf.write(chunk, 0, Math.max(0, Math.min(n, room)));
+                }
+                result.complete(new Captured(buf.toString(StandardCharsets.UTF_8), truncated));
+            } catch (IOException e) {
+                result.complete(new Captured("", false));
+            }
+        }, "command-output-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return result;
+    }
+
+    private static Captured join(CompletableFuture<Captured> future, Duration wait) {
+        try {
+            return future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Captured("", true);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // A descendant that escaped the kill still holds the pipe open.
+            return new Captured("", true);
+        }
+    }
+}
