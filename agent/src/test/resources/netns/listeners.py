@@ -5,8 +5,8 @@ inside a network namespace they created; never run on the host's namespace.
 
 Each spec: {"proto": "tcp"|"udp", "family": 4|6, "addr": "...", "port": N,
             "v6only": true|false (IPv6 only), "reuseport": true|false,
-            "connect": true (tcp: also connect to the listener and accept, leaving an
-                             ESTABLISHED pair whose server side has the listener's port)}
+            "connect": "ADDR" (tcp: also connect to ADDR at the listener's port and accept,
+                               leaving an ESTABLISHED pair whose server side has that port)}
 Top-level "fork": true forks one child after the sockets exist; parent and child
 both hold every socket."""
 import json
@@ -32,7 +32,7 @@ for spec in conf["sockets"]:
     keep.append(s)
     if spec.get("connect"):
         c = socket.socket(fam, socket.SOCK_STREAM)
-        c.connect((spec["addr"], spec["port"]))
+        c.connect((spec["connect"], spec["port"]))
         a, _ = s.accept()
         keep += [c, a]
 
