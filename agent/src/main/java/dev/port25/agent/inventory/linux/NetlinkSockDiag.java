@@ -56,7 +56,16 @@ final class NetlinkSockDiag implements AutoCloseable {
     /** Dumps the sockets of one family and protocol in {@code state} on {@code ports}. */
     List<SockDiag.Entry> dump(Family family, Protocol protocol, int state, SortedSet<Integer> ports)
             throws IOException {
+        return dump(family, protocol, state, ports, null);
+    }
+
+    /** As {@link #dump(Family, Protocol, int, SortedSet)}; also copies each raw datagram into {@code raw} if given. */
+    List<SockDiag.Entry> dump(Family family, Protocol protocol, int state, SortedSet<Integer> ports,
+                              List<byte[]> raw) throws IOException {
         int mySeq = ++seq;
+        if (raw != null) {
+            raw.add(SockDiag.request(mySeq, family, protocol, state, ports));
+        }
         byte[] request = SockDiag.request(mySeq, family, protocol, state, ports);
         try {
             long sent = LibC.send(fd, request, new NativeLong(request.length), 0).longValue();
@@ -82,6 +91,9 @@ final class NetlinkSockDiag implements AutoCloseable {
                 throw new IOException("netlink socket closed during the " + what(family, protocol) + " dump");
             }
             ByteBuffer datagram = buffer.getByteBuffer(0, n);
+            if (raw != null) {
+                raw.add(buffer.getByteArray(0, (int) n));
+            }
             try {
                 if (SockDiag.decode(datagram, mySeq, protocol, out)) {
                     return out;

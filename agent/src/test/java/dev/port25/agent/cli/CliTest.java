@@ -1,0 +1,91 @@
+package dev.port25.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.port25.agent.Agent;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI driven in-process through {@link Agent#run}. */
+class CliTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Agent.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitCodes() {
+        Run r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: port25-agent", "status", "version", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
+    }
+
+    @Test
+    void statusHelpDescribesOptions() {
+        Run r = run("status", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--port=PORT", "--json", "--source=SOURCE", "AUTO, NETLINK, OSHI", "docs/status-json.md");
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion() {
+        Run r = run("version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("port25-agent ").doesNotContain("unknown");
+        assertThat(r.out().lines().findFirst().orElseThrow()).matches("port25-agent \\d+\\.\\d+\\.\\d+.*");
+        assertThat(run("--version").out()).isEqualTo(r.out().lines().findFirst().orElseThrow() + "\n");
+    }
+
+    @Test
+    void badUsageIsUnknownWithAHint() {
+        Run unknownOption = run("status", "--bogus");
+        assertThat(unknownOption.code()).isEqualTo(3);
+        assertThat(unknownOption.err()).contains("Unknown option: '--bogus'", "status --help");
+
+        Run badPort = run("status", "--port", "70000");
+        assertThat(badPort.code()).isEqualTo(3);
+        assertThat(badPort.err()).contains("70000 is not a port");
+
+        Run notNumber = run("status", "--port", "smtp");
+        assertThat(notNumber.code()).isEqualTo(3);
+
+        Run badSource = run("status", "--source", "proc");
+        assertThat(badSource.code()).isEqualTo(3);
+        assertThat(badSource.err()).contains("AUTO, NETLINK, OSHI");
+
+        Run noCommand = run();
+        assertThat(noCommand.code()).isEqualTo(3);
+        assertThat(noCommand.err()).contains("a command is required", "Usage:");
+
+        Run unknownCommand = run("frobnicate");
+        assertThat(unknownCommand.code()).isEqualTo(3);
+    }
+
+    /** On this host (whatever listens here): the JSON verdict and the exit code agree. */
+    @Test
+    void statusJsonVerdictMatchesExitCode() throws Exception {
+        Run r = run("status", "--json", "--port", "25", "--port", "587");
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertThat(doc.get("schema").asText()).isEqualTo("port25-agent/status/v1");
+        assertThat(doc.get("ports")).hasSize(2);
+        assertThat(r.code()).isEqualTo(ExitCodes.of(dev.port25.agent.policy.Verdict.valueOf(doc.get("verdict").asText())));
+        assertThat(doc.at("/inventory/source").asText()).isEqualTo("netlink");
+        assertThat(doc.get("listeners").isArray()).isTrue();
+    }
+
+    @Test
+    void statusSummaryStartsWithThePluginLine() {
+        Run r = run("status");
+        assertThat(r.out()).matches("(?s)PORT25 (OK|WARNING|CRITICAL|UNKNOWN): .*\n.*source: netlink.*");
+    }
+}

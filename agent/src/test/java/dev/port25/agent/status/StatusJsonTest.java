@@ -1,0 +1,73 @@
+package dev.port25.agent.status;
+
+import dev.port25.agent.inventory.Addresses;
+import dev.port25.agent.inventory.Family;
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.InventorySource;
+import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.Owner;
+import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.policy.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The status document against golden files: a change to them is a change to a public format. */
+class StatusJsonTest {
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = StatusJsonTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Owner owner(long pid, String name, String exe, String user, int uid) {
+        return new Owner(pid, name, Optional.of(exe), Optional.of(user), OptionalInt.of(uid));
+    }
+
+    static StatusReport postfixLikeHost() throws Exception {
+        Owner master = owner(812, "master", "/usr/lib/postfix/sbin/master", "root", 0);
+        Owner smtpd = owner(4242, "smtpd", "/usr/lib/postfix/sbin/smtpd", "postfix", 107);
+        Listener wildcard = new Listener(Protocol.TCP, Family.IPV4, InetAddress.getByName("0.0.0.0"), 25,
+                Optional.of(false), Optional.empty(), OptionalInt.of(0), OptionalLong.of(13874),
+                List.of(master, smtpd), Optional.empty());
+        Listener dualStack = new Listener(Protocol.TCP, Family.IPV6, Addresses.of(new byte[16]), 587,
+                Optional.of(false), Optional.empty(), OptionalInt.of(0), OptionalLong.of(13875),
+                List.of(master), Optional.empty());
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = 127;
+        mapped[15] = 1;
+        Listener loopbackUdp = new Listener(Protocol.UDP, Family.IPV6, Addresses.of(mapped), 25,
+                Optional.of(false), Optional.of("lo"), OptionalInt.of(65534), OptionalLong.of(13876), List.of(),
+                Optional.of("owner not visible: /proc/<pid>/fd of 3 processes not readable by uid 65534"));
+        return StatusService.evaluate(new Inventory(InventorySource.NETLINK, Set.of(25, 587),
+                List.of(loopbackUdp, dualStack, wildcard), List.of()));
+    }
+
+    @Test
+    void criticalDocumentMatchesGoldenFile() throws Exception {
+        assertThat(StatusJson.render(postfixLikeHost())).isEqualTo(golden("status-critical.json"));
+    }
+
+    @Test
+    void failedInventoryIsUnknownWithNullListenersNotAnEmptyList() throws Exception {
+        StatusReport failed = new StatusReport(Verdict.UNKNOWN,
+                List.of("inventory failed: netlink sock_diag: cannot open a NETLINK_SOCK_DIAG socket: EACCES"),
+                new TreeSet<>(Set.of(25)), Optional.empty(),
+                Optional.of("netlink sock_diag: cannot open a NETLINK_SOCK_DIAG socket: EACCES"));
+        assertThat(StatusJson.render(failed)).isEqualTo(golden("status-unknown.json"));
+    }
+}
