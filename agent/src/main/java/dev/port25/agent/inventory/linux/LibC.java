@@ -3,13 +3,14 @@ package dev.port25.agent.inventory.linux;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /** The few libc functions the Linux inventory needs, bound by JNA direct mapping. */
 final class LibC {
 
     static {
-        Native.register("c");
+        Native.register(Platform.C_LIBRARY_NAME); // "libc.so.6": "c" would probe the libc.so linker script first
     }
 
     private LibC() {
