@@ -196,15 +196,6 @@ final class SockDiag {
         return (len + 3) & ~3;
     }
 
-    /** Hex of bytes, for diagnostics and fixtures. */
-    static String hex(byte[] bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length * 2);
-        for (byte x : bytes) {
-            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-        }
-        return sb.toString();
-    }
-
     static List<Entry> decodeAll(List<byte[]> datagrams, int seq, Protocol protocol) throws KernelError {
         List<Entry> out = new ArrayList<>();
         for (byte[] d : datagrams) {

@@ -36,7 +36,7 @@ public final class SockDiagCapture {
         lines.add("# sock_diag " + protocol.label() + "/" + family.label() + " dump, ports 25 and 587, recorded by "
                 + "SockDiagCapture from Linux " + kernel);
         lines.add("# line 1: the request; each further line: one reply datagram (hex)");
-        raw.forEach(b -> lines.add(SockDiag.hex(b)));
+        raw.forEach(b -> lines.add(java.util.HexFormat.of().formatHex(b)));
         Files.write(out.resolve(name + ".hex"), lines);
     }
 }

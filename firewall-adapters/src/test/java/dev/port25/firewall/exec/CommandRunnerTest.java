@@ -1,0 +1,97 @@
+package dev.port25.firewall.exec;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** CommandRunner against real programs from coreutils and the JDK's own launcher. */
+class CommandRunnerTest {
+
+    private final CommandRunner runner = new CommandRunner();
+
+    @Test
+    void argvIsPassedAsIsWithoutAShell() throws Exception {
+        CommandResult r = runner.run("printf", "%s|", "a b", "$HOME", "; rm -rf /", "*");
+        assertThat(r.ok()).isTrue();
+        assertThat(r.stdout()).isEqualTo("a b|$HOME|; rm -rf /|*|");
+    }
+
+    @Test
+    void localeIsAlwaysC() throws Exception {
+        CommandResult r = runner.run(Command.of("env").withEnv("LC_ALL", "de_DE.UTF-8").withEnv("PORT25_X", "1"));
+        assertThat(r.stdoutLines()).contains("LC_ALL=C", "PORT25_X=1");
+    }
+
+    @Test
+    void nonZeroExitIsData() throws Exception {
+        CommandResult r = runner.run("ls", "/nonexistent-port25-path");
+        assertThat(r.ok()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("nonexistent-port25-path");
+        assertThat(r.describe()).startsWith("'ls /nonexistent-port25-path' exited 2: ");
+    }
+
+    @Test
+    void missingProgramIsItsOwnError() {
+        assertThatThrownBy(() -> runner.run("port25-no-such-program", "x"))
+                .isInstanceOf(CommandException.NotFound.class)
+                .hasMessageContaining("'port25-no-such-program' not found");
+    }
+
+    @Test
+    void timeoutKillsTheProcess() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> runner.run(Command.of("sleep", "30").withTimeout(Duration.ofMillis(300))))
+                .isInstanceOf(CommandException.TimedOut.class)
+                .hasMessageContaining("ran longer than 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void largeStdoutAndStderrAtOnceDoNotDeadlock() throws Exception {
+        // 4 MiB on each stream, far beyond a pipe buffer: needs both read concurrently.
+        String script = "head -c 4194304 /dev/zero; head -c 4194304 /dev/zero >&2";
+        CommandResult r = runner.run(Command.of(List.of("sh", "-c", script)).withTimeout(Duration.ofSeconds(20)));
+        assertThat(r.stdout()).hasSize(4 * 1024 * 1024);
+        assertThat(r.stderr()).hasSize(4 * 1024 * 1024);
+        assertThat(r.truncated()).isFalse();
+    }
+
+    @Test
+    void stdinIsFedAndClosed() throws Exception {
+        CommandResult r = runner.run(Command.of("cat").withStdin("table inet port25_agent\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.stdout()).isEqualTo("table inet port25_agent\n");
+    }
+
+    @Test
+    void withoutInputTheChildReadsEndOfFile() throws Exception {
+        CommandResult r = runner.run(Command.of("cat").withTimeout(Duration.ofSeconds(5)));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void backgroundProcessIsReadLineByLineAndStoppedByPid() throws Exception {
+        try (BackgroundProcess p = runner.spawn(Command.of("sh", "-c", "echo READY; exec sleep 30"))) {
+            assertThat(p.readLine(Duration.ofSeconds(5))).contains("READY");
+            assertThat(p.isAlive()).isTrue();
+            long pid = p.pid();
+            p.stop();
+            assertThat(p.isAlive()).isFalse();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        }
+    }
+
+    @Test
+    void commandRejectsEmptyArgvAndBadTimeout() {
+        assertThatThrownBy(() -> Command.of(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Command(List.of("x"), Duration.ZERO, Map.of(), new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
