@@ -21,8 +21,19 @@ public record Inventory(InventorySource source, SortedSet<Integer> ports, List<L
     public Inventory {
         Objects.requireNonNull(source, "source");
         ports = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(ports));
-        listeners = listeners.stream().sorted(Listeners.ORDER).toList();
+        List<Listener> sorted = new java.util.ArrayList<>(listeners);
+        sorted.sort(Listeners.ORDER);
+        listeners = List.copyOf(sorted);
         gaps = List.copyOf(gaps);
+    }
+
+    /** The watched ports joined by {@code separator}: "25, 587". */
+    public String portsText(String separator) {
+        StringBuilder sb = new StringBuilder();
+        for (int port : ports) {
+            sb.append(sb.length() == 0 ? "" : separator).append(port);
+        }
+        return sb.toString();
     }
 
     public Inventory(InventorySource source, Set<Integer> ports, List<Listener> listeners, List<String> gaps) {

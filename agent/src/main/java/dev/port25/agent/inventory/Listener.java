@@ -80,6 +80,6 @@ public record Listener(Protocol protocol, Family family, InetAddress address, in
     public String endpoint() {
         String text = addressText();
         String host = family == Family.IPV6 ? "[" + text + "]" : text;
-        return protocol.label() + " " + host + boundInterface.map(i -> "%" + i).orElse("") + ":" + port;
+        return protocol.label() + " " + host + (boundInterface.isPresent() ? "%" + boundInterface.get() : "") + ":" + port;
     }
 }

@@ -9,12 +9,31 @@ public final class Listeners {
     private Listeners() {
     }
 
-    /** A stable order for output: protocol, family, address bytes, port, interface, inode. */
-    public static final Comparator<Listener> ORDER = Comparator
-            .comparing(Listener::protocol)
-            .thenComparing(Listener::family)
-            .thenComparing((Listener l) -> l.address().getAddress(), Arrays::compareUnsigned)
-            .thenComparingInt(Listener::port)
-            .thenComparing(l -> l.boundInterface().orElse(""))
-            .thenComparingLong(l -> l.inode().orElse(0));
+    /**
+     * A stable order for output: protocol, family, address bytes, port, interface, inode. A plain
+     * class rather than a chain of {@code Comparator.comparing} lambdas: it is on the cold-start
+     * path of {@code status}, where each first lambda costs class spinning.
+     */
+    public static final Comparator<Listener> ORDER = new Comparator<>() {
+        @Override
+        public int compare(Listener a, Listener b) {
+            int c = a.protocol().compareTo(b.protocol());
+            if (c == 0) {
+                c = a.family().compareTo(b.family());
+            }
+            if (c == 0) {
+                c = Arrays.compareUnsigned(a.address().getAddress(), b.address().getAddress());
+            }
+            if (c == 0) {
+                c = Integer.compare(a.port(), b.port());
+            }
+            if (c == 0) {
+                c = a.boundInterface().orElse("").compareTo(b.boundInterface().orElse(""));
+            }
+            if (c == 0) {
+                c = Long.compare(a.inode().orElse(0), b.inode().orElse(0));
+            }
+            return c;
+        }
+    };
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Takes the inventory and judges it. Until host roles and firewall state exist (see DESIGN.md),
@@ -42,7 +41,7 @@ public final class StatusService {
             if (l.scope() == Scope.LOOPBACK) {
                 continue;
             }
-            String over = l.reachableOver().stream().map(Family::label).collect(Collectors.joining(" and "));
+            String over = Family.labels(l.reachableOver(), " and ");
             if (l.protocol() == Protocol.TCP) {
                 critical.add(l.endpoint() + " accepts connections from beyond this host (" + describeScope(l)
                         + ", over " + over + ")");
@@ -55,7 +54,7 @@ public final class StatusService {
         reasons.addAll(warning);
         Verdict verdict = !critical.isEmpty() ? Verdict.CRITICAL : !warning.isEmpty() ? Verdict.WARNING : Verdict.OK;
         if (reasons.isEmpty()) {
-            String ports = inventory.ports().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            String ports = inventory.portsText(", ");
             reasons.add(inventory.listeners().isEmpty()
                     ? "nothing listens on port " + ports
                     : "every listener on port " + ports + " is loopback-only");

@@ -6,11 +6,11 @@ import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 
 import java.io.PrintWriter;
-import java.util.stream.Collectors;
 
 /**
  * The human summary, shaped as a monitoring-plugin answer: the first line is
- * {@code PORT25 <VERDICT>: <worst reason>}, then one line per listener, then notes.
+ * {@code PORT25 <VERDICT>: <worst reason>}, then one line per listener, then notes. Plain string
+ * building (no {@code printf}, no streams): this is on the cold-start path of {@code status}.
  */
 public final class StatusText {
 
@@ -21,39 +21,59 @@ public final class StatusText {
         String first = report.reasons().get(0);
         int more = report.reasons().size() - 1;
         out.println("PORT25 " + report.verdict() + ": " + first + (more > 0 ? " (+" + more + " more)" : ""));
+        String ports = portsText(report);
         if (report.inventory().isEmpty()) {
-            out.println("  listeners on port " + ports(report) + " are UNKNOWN: " + report.error().orElseThrow());
+            out.println("  listeners on port " + ports + " are UNKNOWN: " + report.error().orElseThrow());
             return;
         }
         Inventory inv = report.inventory().get();
         if (inv.listeners().isEmpty()) {
-            out.println("  no listener on port " + ports(report));
+            out.println("  no listener on port " + ports);
         }
-        int width = inv.listeners().stream().mapToInt(l -> l.endpoint().length()).max().orElse(0);
+        int width = 0;
         for (Listener l : inv.listeners()) {
-            out.printf("  %-" + width + "s  %-18s %-10s %s%n", l.endpoint(), StatusService.describeScope(l),
-                    l.reachableOver().stream().map(Family::label).collect(Collectors.joining("+")), owners(l));
+            width = Math.max(width, l.endpoint().length());
+        }
+        for (Listener l : inv.listeners()) {
+            out.println("  " + pad(l.endpoint(), width) + "  " + pad(StatusService.describeScope(l), 18) + " "
+                    + pad(Family.labels(l.reachableOver(), "+"), 10) + " " + owners(l));
         }
         for (String reason : report.reasons().subList(1, report.reasons().size())) {
             out.println("  also: " + reason);
         }
-        out.println("  source: " + inv.source().label()
-                + inv.gaps().stream().map(g -> "; gap: " + g).collect(Collectors.joining()));
+        StringBuilder source = new StringBuilder("  source: ").append(inv.source().label());
+        for (String gap : inv.gaps()) {
+            source.append("; gap: ").append(gap);
+        }
+        out.println(source);
     }
 
-    private static String ports(StatusReport report) {
-        return report.ports().stream().map(String::valueOf).collect(Collectors.joining(","));
+    private static String portsText(StatusReport report) {
+        StringBuilder sb = new StringBuilder();
+        for (int port : report.ports()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(port);
+        }
+        return sb.toString();
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 
     private static String owners(Listener l) {
-        String known = l.owners().stream().map(StatusText::owner).collect(Collectors.joining(", "));
-        String unknown = l.ownersUnknown().map(u -> (known.isEmpty() ? "" : "; ") + u).orElse("");
-        return known + unknown;
+        StringBuilder sb = new StringBuilder();
+        for (Owner o : l.owners()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(owner(o));
+        }
+        if (l.ownersUnknown().isPresent()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(l.ownersUnknown().get());
+        }
+        return sb.toString();
     }
 
     private static String owner(Owner o) {
-        return o.name() + "[" + o.pid() + "]"
-                + o.user().map(u -> " " + u).orElse(o.uid().isPresent() ? " uid " + o.uid().getAsInt() : "")
-                + o.exe().map(e -> " " + e).orElse("");
+        String who = o.user().isPresent() ? " " + o.user().get()
+                : o.uid().isPresent() ? " uid " + o.uid().getAsInt() : "";
+        return o.name() + "[" + o.pid() + "]" + who + (o.exe().isPresent() ? " " + o.exe().get() : "");
     }
 }

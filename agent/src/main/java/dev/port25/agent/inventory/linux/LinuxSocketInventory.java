@@ -113,7 +113,7 @@ public final class LinuxSocketInventory implements SocketInventory {
 
     private static Optional<String> interfaceName(int ifIndex) {
         byte[] name = new byte[16];
-        if (LibC.if_indextoname(ifIndex, name) == null) {
+        if (LibC.INSTANCE.if_indextoname(ifIndex, name) == null) {
             return Optional.of("if" + ifIndex);
         }
         int len = 0;

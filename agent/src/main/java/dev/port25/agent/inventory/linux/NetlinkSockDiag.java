@@ -36,7 +36,7 @@ final class NetlinkSockDiag implements AutoCloseable {
     static NetlinkSockDiag open() throws IOException {
         int fd;
         try {
-            fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+            fd = LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a NETLINK_SOCK_DIAG socket: " + Errno.name(e.getErrorCode()), e);
         }
@@ -44,7 +44,7 @@ final class NetlinkSockDiag implements AutoCloseable {
         try (Memory timeval = new Memory(16)) {
             timeval.setLong(0, RECEIVE_TIMEOUT_SECONDS);
             timeval.setLong(8, 0);
-            LibC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+            LibC.INSTANCE.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
         } catch (LastErrorException e) {
             nl.close();
             throw new IOException("cannot set a receive timeout on the netlink socket: "
@@ -68,7 +68,7 @@ final class NetlinkSockDiag implements AutoCloseable {
         }
         byte[] request = SockDiag.request(mySeq, family, protocol, state, ports);
         try {
-            long sent = LibC.send(fd, request, new NativeLong(request.length), 0).longValue();
+            long sent = LibC.INSTANCE.send(fd, request, new NativeLong(request.length), 0).longValue();
             if (sent != request.length) {
                 throw new IOException("short netlink send: " + sent + " of " + request.length + " bytes");
             }
@@ -79,7 +79,7 @@ final class NetlinkSockDiag implements AutoCloseable {
         while (true) {
             long n;
             try {
-                n = LibC.recv(fd, buffer, new NativeLong(BUFFER), MSG_TRUNC).longValue();
+                n = LibC.INSTANCE.recv(fd, buffer, new NativeLong(BUFFER), MSG_TRUNC).longValue();
             } catch (LastErrorException e) {
                 throw new IOException("netlink receive failed for " + what(family, protocol) + ": "
                         + Errno.name(e.getErrorCode()), e);
@@ -111,7 +111,7 @@ final class NetlinkSockDiag implements AutoCloseable {
     @Override
     public void close() {
         try {
-            LibC.close(fd);
+            LibC.INSTANCE.close(fd);
         } catch (LastErrorException ignored) {
             // nothing to do about a failed close of a socket we only read from
         }

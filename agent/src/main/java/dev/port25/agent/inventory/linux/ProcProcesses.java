@@ -60,7 +60,7 @@ final class ProcProcesses {
     /** getpwuid through libc, so NSS sources (LDAP, sssd) resolve as they do for {@code ps}. */
     private static Optional<String> lookupUser(int uid) {
         synchronized (LibC.class) {
-            Pointer pw = LibC.getpwuid(uid);
+            Pointer pw = LibC.INSTANCE.getpwuid(uid);
             if (pw == null) {
                 return Optional.empty();
             }
