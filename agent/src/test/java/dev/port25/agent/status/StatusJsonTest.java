@@ -62,6 +62,40 @@ class StatusJsonTest {
         assertThat(StatusJson.render(postfixLikeHost())).isEqualTo(golden("status-critical.json"));
     }
 
+    /** The shipped JSON Schema and the rendered document name the same fields and values. */
+    @Test
+    void schemaInConfigModuleMatchesTheDocument() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode schema;
+        try (InputStream in = StatusJsonTest.class.getResourceAsStream("/dev/port25/config/status-v1.schema.json")) {
+            schema = m.readTree(in);
+        }
+        com.fasterxml.jackson.databind.JsonNode doc = m.readTree(StatusJson.render(postfixLikeHost()));
+        assertThat(fields(doc)).isEqualTo(strings(schema.get("required")));
+        assertThat(fields(doc.get("inventory"))).isEqualTo(strings(schema.at("/properties/inventory/required")));
+        assertThat(fields(doc.get("listeners").get(0))).isEqualTo(strings(schema.at("/$defs/listener/required")));
+        assertThat(fields(doc.at("/listeners/0/owners/0"))).isEqualTo(strings(schema.at("/$defs/owner/required")));
+        assertThat(strings(schema.at("/properties/verdict/enum")))
+                .isEqualTo(java.util.Arrays.stream(Verdict.values()).map(Enum::name).toList());
+        assertThat(strings(schema.at("/$defs/listener/properties/addressClass/enum"))).containsExactlyInAnyOrder(
+                java.util.Arrays.stream(dev.port25.agent.inventory.AddressClass.values()).map(Enum::name).toArray(String[]::new));
+        assertThat(strings(schema.at("/$defs/listener/properties/scope/enum"))).containsExactlyInAnyOrder(
+                java.util.Arrays.stream(dev.port25.agent.inventory.Scope.values()).map(Enum::name).toArray(String[]::new));
+        assertThat(schema.at("/properties/schema/const").asText()).isEqualTo(StatusJson.SCHEMA);
+    }
+
+    private static List<String> fields(com.fasterxml.jackson.databind.JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> strings(com.fasterxml.jackson.databind.JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     @Test
     void failedInventoryIsUnknownWithNullListenersNotAnEmptyList() throws Exception {
         StatusReport failed = new StatusReport(Verdict.UNKNOWN,

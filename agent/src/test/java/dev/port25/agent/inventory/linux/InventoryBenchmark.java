@@ -32,8 +32,10 @@ import java.util.concurrent.Callable;
  * from /proc), OSHI {@code getConnections()}, and {@code ss -H -tln 'sport = :25'} as a process,
  * all measured in one JVM in the same run. Prints a Markdown table of medians and ratios.
  *
- * <p>Each scale gets its own namespace; the sockets are one third listeners and two thirds both
- * ends of established loopback connections, spread over processes of at most 18,000 fds each.
+ * <p>Each scale gets its own namespace, with sockets spread over processes of at most 18,000 fds
+ * each, in two mixes: "established" (200 listeners per process, the rest both ends of
+ * established loopback connections, as on a busy server) and "listeners" (one third listening
+ * sockets, the worst case for a LISTEN dump, which walks every listening socket in the kernel).
  * Run by {@code bench/run} as root; arguments: optional socket counts.
  */
 public final class InventoryBenchmark {
@@ -62,11 +64,13 @@ public final class InventoryBenchmark {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.copy(InventoryBenchmark.class.getResourceAsStream("/netns/listeners.py"), listeners,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            System.out.println("| TCP sockets in namespace | netlink, sockets only (ms) | netlink + owners from /proc (ms) "
+            System.out.println("| mix | TCP sockets in namespace | netlink, sockets only (ms) | netlink + owners from /proc (ms) "
                     + "| OSHI getConnections (ms) | ss -H -tln 'sport = :25' process (ms) | ss / netlink | OSHI / netlink |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
-            for (int scale : scales) {
-                System.out.println(row(scale, farm, listeners));
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            for (boolean listenerHeavy : new boolean[] {false, true}) {
+                for (int scale : scales) {
+                    System.out.println(row(scale, listenerHeavy, farm, listeners));
+                }
             }
         } finally {
             Files.deleteIfExists(farm);
@@ -78,7 +82,7 @@ public final class InventoryBenchmark {
                 + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip());
     }
 
-    private static String row(int scale, Path farm, Path listeners) throws Exception {
+    private static String row(int scale, boolean listenerHeavy, Path farm, Path listeners) throws Exception {
         try (Netns ns = Netns.create("bench")) {
             ns.ok("sysctl", "-q", "-w", "net.core.somaxconn=4096");
             ns.spawn(ns.inside(List.of("/usr/bin/python3", listeners.toString(),
@@ -87,7 +91,7 @@ public final class InventoryBenchmark {
             List<BackgroundProcess> farms = new ArrayList<>();
             for (int left = scale, k = 0; left > 0; left -= CHUNK, k++) {
                 int n = Math.min(CHUNK, left);
-                int connections = n / 3;
+                int connections = listenerHeavy ? n / 3 : Math.max(0, (n - 200) / 2);
                 int listening = n - 2 * connections;
                 ns.ok("ip", "addr", "add", "127.1." + k + ".1/32", "dev", "lo");
                 farms.add(ns.spawn(ns.inside(List.of("/usr/bin/python3", farm.toString(), String.format(Locale.ROOT,
@@ -118,8 +122,8 @@ public final class InventoryBenchmark {
             double nl = Double.parseDouble(m.get("netlink"));
             double oshi = Double.parseDouble(m.get("oshi"));
             double ss = Double.parseDouble(m.get("ss"));
-            return String.format(Locale.ROOT, "| %,d | %.3f | %.2f | %.1f | %.1f | %.0fx | %.0fx |",
-                    Long.parseLong(m.get("sockets")), nl, Double.parseDouble(m.get("owners")), oshi, ss, ss / nl, oshi / nl);
+            return String.format(Locale.ROOT, "| %s | %,d | %.3f | %.2f | %.1f | %.1f | %.0fx | %.0fx |",
+                    listenerHeavy ? "listeners" : "established", Long.parseLong(m.get("sockets")), nl, Double.parseDouble(m.get("owners")), oshi, ss, ss / nl, oshi / nl);
         }
     }
 
