@@ -65,8 +65,8 @@ public final class InventoryBenchmark {
             Files.copy(InventoryBenchmark.class.getResourceAsStream("/netns/listeners.py"), listeners,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             System.out.println("| mix | TCP sockets in namespace | netlink, sockets only (ms) | netlink + owners from /proc (ms) "
-                    + "| OSHI getConnections (ms) | ss -H -tln 'sport = :25' process (ms) | ss / netlink | OSHI / netlink |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+                    + "| OSHI getConnections (ms) | ss -H -tln 'sport = :25' process (ms) | ss -H -tlnp 'sport = :25' process (ms) | ss / netlink | OSHI / netlink | ss -p / netlink + owners |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (boolean listenerHeavy : new boolean[] {false, true}) {
                 for (int scale : scales) {
                     System.out.println(row(scale, listenerHeavy, farm, listeners));
@@ -122,8 +122,11 @@ public final class InventoryBenchmark {
             double nl = Double.parseDouble(m.get("netlink"));
             double oshi = Double.parseDouble(m.get("oshi"));
             double ss = Double.parseDouble(m.get("ss"));
-            return String.format(Locale.ROOT, "| %s | %,d | %.3f | %.2f | %.1f | %.1f | %.0fx | %.0fx |",
-                    listenerHeavy ? "listeners" : "established", Long.parseLong(m.get("sockets")), nl, Double.parseDouble(m.get("owners")), oshi, ss, ss / nl, oshi / nl);
+            double owners = Double.parseDouble(m.get("owners"));
+            double ssp = Double.parseDouble(m.get("ssp"));
+            return String.format(Locale.ROOT, "| %s | %,d | %.3f | %.2f | %.1f | %.1f | %.1f | %.0fx | %.0fx | %.2fx |",
+                    listenerHeavy ? "listeners" : "established", Long.parseLong(m.get("sockets")), nl, owners, oshi, ss, ssp,
+                    ss / nl, oshi / nl, ssp / owners);
         }
     }
 
@@ -160,11 +163,23 @@ public final class InventoryBenchmark {
             }
             return r.stdoutLines().size();
         };
+        Callable<Integer> ssp = () -> {
+            CommandResult r = runner.run("ss", "-H", "-tlnp", "sport = :25");
+            if (!r.ok() || !r.stdout().contains("pid=")) {
+                throw new IllegalStateException(r.describe() + ": " + r.stdout());
+            }
+            return r.stdoutLines().size();
+        };
         long sockets = Files.readAllLines(Path.of("/proc/net/tcp")).size() - 1
                 + Files.readAllLines(Path.of("/proc/net/tcp6")).size() - 1;
         System.out.println("sockets=" + sockets);
-        for (Map.Entry<String, Callable<Integer>> e : Map.of("netlink", netlink, "owners", owners,
-                "oshi", oshiList, "ss", ss).entrySet()) {
+        Map<String, Callable<Integer>> methods = new LinkedHashMap<>();
+        methods.put("netlink", netlink);
+        methods.put("owners", owners);
+        methods.put("oshi", oshiList);
+        methods.put("ss", ss);
+        methods.put("ssp", ssp);
+        for (Map.Entry<String, Callable<Integer>> e : methods.entrySet()) {
             System.out.println(e.getKey() + "=" + median(e.getKey(), e.getValue()));
         }
     }
