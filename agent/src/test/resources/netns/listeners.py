@@ -5,6 +5,7 @@ inside a network namespace they created; never run on the host's namespace.
 
 Each spec: {"proto": "tcp"|"udp", "family": 4|6, "addr": "...", "port": N,
             "v6only": true|false (IPv6 only), "reuseport": true|false,
+            "device": "lo" (SO_BINDTODEVICE),
             "connect": "ADDR" (tcp: also connect to ADDR at the listener's port and accept,
                                leaving an ESTABLISHED pair whose server side has that port)}
 Top-level "fork": true forks one child after the sockets exist; parent and child
@@ -24,6 +25,8 @@ for spec in conf["sockets"]:
     s = socket.socket(fam, typ)
     if fam == socket.AF_INET6 and "v6only" in spec:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1 if spec["v6only"] else 0)
+    if spec.get("device"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, spec["device"].encode())
     if spec.get("reuseport"):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     s.bind((spec["addr"], spec["port"]))

@@ -53,6 +53,32 @@ class AgentJarIT {
         assertThat(human.stdout()).startsWith("PORT25 " + doc.get("verdict").asText() + ": ");
     }
 
+    /** JNA told not to load its native library: netlink cannot work, which must never read as "nothing listens". */
+    private static final java.util.List<String> NO_JNA = java.util.List.of("-Djna.nounpack=true", "-Djna.nosys=true");
+
+    @Test
+    void failedNetlinkInventoryIsUnknownWithItsCause() throws Exception {
+        CommandResult r = new CommandRunner().run(Command.of(jar.argvWithJvmOptions(NO_JNA, "status", "--json", "--source", "netlink")));
+        assertThat(r.exitCode()).isEqualTo(3);
+        JsonNode doc = new ObjectMapper().readTree(r.stdout());
+        assertThat(doc.get("verdict").asText()).isEqualTo("UNKNOWN");
+        assertThat(doc.get("listeners").isNull()).as("unknown, not an empty list").isTrue();
+        assertThat(doc.at("/inventory/error").asText()).contains("netlink sock_diag", "cannot bind libc through JNA");
+        CommandResult human = new CommandRunner().run(Command.of(jar.argvWithJvmOptions(NO_JNA, "status", "--source", "netlink")));
+        assertThat(human.exitCode()).isEqualTo(3);
+        assertThat(human.stdout()).startsWith("PORT25 UNKNOWN: inventory failed: netlink sock_diag");
+    }
+
+    @Test
+    void autoFallsBackToOshiAndSaysWhy() throws Exception {
+        CommandResult r = new CommandRunner().run(Command.of(jar.argvWithJvmOptions(NO_JNA, "status", "--json")));
+        JsonNode doc = new ObjectMapper().readTree(r.stdout());
+        assertThat(doc.at("/inventory/source").asText()).isEqualTo("oshi");
+        assertThat(doc.at("/inventory/gaps/0").asText()).contains("netlink sock_diag", "listed through OSHI instead");
+        assertThat(doc.get("listeners").isArray()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.of(dev.port25.agent.policy.Verdict.valueOf(doc.get("verdict").asText())));
+    }
+
     @Test
     void badUsageExitsUnknown() throws Exception {
         CommandResult r = run("status", "--port", "0");

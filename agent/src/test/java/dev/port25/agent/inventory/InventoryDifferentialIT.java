@@ -38,29 +38,34 @@ class InventoryDifferentialIT {
     private static AgentJar jar;
 
     /** One socket a helper opens; {@code v6only} null means the kernel default (off). */
-    record Spec(String proto, int family, String addr, int port, Boolean v6only, boolean reuseport, String connect) {
+    record Spec(String proto, int family, String addr, int port, Boolean v6only, boolean reuseport, String connect,
+                String device) {
         static Spec tcp4(String addr, int port) {
-            return new Spec("tcp", 4, addr, port, null, false, null);
+            return new Spec("tcp", 4, addr, port, null, false, null, null);
         }
 
         static Spec udp4(String addr, int port) {
-            return new Spec("udp", 4, addr, port, null, false, null);
+            return new Spec("udp", 4, addr, port, null, false, null, null);
         }
 
         static Spec tcp6(String addr, int port, Boolean v6only) {
-            return new Spec("tcp", 6, addr, port, v6only, false, null);
+            return new Spec("tcp", 6, addr, port, v6only, false, null, null);
         }
 
         static Spec udp6(String addr, int port, Boolean v6only) {
-            return new Spec("udp", 6, addr, port, v6only, false, null);
+            return new Spec("udp", 6, addr, port, v6only, false, null, null);
         }
 
         Spec withReuseport() {
-            return new Spec(proto, family, addr, port, v6only, true, connect);
+            return new Spec(proto, family, addr, port, v6only, true, connect, device);
         }
 
         Spec connectFrom(String to) {
-            return new Spec(proto, family, addr, port, v6only, reuseport, to);
+            return new Spec(proto, family, addr, port, v6only, reuseport, to, device);
+        }
+
+        Spec boundTo(String dev) {
+            return new Spec(proto, family, addr, port, v6only, reuseport, connect, dev);
         }
 
         /**
@@ -84,6 +89,9 @@ class InventoryDifferentialIT {
             m.put("reuseport", reuseport);
             if (connect != null) {
                 m.put("connect", connect);
+            }
+            if (device != null) {
+                m.put("device", device);
             }
             return m;
         }
@@ -119,7 +127,7 @@ class InventoryDifferentialIT {
                     Spec.tcp6("fd00::25", 25, null),
                     Spec.tcp6("::1", 25, true),
                     Spec.tcp6("::ffff:198.18.0.2", 25, false),
-                    Spec.udp4("0.0.0.0", 25),
+                    Spec.udp4("0.0.0.0", 25).boundTo("lo"),
                     // decoys: other ports
                     Spec.tcp4("0.0.0.0", 26),
                     Spec.tcp6("::1", 587, true),
@@ -260,9 +268,10 @@ class InventoryDifferentialIT {
                 .orElseThrow(() -> new AssertionError("owner pid " + pid + " is no helper's"));
     }
 
-    /** "tcp fd00::25 25 v6only=? pids=[..]": v6only shown only where ss shows it (the :: address). */
-    private static String key(String proto, String addr, int port, String v6only, Set<Long> pids) {
-        return proto + " " + addr + " " + port + " v6only=" + ("::".equals(addr) ? v6only : "-") + " pids=" + pids;
+    /** "tcp fd00::25%lo 25 v6only=? pids=[..]": v6only shown only where ss shows it (the :: address). */
+    private static String key(String proto, String addr, String device, int port, String v6only, Set<Long> pids) {
+        return proto + " " + addr + (device == null ? "" : "%" + device) + " " + port
+                + " v6only=" + ("::".equals(addr) ? v6only : "-") + " pids=" + pids;
     }
 
     private static List<String> expectedKeys(List<Helper> helpers, boolean asNobody) {
@@ -271,7 +280,7 @@ class InventoryDifferentialIT {
             Set<Long> visible = !asNobody || h.nobody() ? h.pids() : Set.of();
             for (Spec s : h.sockets()) {
                 if (s.port() == 25) {
-                    keys.add(key(s.proto(), s.addr(), s.port(), String.valueOf(s.effectiveV6only()), visible));
+                    keys.add(key(s.proto(), s.addr(), s.device(), s.port(), String.valueOf(s.effectiveV6only()), visible));
                 }
             }
         }
@@ -293,7 +302,9 @@ class InventoryDifferentialIT {
             String host = local.substring(0, colon);
             int port = Integer.parseInt(local.substring(colon + 1));
             int pct = host.indexOf('%');
+            String device = null;
             if (pct >= 0) {
+                device = host.substring(pct + 1);
                 host = host.substring(0, pct);
             }
             String v6only = "false";
@@ -308,7 +319,7 @@ class InventoryDifferentialIT {
             while (m.find()) {
                 pids.add(Long.parseLong(m.group(1)));
             }
-            keys.add(key(f[0], host, port, v6only, pids));
+            keys.add(key(f[0], host, device, port, v6only, pids));
         }
         return sorted(keys);
     }
@@ -318,7 +329,8 @@ class InventoryDifferentialIT {
         for (JsonNode l : doc.get("listeners")) {
             Set<Long> pids = new TreeSet<>();
             l.get("owners").forEach(o -> pids.add(o.get("pid").asLong()));
-            keys.add(key(l.get("protocol").asText(), l.get("address").asText(), l.get("port").asInt(),
+            keys.add(key(l.get("protocol").asText(), l.get("address").asText(),
+                    l.get("interface").isNull() ? null : l.get("interface").asText(), l.get("port").asInt(),
                     l.get("v6only").asText(), pids));
         }
         return sorted(keys);

@@ -60,8 +60,14 @@ public final class AgentJar implements AutoCloseable {
 
     /** argv that runs the agent with the test's own JDK. */
     public List<String> argv(String... args) {
+        return argvWithJvmOptions(List.of(), args);
+    }
+
+    /** argv that runs the agent with the test's own JDK and the given JVM options. */
+    public List<String> argvWithJvmOptions(List<String> jvmOptions, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.addAll(jvmOptions);
         argv.add("-jar");
         argv.add(path().toString());
         argv.addAll(List.of(args));

@@ -14,8 +14,39 @@ import com.sun.jna.Pointer;
  */
 interface LibC extends Library {
 
-    /** "libc.so.6": the name "c" would first probe the libc.so linker script. */
-    LibC INSTANCE = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+    /**
+     * The bound library. Loading it never throws from a static initializer (where the cause would
+     * be lost to later callers as "Could not initialize class"); a failure is kept and reported.
+     */
+    final class Binding {
+        private static final LibC LIBC;
+        private static final Throwable FAILURE;
+
+        static {
+            LibC libc = null;
+            Throwable failure = null;
+            try {
+                // "libc.so.6": the name "c" would first probe the libc.so linker script.
+                libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            LIBC = libc;
+            FAILURE = failure;
+        }
+
+        private Binding() {
+        }
+
+        /** libc, or an exception that says why JNA could not bind it. */
+        static LibC get() throws java.io.IOException {
+            if (LIBC == null) {
+                throw new java.io.IOException("cannot bind libc through JNA: " + FAILURE, FAILURE);
+            }
+            return LIBC;
+        }
+    }
+
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 

@@ -113,13 +113,17 @@ public final class LinuxSocketInventory implements SocketInventory {
 
     private static Optional<String> interfaceName(int ifIndex) {
         byte[] name = new byte[16];
-        if (LibC.INSTANCE.if_indextoname(ifIndex, name) == null) {
-            return Optional.of("if" + ifIndex);
+        try {
+            if (LibC.Binding.get().if_indextoname(ifIndex, name) != null) {
+                int len = 0;
+                while (len < name.length && name[len] != 0) {
+                    len++;
+                }
+                return Optional.of(new String(name, 0, len, StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            // fall through: name the index
         }
-        int len = 0;
-        while (len < name.length && name[len] != 0) {
-            len++;
-        }
-        return Optional.of(new String(name, 0, len, StandardCharsets.US_ASCII));
+        return Optional.of("if" + ifIndex);
     }
 }

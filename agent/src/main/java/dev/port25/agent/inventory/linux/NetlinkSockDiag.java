@@ -25,26 +25,29 @@ final class NetlinkSockDiag implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
     private static final int RECEIVE_TIMEOUT_SECONDS = 5;
 
+    private final LibC libc;
     private final int fd;
     private final Memory buffer = new Memory(BUFFER);
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
-    private NetlinkSockDiag(int fd) {
+    private NetlinkSockDiag(LibC libc, int fd) {
+        this.libc = libc;
         this.fd = fd;
     }
 
     static NetlinkSockDiag open() throws IOException {
+        LibC libc = LibC.Binding.get();
         int fd;
         try {
-            fd = LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+            fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a NETLINK_SOCK_DIAG socket: " + Errno.name(e.getErrorCode()), e);
         }
-        NetlinkSockDiag nl = new NetlinkSockDiag(fd);
+        NetlinkSockDiag nl = new NetlinkSockDiag(libc, fd);
         try (Memory timeval = new Memory(16)) {
             timeval.setLong(0, RECEIVE_TIMEOUT_SECONDS);
             timeval.setLong(8, 0);
-            LibC.INSTANCE.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+            libc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
         } catch (LastErrorException e) {
             nl.close();
             throw new IOException("cannot set a receive timeout on the netlink socket: "
@@ -68,7 +71,7 @@ final class NetlinkSockDiag implements AutoCloseable {
         }
         byte[] request = SockDiag.request(mySeq, family, protocol, state, ports);
         try {
-            long sent = LibC.INSTANCE.send(fd, request, new NativeLong(request.length), 0).longValue();
+            long sent = libc.send(fd, request, new NativeLong(request.length), 0).longValue();
             if (sent != request.length) {
                 throw new IOException("short netlink send: " + sent + " of " + request.length + " bytes");
             }
@@ -79,7 +82,7 @@ final class NetlinkSockDiag implements AutoCloseable {
         while (true) {
             long n;
             try {
-                n = LibC.INSTANCE.recv(fd, buffer, new NativeLong(BUFFER), MSG_TRUNC).longValue();
+                n = libc.recv(fd, buffer, new NativeLong(BUFFER), MSG_TRUNC).longValue();
             } catch (LastErrorException e) {
                 throw new IOException("netlink receive failed for " + what(family, protocol) + ": "
                         + Errno.name(e.getErrorCode()), e);
@@ -111,7 +114,7 @@ final class NetlinkSockDiag implements AutoCloseable {
     @Override
     public void close() {
         try {
-            LibC.INSTANCE.close(fd);
+            libc.close(fd);
         } catch (LastErrorException ignored) {
             // nothing to do about a failed close of a socket we only read from
         }

@@ -59,8 +59,14 @@ final class ProcProcesses {
 
     /** getpwuid through libc, so NSS sources (LDAP, sssd) resolve as they do for {@code ps}. */
     private static Optional<String> lookupUser(int uid) {
+        LibC libc;
+        try {
+            libc = LibC.Binding.get();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
         synchronized (LibC.class) {
-            Pointer pw = LibC.INSTANCE.getpwuid(uid);
+            Pointer pw = libc.getpwuid(uid);
             if (pw == null) {
                 return Optional.empty();
             }
