@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * Benchmark harness, not a test: cold wall time of {@code java -jar agent/target/port25-agent.jar
  * status} (a new JVM per run; the OS page cache is warm), on JDK 17 as it is, on JDK 17 with an
- * AppCDS archive made by one training run, and on Temurin 25 when installed. Run by {@code bench/run}.
+ * AppCDS archive made by one training run (alone, and with the flags a launcher script would add),
+ * and on Temurin 25 when installed. Run by {@code bench/run}.
  */
 public final class StartupBenchmark {
 
@@ -38,6 +39,9 @@ public final class StartupBenchmark {
                 throw new IllegalStateException("AppCDS training run made no archive: " + train.stderr());
             }
             row("JDK 17 + AppCDS", List.of(java17, "-XX:SharedArchiveFile=" + jsa, "-jar", JAR.toString(), "status"));
+            // What a CLI launcher script can add: no C2 for a short run, and a GC that sets up fast.
+            row("JDK 17 + AppCDS + launcher flags", List.of(java17, "-XX:SharedArchiveFile=" + jsa,
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString(), "status"));
         } finally {
             Files.deleteIfExists(jsa);
         }

@@ -7,7 +7,8 @@ import java.util.List;
  * timeout. A process that ran and exited non-zero is not an exception; see {@link CommandResult}.
  */
 public abstract sealed class CommandException extends Exception
-        permits CommandException.NotFound, CommandException.StartFailed, CommandException.TimedOut {
+        permits CommandException.NotFound, CommandException.StartFailed, CommandException.TimedOut,
+                CommandException.Interrupted {
 
     private final List<String> argv;
 
@@ -55,6 +56,13 @@ public abstract sealed class CommandException extends Exception
         /** Standard error read before the process was killed. */
         public String partialStderr() {
             return partialStderr;
+        }
+    }
+
+    /** The waiting thread was interrupted; the process was killed and the interrupt flag is set again. */
+    public static final class Interrupted extends CommandException {
+        Interrupted(List<String> argv) {
+            super(argv, "interrupted while waiting for '" + String.join(" ", argv) + "'; the process was killed", null);
         }
     }
 }

@@ -45,7 +45,7 @@ public final class CommandRunner {
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
-            throw new CommandException.TimedOut(command.argv(), command.timeout(), "", "interrupted");
+            throw new CommandException.Interrupted(command.argv());
         }
         if (!exited) {
             kill(process);

@@ -54,6 +54,27 @@ class CommandRunnerTest {
     }
 
     @Test
+    void interruptKillsTheProcessAndKeepsTheFlag() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            try {
+                runner.run("sleep", "30");
+            } catch (Throwable e) {
+                thrown.set(e);
+                flag.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        t.start();
+        Thread.sleep(300);
+        t.interrupt();
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(CommandException.Interrupted.class);
+        assertThat(flag.get()).isTrue();
+    }
+
+    @Test
     void largeStdoutAndStderrAtOnceDoNotDeadlock() throws Exception {
         // 4 MiB on each stream, far beyond a pipe buffer: needs both read concurrently.
         String script = "head -c 4194304 /dev/zero; head -c 4194304 /dev/zero >&2";

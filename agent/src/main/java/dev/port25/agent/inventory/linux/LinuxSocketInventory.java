@@ -73,6 +73,7 @@ public final class LinuxSocketInventory implements SocketInventory {
         Map<Long, Owner> owners = new HashMap<>();
         Map<Integer, Optional<String>> interfaces = new HashMap<>();
         List<Listener> listeners = new ArrayList<>(entries.size());
+        String unreadable = unreadableNote(scan.unreadable().size());
         for (SockDiag.Entry e : entries) {
             if (!wanted.contains(e.port())) {
                 throw new InventoryException("netlink sock_diag returned a socket on port " + e.port()
@@ -87,17 +88,21 @@ public final class LinuxSocketInventory implements SocketInventory {
                     e.ifIndex() == 0 ? Optional.empty()
                             : interfaces.computeIfAbsent(e.ifIndex(), LinuxSocketInventory::interfaceName),
                     OptionalInt.of(e.uid()), OptionalLong.of(e.inode()),
-                    holding, unknownOwners(holding.isEmpty(), scan.unreadable().size())));
+                    holding, unknownOwners(holding.isEmpty(), unreadable)));
         }
         return new Inventory(InventorySource.NETLINK, wanted, listeners, List.of());
     }
 
-    private static Optional<String> unknownOwners(boolean none, int unreadable) {
-        if (unreadable > 0) {
-            String why = "/proc/<pid>/fd of " + unreadable + " process" + (unreadable == 1 ? "" : "es")
-                    + " not readable by uid " + currentUid()
-                    + "; run as root (or with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE) to see every owner";
-            return Optional.of((none ? "owner not visible: " : "owners may be incomplete: ") + why);
+    /** Why owners may be missing, or null when every process's fd table was read. */
+    private static String unreadableNote(int unreadable) {
+        return unreadable == 0 ? null : "/proc/<pid>/fd of " + unreadable + " process" + (unreadable == 1 ? "" : "es")
+                + " not readable by uid " + currentUid()
+                + "; run as root (or with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE) to see every owner";
+    }
+
+    private static Optional<String> unknownOwners(boolean none, String unreadable) {
+        if (unreadable != null) {
+            return Optional.of((none ? "owner not visible: " : "owners may be incomplete: ") + unreadable);
         }
         return none ? Optional.of("no process holds this socket (a kernel socket, or its owner just exited)")
                 : Optional.empty();
