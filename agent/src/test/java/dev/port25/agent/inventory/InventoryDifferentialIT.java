@@ -8,7 +8,7 @@ import dev.port25.agent.testing.Prerequisites;
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.CommandResult;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -101,10 +101,13 @@ class InventoryDifferentialIT {
     record Helper(List<Spec> sockets, boolean fork, boolean nobody, Set<Long> pids) {
     }
 
-    @BeforeAll
-    static void prerequisites() throws Exception {
+    /** Per test, so that a skip outside CI is reported on each test with its reason. */
+    @BeforeEach
+    void prerequisites() throws Exception {
         Prerequisites.require("ip", "ss", "setpriv", "sysctl", PYTHON);
-        jar = AgentJar.copy();
+        if (jar == null) {
+            jar = AgentJar.copy();
+        }
     }
 
     @AfterAll
