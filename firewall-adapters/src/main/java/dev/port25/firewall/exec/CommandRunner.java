@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,44 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>Long-running helpers (test servers, daemons) are started with {@link #spawn(Command)}.
- * Instances are stateless and thread-safe.
+ * A runner may carry an argv prefix that every command is run through, e.g.
+ * {@link #inNetworkNamespace(String)}; plans render argv without it. Instances are immutable and
+ * thread-safe.
  */
 public final class CommandRunner {
+
+    private final List<String> prefix;
+
+    /** A runner that starts commands as given. */
+    public CommandRunner() {
+        this.prefix = List.of();
+    }
+
+    private CommandRunner(List<String> prefix) {
+        this.prefix = List.copyOf(prefix);
+    }
+
+    /**
+     * A runner whose commands run inside the named network namespace ({@code ip netns exec NS ...}),
+     * with that namespace's {@code /etc/netns/NS} overlay. A program missing inside is then
+     * reported by {@code ip} as exit status 255 ("exec of ... failed"), not as
+     * {@link CommandException.NotFound}.
+     */
+    public static CommandRunner inNetworkNamespace(String namespace) {
+        if (namespace.isEmpty() || namespace.contains("/") || namespace.startsWith("-")) {
+            throw new IllegalArgumentException("not a network namespace name: '" + namespace + "'");
+        }
+        return new CommandRunner(List.of("ip", "netns", "exec", namespace));
+    }
+
+    private List<String> full(List<String> argv) {
+        if (prefix.isEmpty()) {
+            return argv;
+        }
+        List<String> all = new java.util.ArrayList<>(prefix);
+        all.addAll(argv);
+        return all;
+    }
 
     /** Output beyond this many bytes per stream is read and discarded, and the result is marked truncated. */
     public static final int MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -35,7 +71,7 @@ public final class CommandRunner {
     /** Runs {@code command} to completion. */
     public CommandResult run(Command command) throws CommandException {
         long start = System.nanoTime();
-        Process process = start(command, false);
+        Process process = start(command);
         CompletableFuture<Captured> out = capture(process.getInputStream());
         CompletableFuture<Captured> err = capture(process.getErrorStream());
         feed(process, command.stdin());
@@ -69,12 +105,12 @@ public final class CommandRunner {
      * stops the process with {@link BackgroundProcess#stop()}.
      */
     public BackgroundProcess spawn(Command command) throws CommandException {
-        Process process = start(command, true);
+        Process process = start(command);
         return new BackgroundProcess(command.argv(), process);
     }
 
-    private static Process start(Command command, boolean background) throws CommandException {
-        ProcessBuilder pb = new ProcessBuilder(command.argv());
+    private Process start(Command command) throws CommandException {
+        ProcessBuilder pb = new ProcessBuilder(full(command.argv()));
         pb.environment().putAll(command.env());
         pb.environment().put("LC_ALL", "C");
         if (command.stdin().length == 0) {

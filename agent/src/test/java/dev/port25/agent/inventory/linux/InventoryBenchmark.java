@@ -2,8 +2,8 @@ package dev.port25.agent.inventory.linux;
 
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Protocol;
-import dev.port25.agent.testing.Netns;
-import dev.port25.agent.testing.Prerequisites;
+import dev.port25.firewall.testing.Netns;
+import dev.port25.firewall.testing.Prerequisites;
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;

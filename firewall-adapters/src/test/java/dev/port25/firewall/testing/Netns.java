@@ -1,4 +1,4 @@
-package dev.port25.agent.testing;
+package dev.port25.firewall.testing;
 
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
@@ -42,6 +42,21 @@ public final class Netns implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Joins two namespaces with a veth pair created directly inside them (nothing appears in the
+     * root namespace) and gives each end an IPv4 and an IPv6 address (CIDR text, IPv6 without DAD).
+     */
+    public static void link(Netns a, String a4, String a6, Netns b, String b4, String b6) throws CommandException {
+        check(RUNNER.run("ip", "link", "add", "p25a", "netns", a.name, "type", "veth", "peer", "name", "p25b",
+                "netns", b.name));
+        a.ok("ip", "addr", "add", a4, "dev", "p25a");
+        a.ok("ip", "-6", "addr", "add", a6, "dev", "p25a", "nodad");
+        a.ok("ip", "link", "set", "p25a", "up");
+        b.ok("ip", "addr", "add", b4, "dev", "p25b");
+        b.ok("ip", "-6", "addr", "add", b6, "dev", "p25b", "nodad");
+        b.ok("ip", "link", "set", "p25b", "up");
     }
 
     /** argv prefixed with {@code ip netns exec <name>}. */

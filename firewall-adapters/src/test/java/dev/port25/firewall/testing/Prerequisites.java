@@ -1,4 +1,4 @@
-package dev.port25.agent.testing;
+package dev.port25.firewall.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
