@@ -1,0 +1,128 @@
+package dev.port25.firewall.nftables;
+
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandException;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.ApplyResult;
+import dev.port25.firewall.spi.Change;
+import dev.port25.firewall.spi.Desired;
+import dev.port25.firewall.spi.Detection;
+import dev.port25.firewall.spi.FirewallAdapter;
+import dev.port25.firewall.spi.FirewallException;
+import dev.port25.firewall.spi.FirewallState;
+import dev.port25.firewall.spi.Plan;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** nftables: the agent's own {@code table inet port25_agent}, replaced atomically with {@code nft -f -}. */
+final class NftablesAdapter implements FirewallAdapter {
+
+    static final String ID = "nftables";
+    private static final Pattern VERSION = Pattern.compile("nftables v(\\S+)");
+
+    private final CommandRunner runner;
+
+    NftablesAdapter(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Detection detect() {
+        CommandResult version;
+        try {
+            version = runner.run("nft", "--version");
+        } catch (CommandException.NotFound e) {
+            return new Detection(ID, false, false, Optional.empty(), "nft not found: install the nftables package");
+        } catch (CommandException e) {
+            return new Detection(ID, false, false, Optional.empty(), e.getMessage());
+        }
+        Matcher m = VERSION.matcher(version.stdout());
+        if (!version.ok() || !m.find()) {
+            // Through 'ip netns exec', a missing program is ip's exit 255.
+            return new Detection(ID, false, false, Optional.empty(), "nft --version: " + version.describe());
+        }
+        Optional<String> v = Optional.of(m.group(1));
+        try {
+            CommandResult tables = runner.run("nft", "list", "tables");
+            if (!tables.ok()) {
+                return new Detection(ID, true, false, v, "nft cannot read the ruleset: " + tables.describe()
+                        + " (needs CAP_NET_ADMIN and nf_tables in the kernel)");
+            }
+            int n = tables.stdoutLines().size();
+            return new Detection(ID, true, true, v, n + " nftables table" + (n == 1 ? "" : "s") + " loaded");
+        } catch (CommandException e) {
+            return new Detection(ID, true, false, v, e.getMessage());
+        }
+    }
+
+    @Override
+    public NftablesState state() throws FirewallException {
+        CommandResult r = run(Command.of("nft", "-j", "list", "ruleset"));
+        if (!r.ok()) {
+            throw new FirewallException("nftables: " + r.describe() + "; run as root (CAP_NET_ADMIN) to read the ruleset");
+        }
+        try {
+            return new NftablesState(NftJson.parse(r.stdout()));
+        } catch (IllegalArgumentException e) {
+            throw new FirewallException("nftables: cannot parse 'nft -j list ruleset': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Plan plan(FirewallState state, Desired desired) {
+        NftablesState current = (NftablesState) state;
+        NftablesScript.Rendered rendered = NftablesScript.render(desired);
+        List<Change> changes = new ArrayList<>();
+        if (rendered.empty()) {
+            if (current.ownTableExists()) {
+                changes.add(new Change.Remove("delete the agent's table " + NftablesScript.FAMILY + " "
+                        + NftablesScript.TABLE, List.of(Command.of("nft", "delete", "table",
+                        NftablesScript.FAMILY, NftablesScript.TABLE))));
+            }
+        } else if (!rendered.expectedLines().equals(current.ownedRules())) {
+            Command load = Command.of("nft", "-f", "-").withStdin(rendered.script().getBytes(StandardCharsets.UTF_8));
+            String what = "table " + NftablesScript.FAMILY + " " + NftablesScript.TABLE;
+            changes.add(current.ownTableExists()
+                    ? new Change.Replace("replace the agent's " + what + " atomically", List.of(load))
+                    : new Change.Add("create the agent's " + what, List.of(load)));
+        }
+        return new Plan(ID, desired, changes);
+    }
+
+    @Override
+    public ApplyResult apply(Plan plan) throws FirewallException {
+        List<CommandResult> ran = new ArrayList<>();
+        for (Change change : plan.changes()) {
+            for (Command c : change.commands()) {
+                CommandResult r = run(c);
+                ran.add(r);
+                if (!r.ok()) {
+                    throw new FirewallException("nftables: " + change.description() + " failed: " + r.describe()
+                            + "; nft -f applies a script whole or not at all, so the table is as it was");
+                }
+            }
+        }
+        NftablesState after = state();
+        List<Change> remaining = plan(after, plan.desired()).changes();
+        return new ApplyResult(remaining.isEmpty(), ran, remaining, after);
+    }
+
+    private CommandResult run(Command c) throws FirewallException {
+        try {
+            return runner.run(c);
+        } catch (CommandException e) {
+            throw new FirewallException("nftables: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.port25.firewall.nftables;
+
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.spi.Change;
+import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.spi.Desired;
+import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Plan;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Parser and plan over {@code nft -j list ruleset} recorded from nftables 1.0.6 in namespaces
+ * (one folder per case, each with a source.txt saying how). No nft runs here.
+ */
+class NftablesCasesTest {
+
+    private static final Desired CLOSED = Desired.of(25, new Inbound.Closed());
+    private static final Desired OPEN = Desired.of(25, new Inbound.Open());
+    private static final Desired ALLOW = Desired.of(25, new Inbound.AllowFrom(
+            List.of(Cidr.parse("198.18.0.2/32"), Cidr.parse("fd00::2/128"))));
+
+    private final NftablesAdapter adapter = new NftablesAdapter(new dev.port25.firewall.exec.CommandRunner());
+
+    private static String resource(String path) throws IOException {
+        try (InputStream in = NftablesCasesTest.class.getResourceAsStream("/nftables/" + path)) {
+            assertThat(in).as("fixture %s", path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static NftablesState state(String caseName) throws IOException {
+        return new NftablesState(NftJson.parse(resource(caseName + "/ruleset.json")));
+    }
+
+    private static String stdin(Change c) {
+        return new String(c.commands().get(0).stdin(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void emptyRulesetOwnsNothingAndClosedCreatesTheTable() throws IOException {
+        NftablesState s = state("port25-open");
+        assertThat(s.ruleset().version()).contains("1.0.6");
+        assertThat(s.ownedRules()).isEmpty();
+        assertThat(adapter.plan(s, OPEN).isEmpty()).isTrue();
+        Plan p = adapter.plan(s, CLOSED);
+        assertThat(p.changes()).singleElement().isInstanceOf(Change.Add.class);
+        Command load = p.changes().get(0).commands().get(0);
+        assertThat(load.argv()).containsExactly("nft", "-f", "-");
+        assertThat(stdin(p.changes().get(0))).isEqualTo(resource("expected/closed-25.nft"));
+    }
+
+    @Test
+    void closedTableIsReadBackAndTheSamePlanIsEmpty() throws IOException {
+        NftablesState s = state("port25-closed");
+        assertThat(s.ownedRules()).containsExactly(
+                "chain input hook input priority -10 policy accept",
+                "input: port25-agent tcp/25 drop #" + digestOf(resource("expected/closed-25.nft")));
+        assertThat(adapter.plan(s, CLOSED).isEmpty()).as("idempotent").isTrue();
+        Plan open = adapter.plan(s, OPEN);
+        assertThat(open.changes()).singleElement().isInstanceOf(Change.Remove.class);
+        assertThat(open.changes().get(0).commands().get(0).argv())
+                .containsExactly("nft", "delete", "table", "inet", "port25_agent");
+        assertThat(adapter.plan(s, ALLOW).changes()).singleElement().isInstanceOf(Change.Replace.class);
+    }
+
+    @Test
+    void allowFromTableMatchesItsRendering() throws IOException {
+        NftablesState s = state("port25-allow");
+        assertThat(s.ownedRules()).hasSize(4);
+        assertThat(adapter.plan(s, ALLOW).isEmpty()).isTrue();
+        Plan closed = adapter.plan(s, CLOSED);
+        assertThat(closed.changes()).singleElement().isInstanceOf(Change.Replace.class);
+        assertThat(stdin(closed.changes().get(0))).isEqualTo(resource("expected/closed-25.nft"));
+        Plan otherNetworks = adapter.plan(s, Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse("198.18.0.3")))));
+        assertThat(otherNetworks.changes()).as("another network list is another rendering").hasSize(1);
+    }
+
+    @Test
+    void driftedTableIsRepaired() throws IOException {
+        NftablesState s = state("drifted");
+        assertThat(s.ownTableExists()).isTrue();
+        assertThat(s.ownedRules()).containsExactly("chain input hook input priority -10 policy accept");
+        Plan p = adapter.plan(s, CLOSED);
+        assertThat(p.changes()).singleElement().isInstanceOf(Change.Replace.class);
+        assertThat(stdin(p.changes().get(0))).isEqualTo(resource("expected/closed-25.nft"));
+    }
+
+    @Test
+    void foreignRuleIsSeenButNeverOurs() throws IOException {
+        NftablesState s = state("foreign-rule");
+        assertThat(s.ownedRules()).isEmpty();
+        assertThat(s.ruleset().rules()).singleElement().satisfies(r -> {
+            assertThat(r.table()).isEqualTo("filter");
+            assertThat(r.exprJson()).contains("\"dport\"", "25", "drop");
+        });
+        assertThat(adapter.plan(s, OPEN).isEmpty()).as("OPEN never removes a foreign rule").isTrue();
+        assertThat(adapter.plan(s, CLOSED).changes()).singleElement().isInstanceOf(Change.Add.class);
+    }
+
+    @Test
+    void everyPortNotOpenGetsItsRulesAndOpenPortsNone() {
+        NftablesScript.Rendered r = NftablesScript.render(new Desired(java.util.Map.of(
+                25, new Inbound.Closed(), 465, new Inbound.Open(),
+                587, new Inbound.AllowFrom(List.of(Cidr.parse("fd00::/8"))))));
+        assertThat(r.script()).contains("tcp dport 25 drop", "ip6 saddr { fd00:0:0:0:0:0:0:0/8 } tcp dport 587 accept",
+                "tcp dport 587 drop").doesNotContain("465").doesNotContain("ip saddr");
+        assertThat(r.expectedLines()).hasSize(4);
+    }
+
+    @Test
+    void badJsonIsAnErrorNotAnEmptyRuleset() {
+        assertThatThrownBy(() -> NftJson.parse("Error: Could not process rule")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NftJson.parse("{}")).hasMessageContaining("no \"nftables\" array");
+    }
+
+    private static String digestOf(String script) {
+        int i = script.indexOf('#');
+        return script.substring(i + 1, i + 13);
+    }
+}
