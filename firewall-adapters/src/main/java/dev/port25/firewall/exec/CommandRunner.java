@@ -36,7 +36,7 @@ public final class CommandRunner {
 
     /** A runner that starts commands as given. */
     public CommandRunner() {
-        this.prefix = List.of();
+        this(List.of());
     }
 
     private CommandRunner(List<String> prefix) {
@@ -45,16 +45,28 @@ public final class CommandRunner {
 
     /**
      * A runner whose commands run inside the named network namespace ({@code ip netns exec NS ...}),
-     * with that namespace's {@code /etc/netns/NS} overlay. A program missing inside is then
-     * reported by {@code ip} as exit status 255 ("exec of ... failed"), not as
-     * {@link CommandException.NotFound}.
+     * with that namespace's {@code /etc/netns/NS} overlay.
      */
     public static CommandRunner inNetworkNamespace(String namespace) {
         if (namespace.isEmpty() || namespace.contains("/") || namespace.startsWith("-")) {
             throw new IllegalArgumentException("not a network namespace name: '" + namespace + "'");
         }
-        return new CommandRunner(List.of("ip", "netns", "exec", namespace));
+        return new CommandRunner().withPrefix(List.of("ip", "netns", "exec", namespace));
     }
+
+    /**
+     * This runner with {@code more} put in front of every argv, after any prefix it has: a
+     * launcher that executes the rest ({@code ip netns exec NS}, {@code setpriv ...},
+     * {@code env PATH=...}). When the launcher reports that it could not find the program
+     * (exit 127 or 255 with "No such file or directory"), that is {@link CommandException.NotFound}
+     * as without a prefix.
+     */
+    public CommandRunner withPrefix(List<String> more) {
+        List<String> all = new java.util.ArrayList<>(prefix);
+        all.addAll(more);
+        return new CommandRunner(all);
+    }
+
 
     private List<String> full(List<String> argv) {
         if (prefix.isEmpty()) {
@@ -90,6 +102,11 @@ public final class CommandRunner {
         }
         Captured o = join(out, Duration.ofSeconds(5));
         Captured e = join(err, Duration.ofSeconds(5));
+        int status = process.exitValue();
+        if (!prefix.isEmpty() && (status == 127 || status == 255) && o.text().isEmpty()
+                && e.text().contains(command.program()) && e.text().contains("No such file or directory")) {
+            throw new CommandException.NotFound(command.argv(), new IOException(e.text().strip()));
+        }
         return new CommandResult(command.argv(), process.exitValue(), o.text(), e.text(),
                 Duration.ofNanos(System.nanoTime() - start), o.truncated() || e.truncated());
     }

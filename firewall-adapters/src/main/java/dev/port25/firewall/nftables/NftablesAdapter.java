@@ -49,7 +49,6 @@ final class NftablesAdapter implements FirewallAdapter {
         }
         Matcher m = VERSION.matcher(version.stdout());
         if (!version.ok() || !m.find()) {
-            // Through 'ip netns exec', a missing program is ip's exit 255.
             return new Detection(ID, false, false, Optional.empty(), "nft --version: " + version.describe());
         }
         Optional<String> v = Optional.of(m.group(1));

@@ -4,12 +4,9 @@ import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.RuleDigest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -78,7 +75,7 @@ final class NftablesScript {
         for (Rule r : rules) {
             body.append(r.match()).append(' ').append(r.verdict()).append('\n');
         }
-        String digest = digest(body.toString());
+        String digest = RuleDigest.of(body.toString());
         StringBuilder script = new StringBuilder()
                 .append("add table ").append(FAMILY).append(' ').append(TABLE).append('\n')
                 .append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n')
@@ -95,14 +92,5 @@ final class NftablesScript {
         }
         script.append("\t}\n}\n");
         return new Rendered(script.toString(), lines);
-    }
-
-    private static String digest(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 }

@@ -45,6 +45,16 @@ class CommandRunnerTest {
     }
 
     @Test
+    void prefixRunsTheCommandThroughALauncherAndKeepsNotFoundApart() throws Exception {
+        CommandRunner viaEnv = runner.withPrefix(List.of("env", "PORT25_X=2"));
+        assertThat(viaEnv.run("printenv", "PORT25_X").stdout()).isEqualTo("2\n");
+        assertThatThrownBy(() -> viaEnv.run("port25-no-such-program"))
+                .isInstanceOf(CommandException.NotFound.class);
+        assertThat(viaEnv.run("ls", "/nonexistent-port25-path").exitCode())
+                .as("a program's own 'No such file' stays data").isEqualTo(2);
+    }
+
+    @Test
     void timeoutKillsTheProcess() {
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> runner.run(Command.of("sleep", "30").withTimeout(Duration.ofMillis(300))))

@@ -21,6 +21,7 @@ public final class Netns implements AutoCloseable {
 
     private final String name;
     private final List<BackgroundProcess> started = new ArrayList<>();
+    private boolean etcOverlay;
 
     private Netns(String name) {
         this.name = name;
@@ -42,6 +43,18 @@ public final class Netns implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * {@code /etc/netns/<name>}: {@code ip netns exec} bind-mounts each entry in it over
+     * {@code /etc} for commands in this namespace (its own {@code /etc/alternatives},
+     * {@code /etc/ufw}, ...). Created on first use, deleted on {@link #close()}.
+     */
+    public java.nio.file.Path etcOverlay() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("/etc/netns", name);
+        java.nio.file.Files.createDirectories(dir);
+        etcOverlay = true;
+        return dir;
     }
 
     /**
@@ -104,8 +117,22 @@ public final class Netns implements AutoCloseable {
         }
         try {
             RUNNER.run("ip", "netns", "del", name);
-        } catch (CommandException e) {
+            if (etcOverlay) {
+                deleteTree(java.nio.file.Path.of("/etc/netns", name));
+            }
+        } catch (CommandException | java.io.IOException e) {
             throw new IllegalStateException("cannot delete namespace " + name, e);
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
         }
     }
 }

@@ -1,0 +1,242 @@
+package dev.port25.firewall.iptables;
+
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandException;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.ApplyResult;
+import dev.port25.firewall.spi.Change;
+import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.spi.Desired;
+import dev.port25.firewall.spi.Detection;
+import dev.port25.firewall.spi.FirewallAdapter;
+import dev.port25.firewall.spi.FirewallException;
+import dev.port25.firewall.spi.FirewallState;
+import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Plan;
+import dev.port25.firewall.spi.RuleDigest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * iptables and ip6tables: the agent's own chain {@code PORT25-AGENT}, jumped to from the top of
+ * INPUT, in the variant {@code iptables} points to (nft or legacy); both variants are read, and
+ * the agent's rules left in the other variant are removed. The chain is rewritten atomically per
+ * family with {@code iptables-restore --noflush}. Allowed sources RETURN to INPUT rather than
+ * ACCEPT, so the administrator's later INPUT rules still apply to them.
+ */
+final class IptablesAdapter implements FirewallAdapter {
+
+    static final String ID = "iptables";
+    private static final Pattern VERSION = Pattern.compile("iptables v(\\S+)(?: \\((nf_tables|legacy)\\))?");
+    private static final String JUMP = "-m comment --comment " + MARKER + " -j " + IptablesState.CHAIN;
+
+    private final CommandRunner runner;
+
+    IptablesAdapter(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Detection detect() {
+        try {
+            CommandResult r = runner.run("iptables", "--version");
+            Matcher m = VERSION.matcher(r.stdout());
+            if (!r.ok() || !m.find()) {
+                return new Detection(ID, false, false, Optional.empty(), "iptables --version: " + r.describe());
+            }
+            IptablesVariant v = variant(m);
+            Optional<String> version = Optional.of(m.group(1) + " (" + v.label() + ")");
+            CommandResult save = runner.run(v.tool(false, "-save"), "-t", "filter");
+            if (!save.ok()) {
+                return new Detection(ID, true, false, version, "cannot read the ruleset: " + save.describe()
+                        + " (needs CAP_NET_ADMIN)");
+            }
+            return new Detection(ID, true, true, version, "iptables points to the " + v.label() + " variant");
+        } catch (CommandException.NotFound e) {
+            return new Detection(ID, false, false, Optional.empty(), "iptables not found: install the iptables package");
+        } catch (CommandException e) {
+            return new Detection(ID, false, false, Optional.empty(), e.getMessage());
+        }
+    }
+
+    private static IptablesVariant variant(Matcher m) {
+        // iptables before 1.8 has no variant suffix: it is the legacy implementation.
+        return "nf_tables".equals(m.group(2)) ? IptablesVariant.NFT : IptablesVariant.LEGACY;
+    }
+
+    @Override
+    public IptablesState state() throws FirewallException {
+        CommandResult version = run(Command.of("iptables", "--version"));
+        Matcher m = VERSION.matcher(version.stdout());
+        if (!version.ok() || !m.find()) {
+            throw new FirewallException("iptables: " + version.describe() + "; install the iptables package");
+        }
+        Map<String, IptablesSave> dumps = new LinkedHashMap<>();
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (IptablesVariant v : IptablesVariant.values()) {
+            for (boolean ipv6 : new boolean[] {false, true}) {
+                String key = IptablesState.key(v, ipv6);
+                try {
+                    CommandResult r = runner.run(v.tool(ipv6, "-save"), "-t", "filter");
+                    if (r.ok()) {
+                        dumps.put(key, IptablesSave.parse(r.stdoutLines()));
+                    } else {
+                        missing.put(key, r.describe());
+                    }
+                } catch (CommandException e) {
+                    missing.put(key, e.getMessage());
+                }
+            }
+        }
+        IptablesVariant inUse = variant(m);
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            String key = IptablesState.key(inUse, ipv6);
+            if (!dumps.containsKey(key)) {
+                throw new FirewallException("iptables: cannot read " + inUse.tool(ipv6, "-save") + ": " + missing.get(key)
+                        + "; run as root (CAP_NET_ADMIN)");
+            }
+        }
+        return new IptablesState(inUse, dumps, missing);
+    }
+
+    /** The agent chain's rule specs for one family, each with its comment. */
+    static List<String> ruleSpecs(Desired desired, boolean ipv6) {
+        List<String[]> rules = new ArrayList<>(); // {spec without comment, what, target}
+        for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
+            String port = "-p tcp -m tcp --dport " + e.getKey();
+            String base = "tcp/" + e.getKey();
+            if (e.getValue() instanceof Inbound.AllowFrom allow) {
+                for (Cidr c : allow.networks()) {
+                    if (c.ipv6() == ipv6) {
+                        rules.add(new String[] {"-s " + c + " " + port, base + " allow " + c, "RETURN"});
+                    }
+                }
+            }
+            if (!(e.getValue() instanceof Inbound.Open)) {
+                rules.add(new String[] {port, base + " drop", "DROP"});
+            }
+        }
+        StringBuilder all = new StringBuilder();
+        for (String[] r : rules) {
+            all.append(r[0]).append(" -j ").append(r[2]).append('\n');
+        }
+        String digest = RuleDigest.of(all.toString());
+        List<String> specs = new ArrayList<>();
+        for (String[] r : rules) {
+            specs.add(r[0] + " -m comment --comment \"" + MARKER + " " + r[1] + " #" + digest + "\" -j " + r[2]);
+        }
+        return specs;
+    }
+
+    /** The lines {@link IptablesState#owned} shows once {@code specs} are in place. */
+    private static List<String> expected(List<String> specs, boolean ipv6) {
+        List<String> lines = new ArrayList<>();
+        if (specs.isEmpty()) {
+            return lines;
+        }
+        String family = ipv6 ? "ipv6" : "ipv4";
+        lines.add(family + " INPUT#1 -j " + IptablesState.CHAIN);
+        lines.add(family + " chain " + IptablesState.CHAIN);
+        for (String spec : specs) {
+            int start = spec.indexOf("--comment \"") + 11;
+            lines.add(family + " " + IptablesState.CHAIN + ": " + spec.substring(start, spec.indexOf('"', start)));
+        }
+        return lines;
+    }
+
+    @Override
+    public Plan plan(FirewallState state, Desired desired) {
+        IptablesState current = (IptablesState) state;
+        List<Change> changes = new ArrayList<>();
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            String family = ipv6 ? "IPv6" : "IPv4";
+            IptablesVariant v = current.inUse();
+            List<String> specs = ruleSpecs(desired, ipv6);
+            List<String> want = expected(specs, ipv6);
+            List<String> have = current.owned(v, ipv6);
+            if (want.isEmpty()) {
+                if (!have.isEmpty()) {
+                    changes.add(new Change.Remove("remove the agent's chain " + IptablesState.CHAIN + " (" + family
+                            + ", iptables-" + v.label() + ")", removal(current, v, ipv6)));
+                }
+            } else if (!want.equals(have)) {
+                StringBuilder script = new StringBuilder("*filter\n:" + IptablesState.CHAIN + " - [0:0]\n");
+                for (String spec : specs) {
+                    script.append("-A ").append(IptablesState.CHAIN).append(' ').append(spec).append('\n');
+                }
+                boolean jumpInPlace = current.jumps(v, ipv6) == 1 && have.contains(want.get(0));
+                if (!jumpInPlace) {
+                    for (int i = 0; i < current.jumps(v, ipv6); i++) {
+                        script.append("-D INPUT ").append(JUMP).append('\n');
+                    }
+                    script.append("-I INPUT 1 ").append(JUMP).append('\n');
+                }
+                script.append("COMMIT\n");
+                Command restore = Command.of(v.tool(ipv6, "-restore"), "-w", "--noflush")
+                        .withStdin(script.toString().getBytes(StandardCharsets.UTF_8));
+                String what = "the agent's chain " + IptablesState.CHAIN + " (" + family + ", iptables-" + v.label() + ")";
+                changes.add(have.isEmpty() ? new Change.Add("create " + what + " and jump to it first in INPUT", List.of(restore))
+                        : new Change.Replace("rewrite " + what + " atomically", List.of(restore)));
+            }
+            IptablesVariant other = v == IptablesVariant.NFT ? IptablesVariant.LEGACY : IptablesVariant.NFT;
+            if (!current.owned(other, ipv6).isEmpty()) {
+                changes.add(new Change.Remove("remove the agent's chain left in iptables-" + other.label() + " (" + family
+                        + "), which is not the variant in use", removal(current, other, ipv6)));
+            }
+        }
+        return new Plan(ID, desired, changes);
+    }
+
+    private static List<Command> removal(IptablesState state, IptablesVariant v, boolean ipv6) {
+        String tool = v.tool(ipv6, "");
+        List<Command> commands = new ArrayList<>();
+        for (int i = 0; i < state.jumps(v, ipv6); i++) {
+            List<String> argv = new ArrayList<>(List.of(tool, "-w", "-D", "INPUT"));
+            argv.addAll(List.of(JUMP.split(" ")));
+            commands.add(Command.of(argv));
+        }
+        if (state.chainExists(v, ipv6)) {
+            commands.add(Command.of(tool, "-w", "-F", IptablesState.CHAIN));
+            commands.add(Command.of(tool, "-w", "-X", IptablesState.CHAIN));
+        }
+        return commands;
+    }
+
+    @Override
+    public ApplyResult apply(Plan plan) throws FirewallException {
+        List<CommandResult> ran = new ArrayList<>();
+        for (Change change : plan.changes()) {
+            for (Command c : change.commands()) {
+                CommandResult r = run(c);
+                ran.add(r);
+                if (!r.ok()) {
+                    throw new FirewallException("iptables: " + change.description() + " failed: " + r.describe());
+                }
+            }
+        }
+        IptablesState after = state();
+        List<Change> remaining = plan(after, plan.desired()).changes();
+        return new ApplyResult(remaining.isEmpty(), ran, remaining, after);
+    }
+
+    private CommandResult run(Command c) throws FirewallException {
+        try {
+            return runner.run(c);
+        } catch (CommandException e) {
+            throw new FirewallException("iptables: " + e.getMessage(), e);
+        }
+    }
+}

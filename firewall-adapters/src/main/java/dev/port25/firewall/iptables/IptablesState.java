@@ -1,0 +1,86 @@
+package dev.port25.firewall.iptables;
+
+import dev.port25.firewall.spi.FirewallAdapter;
+import dev.port25.firewall.spi.FirewallState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The filter tables of both variants and both families, and which variant {@code iptables}
+ * points to (the one the agent writes to).
+ *
+ * @param inUse   the variant plain {@code iptables} runs
+ * @param dumps   variant and family ("nft ipv4", "legacy ipv6") to its dump; absent when that
+ *                tool is not installed
+ * @param missing variant and family to why it could not be read
+ */
+record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map<String, String> missing)
+        implements FirewallState {
+
+    static final String CHAIN = "PORT25-AGENT";
+
+    IptablesState {
+        dumps = Map.copyOf(dumps);
+        missing = Map.copyOf(missing);
+    }
+
+    static String key(IptablesVariant v, boolean ipv6) {
+        return v.label() + (ipv6 ? " ipv6" : " ipv4");
+    }
+
+    @Override
+    public String backend() {
+        return IptablesAdapter.ID;
+    }
+
+    /** The agent's lines in the variant in use, IPv4 then IPv6; see {@link #owned(IptablesVariant, boolean)}. */
+    @Override
+    public List<String> ownedRules() {
+        List<String> lines = new ArrayList<>();
+        lines.addAll(owned(inUse, false));
+        lines.addAll(owned(inUse, true));
+        return lines;
+    }
+
+    /**
+     * The agent's lines in one dump: {@code "ipv4 INPUT#1 -j PORT25-AGENT"} for each jump to its
+     * chain (with its position), then {@code "ipv4 PORT25-AGENT: <comment>"} for each rule in it.
+     * Empty when neither the chain nor a jump exists.
+     */
+    List<String> owned(IptablesVariant v, boolean ipv6) {
+        IptablesSave dump = dumps.get(key(v, ipv6));
+        List<String> lines = new ArrayList<>();
+        if (dump == null) {
+            return lines;
+        }
+        String family = ipv6 ? "ipv6" : "ipv4";
+        for (IptablesSave.Rule r : dump.rules()) {
+            if (r.chain().equals("INPUT") && r.target().equals(Optional.of(CHAIN))) {
+                lines.add(family + " INPUT#" + r.position() + " -j " + CHAIN);
+            }
+        }
+        if (dump.chains().containsKey(CHAIN)) {
+            lines.add(family + " chain " + CHAIN);
+        }
+        for (IptablesSave.Rule r : dump.rules()) {
+            if (r.chain().equals(CHAIN)) {
+                lines.add(family + " " + CHAIN + ": " + r.comment().filter(c -> c.startsWith(FirewallAdapter.MARKER))
+                        .orElse("(foreign rule: " + r.spec() + ")"));
+            }
+        }
+        return lines;
+    }
+
+    /** Number of jumps from INPUT to the agent's chain in one dump. */
+    int jumps(IptablesVariant v, boolean ipv6) {
+        return (int) owned(v, ipv6).stream().filter(l -> l.contains(" INPUT#")).count();
+    }
+
+    boolean chainExists(IptablesVariant v, boolean ipv6) {
+        IptablesSave dump = dumps.get(key(v, ipv6));
+        return dump != null && dump.chains().containsKey(CHAIN);
+    }
+}

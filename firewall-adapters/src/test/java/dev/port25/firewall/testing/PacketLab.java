@@ -1,0 +1,118 @@
+package dev.port25.firewall.testing;
+
+import dev.port25.firewall.exec.BackgroundProcess;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.ApplyResult;
+import dev.port25.firewall.spi.Desired;
+import dev.port25.firewall.spi.FirewallAdapter;
+import dev.port25.firewall.spi.FirewallAdapterProvider;
+import dev.port25.firewall.spi.Plan;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Two namespaces joined by veth: a server with a dual-stack listener on [::]:25 and a peer that
+ * tries TCP connections to it over IPv4 (198.18.25.1) and IPv6 (fd00:25::1). Firewall adapters
+ * run against the server; the peer's connection attempts prove what they did.
+ */
+public final class PacketLab implements AutoCloseable {
+
+    public static final String PYTHON = "/usr/bin/python3";
+    public static final String SERVER4 = "198.18.25.1";
+    public static final String SERVER6 = "fd00:25::1";
+    public static final String PEER4 = "198.18.25.2";
+    public static final String PEER6 = "fd00:25::2";
+
+    private static final String LISTEN = "import socket\n"
+            + "s=socket.socket(socket.AF_INET6)\n"
+            + "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)\n"
+            + "s.bind(('::',25)); s.listen(64); print('READY',flush=True)\n"
+            + "while True:\n    c,_=s.accept(); c.close()\n";
+    /** open, refused or timeout; 2 s, since an ICMPv6 reject shows only after the first retransmit. */
+    private static final String PROBE = "import socket,sys\n"
+            + "try:\n    socket.create_connection((sys.argv[1],25),timeout=2).close(); print('open')\n"
+            + "except ConnectionRefusedError: print('refused')\n"
+            + "except (socket.timeout, TimeoutError): print('timeout')\n";
+
+    private final Netns server;
+    private final Netns peer;
+
+    private PacketLab(Netns server, Netns peer) {
+        this.server = server;
+        this.peer = peer;
+    }
+
+    /** Creates both namespaces, the link and the listener. */
+    public static PacketLab start(String tag) throws Exception {
+        Netns server = Netns.create(tag + "-s");
+        Netns peer;
+        try {
+            peer = Netns.create(tag + "-c");
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        PacketLab lab = new PacketLab(server, peer);
+        try {
+            Netns.link(server, SERVER4 + "/24", SERVER6 + "/64", peer, PEER4 + "/24", PEER6 + "/64");
+            BackgroundProcess listener = server.spawn(server.inside(List.of(PYTHON, "-c", LISTEN)));
+            if (!listener.readLine(Duration.ofSeconds(10)).orElse("").equals("READY")) {
+                throw new IllegalStateException("listener did not start: " + listener.stderrIfEnded());
+            }
+        } catch (Exception e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    public Netns server() {
+        return server;
+    }
+
+    /** What a connection from the peer to the server's port 25 meets. */
+    public String probe(String host) throws Exception {
+        CommandResult r = peer.run(List.of(PYTHON, "-c", PROBE, host), Duration.ofSeconds(10));
+        if (!r.ok()) {
+            throw new IllegalStateException(r.describe());
+        }
+        return r.stdout().strip();
+    }
+
+    /** "ipv4=open ipv6=timeout". */
+    public String probeBoth() throws Exception {
+        return "ipv4=" + probe(SERVER4) + " ipv6=" + probe(SERVER6);
+    }
+
+    /** The adapter of {@code backend} from the ServiceLoader, running commands in the server namespace. */
+    public FirewallAdapter adapter(String backend) {
+        for (FirewallAdapterProvider p : ServiceLoader.load(FirewallAdapterProvider.class)) {
+            if (p.id().equals(backend)) {
+                return p.create(CommandRunner.inNetworkNamespace(server.name()));
+            }
+        }
+        throw new AssertionError("no " + backend + " provider on the ServiceLoader path");
+    }
+
+    /** Plans, applies, and requires convergence and an empty second plan. */
+    public static ApplyResult converge(FirewallAdapter adapter, Desired desired) throws Exception {
+        Plan plan = adapter.plan(adapter.state(), desired);
+        ApplyResult r = adapter.apply(plan);
+        if (!r.converged() || !adapter.plan(adapter.state(), desired).isEmpty()) {
+            throw new AssertionError(adapter.id() + " did not converge to " + desired + ": remaining " + r.remaining());
+        }
+        return r;
+    }
+
+    @Override
+    public void close() {
+        try {
+            peer.close();
+        } finally {
+            server.close();
+        }
+    }
+}
