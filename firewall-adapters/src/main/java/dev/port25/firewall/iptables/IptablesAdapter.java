@@ -4,6 +4,7 @@ import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.Applier;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Cidr;
@@ -79,7 +80,7 @@ final class IptablesAdapter implements FirewallAdapter {
 
     @Override
     public IptablesState state() throws FirewallException {
-        CommandResult version = run(Command.of("iptables", "--version"));
+        CommandResult version = Applier.run(ID, runner, Command.of("iptables", "--version"));
         Matcher m = VERSION.matcher(version.stdout());
         if (!version.ok() || !m.find()) {
             throw new FirewallException("iptables: " + version.describe() + "; install the iptables package");
@@ -217,26 +218,6 @@ final class IptablesAdapter implements FirewallAdapter {
 
     @Override
     public ApplyResult apply(Plan plan) throws FirewallException {
-        List<CommandResult> ran = new ArrayList<>();
-        for (Change change : plan.changes()) {
-            for (Command c : change.commands()) {
-                CommandResult r = run(c);
-                ran.add(r);
-                if (!r.ok()) {
-                    throw new FirewallException("iptables: " + change.description() + " failed: " + r.describe());
-                }
-            }
-        }
-        IptablesState after = state();
-        List<Change> remaining = plan(after, plan.desired()).changes();
-        return new ApplyResult(remaining.isEmpty(), ran, remaining, after);
-    }
-
-    private CommandResult run(Command c) throws FirewallException {
-        try {
-            return runner.run(c);
-        } catch (CommandException e) {
-            throw new FirewallException("iptables: " + e.getMessage(), e);
-        }
+        return Applier.apply(this, runner, plan, "");
     }
 }

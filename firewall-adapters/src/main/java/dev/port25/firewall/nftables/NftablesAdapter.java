@@ -4,6 +4,7 @@ import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.Applier;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Desired;
@@ -67,7 +68,7 @@ final class NftablesAdapter implements FirewallAdapter {
 
     @Override
     public NftablesState state() throws FirewallException {
-        CommandResult r = run(Command.of("nft", "-j", "list", "ruleset"));
+        CommandResult r = Applier.run(ID, runner, Command.of("nft", "-j", "list", "ruleset"));
         if (!r.ok()) {
             throw new FirewallException("nftables: " + r.describe() + "; run as root (CAP_NET_ADMIN) to read the ruleset");
         }
@@ -101,27 +102,6 @@ final class NftablesAdapter implements FirewallAdapter {
 
     @Override
     public ApplyResult apply(Plan plan) throws FirewallException {
-        List<CommandResult> ran = new ArrayList<>();
-        for (Change change : plan.changes()) {
-            for (Command c : change.commands()) {
-                CommandResult r = run(c);
-                ran.add(r);
-                if (!r.ok()) {
-                    throw new FirewallException("nftables: " + change.description() + " failed: " + r.describe()
-                            + "; nft -f applies a script whole or not at all, so the table is as it was");
-                }
-            }
-        }
-        NftablesState after = state();
-        List<Change> remaining = plan(after, plan.desired()).changes();
-        return new ApplyResult(remaining.isEmpty(), ran, remaining, after);
-    }
-
-    private CommandResult run(Command c) throws FirewallException {
-        try {
-            return runner.run(c);
-        } catch (CommandException e) {
-            throw new FirewallException("nftables: " + e.getMessage(), e);
-        }
+        return Applier.apply(this, runner, plan, "nft -f applies a script whole or not at all, so the table is as it was");
     }
 }
