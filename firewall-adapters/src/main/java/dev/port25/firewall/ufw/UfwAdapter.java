@@ -1,0 +1,190 @@
+package dev.port25.firewall.ufw;
+
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandException;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.Applier;
+import dev.port25.firewall.spi.ApplyResult;
+import dev.port25.firewall.spi.Change;
+import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.spi.Desired;
+import dev.port25.firewall.spi.Detection;
+import dev.port25.firewall.spi.FirewallAdapter;
+import dev.port25.firewall.spi.FirewallException;
+import dev.port25.firewall.spi.FirewallState;
+import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Plan;
+import dev.port25.firewall.spi.RuleDigest;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * ufw: rules commented {@code port25-agent ...}, kept at the top of each family's list with
+ * {@code ufw prepend} (ufw 0.36+), and removed by number, never by rule text: ufw treats a rule
+ * that differs only in its comment as the same rule, so deleting by text could remove an
+ * administrator's identical rule. ufw also refuses to insert a rule whose match equals an
+ * existing one, even with another action ("Skipping inserting existing rule", ufw 0.36.2), so an
+ * administrator's {@code allow 25/tcp} would keep our deny out. Our rules therefore match
+ * {@code from ... port 1:65535}: every real TCP source port, yet never the same tuple as a rule
+ * written by hand.
+ */
+final class UfwAdapter implements FirewallAdapter {
+
+    static final String ID = "ufw";
+    private static final Pattern VERSION = Pattern.compile("ufw (\\S+)");
+    private static final String USER_RULES = "/etc/ufw/user.rules";
+    private static final String USER6_RULES = "/etc/ufw/user6.rules";
+    private static final String DEFAULTS = "/etc/default/ufw";
+    /** Keeps our tuples distinct from hand-written ones (see the class comment). */
+    private static final String ALL_SOURCE_PORTS = "1:65535";
+
+    private final CommandRunner runner;
+
+    UfwAdapter(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Detection detect() {
+        try {
+            CommandResult r = runner.run("ufw", "version");
+            Matcher m = VERSION.matcher(r.stdout());
+            if (!r.ok() || !m.find()) {
+                return new Detection(ID, false, false, Optional.empty(), "ufw version: " + r.describe());
+            }
+            Optional<String> version = Optional.of(m.group(1));
+            CommandResult status = runner.run("ufw", "status");
+            if (!status.ok()) {
+                return new Detection(ID, true, false, version, "ufw status: " + status.describe()
+                        + " (ufw needs root: CAP_NET_ADMIN and its rule files)");
+            }
+            boolean active = status.stdout().contains("Status: active");
+            return new Detection(ID, true, active, version, active ? "ufw is active" : "ufw is installed but inactive");
+        } catch (CommandException.NotFound e) {
+            return new Detection(ID, false, false, Optional.empty(), "ufw not found: install the ufw package");
+        } catch (CommandException e) {
+            return new Detection(ID, false, false, Optional.empty(), e.getMessage());
+        }
+    }
+
+    @Override
+    public UfwState state() throws FirewallException {
+        CommandResult status = Applier.run(ID, runner, Command.of("ufw", "status"));
+        if (!status.ok()) {
+            throw new FirewallException("ufw: " + status.describe() + "; run as root");
+        }
+        return stateOf(status.stdout(), read(DEFAULTS), read(USER_RULES), read(USER6_RULES));
+    }
+
+    /** The state from {@code ufw status}, {@code /etc/default/ufw} and the two rule files. Pure. */
+    static UfwState stateOf(String status, String defaults, String userRules, String user6Rules) {
+        boolean ipv6 = defaults.lines().map(String::strip).noneMatch(l -> l.equalsIgnoreCase("IPV6=no"));
+        List<UfwRules.Tuple> rules = new ArrayList<>(UfwRules.parse(userRules, false));
+        if (ipv6) {
+            rules.addAll(UfwRules.parse(user6Rules, true));
+        }
+        return new UfwState(status.contains("Status: active"), ipv6, rules);
+    }
+
+    private String read(String file) throws FirewallException {
+        CommandResult r = Applier.run(ID, runner, Command.of("cat", file));
+        if (!r.ok()) {
+            throw new FirewallException("ufw: cannot read " + file + ": " + r.describe());
+        }
+        return r.stdout();
+    }
+
+    /** One rule of ours: the ufw rule words, the families it covers, and what it does. */
+    private record Rule(List<String> words, boolean v4, boolean v6, String what) {
+    }
+
+    /** Our rules in order; without IPv6 in ufw ({@code IPV6=no}) IPv6-only rules cannot exist and are left out. */
+    private static List<Rule> rules(Desired desired, boolean ipv6Enabled) {
+        List<Rule> rules = new ArrayList<>();
+        for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
+            String port = e.getKey().toString();
+            if (e.getValue() instanceof Inbound.AllowFrom allow) {
+                for (Cidr c : allow.networks()) {
+                    if (c.ipv6() && !ipv6Enabled) {
+                        continue;
+                    }
+                    rules.add(new Rule(List.of("allow", "in", "proto", "tcp", "from", c.toString(), "port", ALL_SOURCE_PORTS,
+                                    "to", "any", "port", port),
+                            !c.ipv6(), c.ipv6(), "tcp/" + port + " allow " + c));
+                }
+            }
+            if (!(e.getValue() instanceof Inbound.Open)) {
+                rules.add(new Rule(List.of("deny", "in", "proto", "tcp", "from", "any", "port", ALL_SOURCE_PORTS,
+                        "to", "any", "port", port), true, true,
+                        "tcp/" + port + " drop"));
+            }
+        }
+        return rules;
+    }
+
+    @Override
+    public Plan plan(FirewallState state, Desired desired) {
+        UfwState current = (UfwState) state;
+        List<Rule> rules = rules(desired, current.ipv6Enabled());
+        StringBuilder rendering = new StringBuilder();
+        for (Rule r : rules) {
+            rendering.append(String.join(" ", r.words())).append('\n');
+        }
+        String digest = RuleDigest.of(rendering.toString());
+        List<String> want = new ArrayList<>();
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            int position = 0;
+            for (Rule r : rules) {
+                if (ipv6 ? r.v6() && current.ipv6Enabled() : r.v4()) {
+                    want.add((ipv6 ? "ipv6#" : "ipv4#") + ++position + " # " + comment(r, digest));
+                }
+            }
+        }
+        List<Change> changes = new ArrayList<>();
+        if (want.equals(current.ownedRules())) {
+            return new Plan(ID, desired, changes);
+        }
+        List<Integer> numbers = new ArrayList<>(current.ownedNumbers());
+        Collections.reverse(numbers); // highest first, so the lower numbers stay valid
+        List<Command> delete = new ArrayList<>();
+        for (int n : numbers) {
+            delete.add(Command.of("ufw", "--force", "delete", Integer.toString(n)));
+        }
+        if (!delete.isEmpty()) {
+            changes.add(new Change.Remove("delete the agent's ufw rules by number (" + numbers + ")", delete));
+        }
+        if (!rules.isEmpty()) {
+            List<Command> prepend = new ArrayList<>();
+            for (int i = rules.size() - 1; i >= 0; i--) { // prepend in reverse keeps them in order at the top
+                List<String> argv = new ArrayList<>(List.of("ufw", "prepend"));
+                argv.addAll(rules.get(i).words());
+                argv.addAll(List.of("comment", comment(rules.get(i), digest)));
+                prepend.add(Command.of(argv));
+            }
+            changes.add(new Change.Add("put the agent's " + rules.size() + " ufw rule" + (rules.size() == 1 ? "" : "s")
+                    + " at the top of each family's list", prepend));
+        }
+        return new Plan(ID, desired, changes);
+    }
+
+    private static String comment(Rule r, String digest) {
+        return MARKER + " " + r.what() + " #" + digest;
+    }
+
+    @Override
+    public ApplyResult apply(Plan plan) throws FirewallException {
+        return Applier.apply(this, runner, plan, "");
+    }
+}
