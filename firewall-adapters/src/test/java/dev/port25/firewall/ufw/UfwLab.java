@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Gives a namespace its own copy of /etc/ufw and /etc/default, so ufw there never touches the host's. */
-final class UfwLab {
+public final class UfwLab {
 
     private UfwLab() {
     }
 
-    static void ownUfwConfig(Netns ns) throws Exception {
+    /** Own /etc/ufw and /etc/default for {@code ns}, ufw left inactive. */
+    public static void ownInactiveUfwConfig(Netns ns) throws Exception {
         Path overlay = ns.etcOverlay();
         for (String dir : List.of("ufw", "default")) {
             Path from = Path.of("/etc", dir);
@@ -28,7 +29,11 @@ final class UfwLab {
                 }
             }
         }
-        // Enabled, but accepting by default: what the agent's rules do is then what the peer sees.
+    }
+
+    /** Own ufw config for {@code ns}, enabled but accepting by default: the agent's rules decide what the peer sees. */
+    public static void ownUfwConfig(Netns ns) throws Exception {
+        ownInactiveUfwConfig(ns);
         ns.ok("ufw", "--force", "enable");
         ns.ok("ufw", "default", "allow", "incoming");
     }
