@@ -1,6 +1,7 @@
 package dev.port25.firewall;
 
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.firewalld.FirewalldRecordedStates;
 import dev.port25.firewall.iptables.IptablesRecordedStates;
 import dev.port25.firewall.nftables.NftablesRecordedStates;
 import dev.port25.firewall.ufw.UfwRecordedStates;
@@ -36,6 +37,7 @@ class ConformanceTest {
     private static final Desired OPEN = Desired.of(25, new Inbound.Open());
 
     private static final Map<String, RecordedStates> RECORDED = Map.of(
+            "firewalld", new FirewalldRecordedStates(),
             "nftables", new NftablesRecordedStates(),
             "iptables", new IptablesRecordedStates(),
             "ufw", new UfwRecordedStates());
@@ -114,7 +116,7 @@ class ConformanceTest {
     @ParameterizedTest
     @MethodSource("providers")
     void inactiveWithoutPrivilege(FirewallAdapterProvider p) {
-        Prerequisites.require("setpriv", "nft", "iptables", "ufw");
+        Prerequisites.require("setpriv", "nft", "iptables", "ufw", "firewall-cmd");
         Detection d = p.create(new CommandRunner().withPrefix(
                 List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"))).detect();
         assertThat(d.installed()).as(d.detail()).isTrue();

@@ -21,7 +21,7 @@ class FirewallSelectorIT {
 
     @BeforeEach
     void prerequisites() {
-        Prerequisites.require("ip", "nft", "iptables", "ufw", "setpriv");
+        Prerequisites.require("ip", "nft", "iptables", "ufw", "firewall-cmd", "setpriv");
     }
 
     @Test
@@ -29,9 +29,9 @@ class FirewallSelectorIT {
         try (Netns ns = Netns.create("sel")) {
             CommandRunner in = CommandRunner.inNetworkNamespace(ns.name());
             FirewallSelector selector = new FirewallSelector();
-            assertThat(selector.ids()).startsWith("ufw", "nftables").endsWith("iptables");
+            assertThat(selector.ids()).containsExactly("firewalld", "ufw", "nftables", "iptables");
 
-            // ufw has its own config in this namespace and is inactive there: nftables acts.
+            // No firewalld runs here (no bus), ufw has its own config and is inactive: nftables acts.
             dev.port25.firewall.ufw.UfwLab.ownInactiveUfwConfig(ns);
             FirewallSelector.Selection s = selector.select(in, Optional.empty());
             assertThat(s.adapter().id()).isEqualTo("nftables");
@@ -55,7 +55,8 @@ class FirewallSelectorIT {
         assertThatThrownBy(() -> new FirewallSelector().select(nobody, Optional.empty()))
                 .isInstanceOf(FirewallException.class)
                 .hasMessageContaining("no firewall backend can act here")
-                .hasMessageContaining("nftables: ").hasMessageContaining("iptables: ").hasMessageContaining("ufw: ");
+                .hasMessageContaining("nftables: ").hasMessageContaining("iptables: ").hasMessageContaining("ufw: ")
+                .hasMessageContaining("firewalld: ");
         assertThatThrownBy(() -> new FirewallSelector().select(nobody, Optional.of("nftables")))
                 .hasMessageContaining("the pinned firewall backend nftables cannot act here");
     }

@@ -1,0 +1,83 @@
+package dev.port25.firewall.firewalld;
+
+import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.spi.Desired;
+import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Plan;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Parser and plans over state recorded from firewalld 1.3.3 (see each case's source.txt). */
+class FirewalldCasesTest {
+
+    private final FirewalldRecordedStates recorded = new FirewalldRecordedStates();
+    private final FirewalldAdapter adapter = (FirewalldAdapter) recorded.adapter();
+
+    private static List<String> argv(Plan p) {
+        return p.changes().stream().flatMap(c -> c.commands().stream()).map(c -> String.join(" ", c.argv())).toList();
+    }
+
+    @Test
+    void withoutBoundInterfacesOnlyTheDefaultZoneApplies() throws Exception {
+        FirewalldState s = recorded.load("port25-open");
+        assertThat(s.defaultZone()).isEqualTo("public");
+        assertThat(s.runtime()).containsKeys("block", "drop", "public", "trusted");
+        assertThat(s.zonesInUse()).containsExactly("public");
+        assertThat(argv(adapter.plan(s, Desired.of(25, new Inbound.Closed())))).containsExactly(
+                "firewall-cmd --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv4\" port port=\"25\" protocol=\"tcp\" drop",
+                "firewall-cmd --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv6\" port port=\"25\" protocol=\"tcp\" drop",
+                "firewall-cmd --permanent --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv4\" port port=\"25\" protocol=\"tcp\" drop",
+                "firewall-cmd --permanent --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv6\" port port=\"25\" protocol=\"tcp\" drop");
+    }
+
+    @Test
+    void runtimeDriftIsRepairedInTheRuntimeOnly() throws Exception {
+        Plan p = adapter.plan(recorded.load("drifted"), Desired.of(25, new Inbound.Closed()));
+        assertThat(argv(p)).containsExactly(
+                "firewall-cmd --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv4\" port port=\"25\" protocol=\"tcp\" drop");
+    }
+
+    @Test
+    void allowFromAddsAllowsBeforeTheDropByPriorityAndKeepsTheDrop() throws Exception {
+        Plan p = adapter.plan(recorded.load("port25-closed"), Desired.of(25,
+                new Inbound.AllowFrom(List.of(Cidr.parse("fd00::/8")))));
+        assertThat(argv(p)).hasSize(2).allMatch(a -> a.contains("--add-rich-rule=rule priority=\"-25025\" family=\"ipv6\" "
+                + "source address=\"fd00:0:0:0:0:0:0:0/8\" port port=\"25\" protocol=\"tcp\" accept"));
+    }
+
+    @Test
+    void theSameRuleSpelledAnotherWayIsStillOurs() {
+        assertThat(FirewalldRich.parse("rule priority=\"-25025\" family=\"ipv6\" source address=\"fd00::/8\" "
+                + "port port=\"25\" protocol=\"tcp\" accept")).contains(new FirewalldRich.Rule(-25025, "ipv6",
+                java.util.Optional.of(Cidr.parse("fd00:0:0:0:0:0:0:0/8")), 25, "accept"));
+        assertThat(FirewalldRich.parse("rule family=\"ipv4\" port port=\"25\" protocol=\"tcp\" reject")).isEmpty();
+    }
+
+    @Test
+    void boundZonesApplyBesideTheDefault() {
+        Map<String, FirewalldZones.Zone> zones = FirewalldZones.parse("""
+                internal (active)
+                  target: default
+                  interfaces: eth1 eth2
+                  sources:\s
+                  rich rules:\s
+                \trule family="ipv4" source address="10.0.0.0/8" accept
+                public (default)
+                  interfaces:\s
+                  sources: 198.18.0.0/15
+                  rich rules:\s
+                work
+                  interfaces:\s
+                  sources:\s
+                """);
+        assertThat(zones.get("internal").interfaces()).containsExactly("eth1", "eth2");
+        assertThat(zones.get("internal").richRules()).containsExactly("rule family=\"ipv4\" source address=\"10.0.0.0/8\" accept");
+        assertThat(zones.get("public").sources()).containsExactly("198.18.0.0/15");
+        FirewalldState s = new FirewalldState(true, "work", zones, zones);
+        assertThat(s.zonesInUse()).containsExactly("internal", "public", "work");
+    }
+}

@@ -1,0 +1,115 @@
+package dev.port25.firewall.firewalld;
+
+import dev.port25.firewall.exec.BackgroundProcess;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.testing.Netns;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A firewalld of the test's own inside a namespace: a private D-Bus system bus that activates
+ * nothing, and firewalld reading the namespace's own copy of /etc/firewalld. Stopped by pid;
+ * the /run/firewalld it creates on the shared /run is removed. Refuses to start where a
+ * firewalld already uses /run/firewalld.
+ */
+public final class FirewalldLab implements AutoCloseable {
+
+    private static final Path RUN = Path.of("/run/firewalld");
+
+    private final Path dir;
+    private final List<BackgroundProcess> processes;
+    private final CommandRunner runner;
+
+    private FirewalldLab(Path dir, List<BackgroundProcess> processes, CommandRunner runner) {
+        this.dir = dir;
+        this.processes = processes;
+        this.runner = runner;
+    }
+
+    /** Starts the bus and firewalld in {@code ns}; waits until firewalld says "running". */
+    public static FirewalldLab start(Netns ns) throws Exception {
+        if (Files.exists(RUN)) {
+            throw new IllegalStateException(RUN + " exists: a firewalld runs on this host, and a test one would share it");
+        }
+        Path etc = ns.etcOverlay().resolve("firewalld");
+        copyTree(Path.of("/etc/firewalld"), etc);
+        Path dir = Files.createTempDirectory("p25-firewalld-");
+        Path bus = dir.resolve("bus");
+        Files.writeString(dir.resolve("bus.conf"), """
+                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+                <busconfig>
+                  <type>system</type>
+                  <listen>unix:path=%s</listen>
+                  <auth>EXTERNAL</auth>
+                  <policy context="default">
+                    <allow user="*"/>
+                    <allow own="*"/>
+                    <allow send_destination="*"/>
+                    <allow receive_sender="*"/>
+                  </policy>
+                </busconfig>
+                """.formatted(bus));
+        String address = "DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + bus;
+        BackgroundProcess dbus = ns.spawn(ns.inside(List.of("dbus-daemon", "--config-file=" + dir.resolve("bus.conf"),
+                "--nofork", "--nopidfile")));
+        for (int i = 0; i < 50 && !Files.exists(bus); i++) {
+            Thread.sleep(100);
+        }
+        BackgroundProcess firewalld = ns.spawn(ns.inside(List.of("env", address, "firewalld", "--nofork", "--nopid",
+                "--log-target", "file", "--log-file", dir.resolve("firewalld.log").toString())));
+        CommandRunner runner = CommandRunner.inNetworkNamespace(ns.name()).withPrefix(List.of("env", address));
+        FirewalldLab lab = new FirewalldLab(dir, List.of(firewalld, dbus), runner);
+        for (int i = 0; i < 100; i++) {
+            CommandResult state = runner.run("firewall-cmd", "--state");
+            if (state.ok() && state.stdout().strip().equals("running")) {
+                return lab;
+            }
+            Thread.sleep(100);
+        }
+        lab.close();
+        throw new IllegalStateException("firewalld did not start: " + Files.readString(dir.resolve("firewalld.log")));
+    }
+
+    /** Runs firewall-cmd and friends in the namespace, on the private bus. */
+    public CommandRunner runner() {
+        return runner;
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (BackgroundProcess p : processes) {
+            p.stop();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        if (Files.exists(RUN)) {
+            try (Stream<Path> walk = Files.walk(RUN)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
