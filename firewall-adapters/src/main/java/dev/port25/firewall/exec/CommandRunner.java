@@ -67,7 +67,6 @@ public final class CommandRunner {
         return new CommandRunner(all);
     }
 
-
     private List<String> full(List<String> argv) {
         if (prefix.isEmpty()) {
             return argv;
@@ -107,7 +106,7 @@ public final class CommandRunner {
                 && e.text().contains(command.program()) && e.text().contains("No such file or directory")) {
             throw new CommandException.NotFound(command.argv(), new IOException(e.text().strip()));
         }
-        return new CommandResult(command.argv(), process.exitValue(), o.text(), e.text(),
+        return new CommandResult(command.argv(), status, o.text(), e.text(),
                 Duration.ofNanos(System.nanoTime() - start), o.truncated() || e.truncated());
     }
 
@@ -148,15 +147,20 @@ public final class CommandRunner {
         return new File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
+    /** Writes the input on its own thread, so a child that never reads it cannot outlast the timeout. */
     private static void feed(Process process, byte[] input) {
         if (input.length == 0) {
             return;
         }
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(input);
-        } catch (IOException ignored) {
-            // The process closed its input early (or exited); its exit status tells what happened.
-        }
+        Thread writer = new Thread(() -> {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(input);
+            } catch (IOException ignored) {
+                // The process closed its input early (or exited); its exit status tells what happened.
+            }
+        }, "command-input-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     static void kill(Process process) {

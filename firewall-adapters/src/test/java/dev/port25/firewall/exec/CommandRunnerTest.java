@@ -101,6 +101,13 @@ class CommandRunnerTest {
     }
 
     @Test
+    void inputTheChildNeverReadsDoesNotDefeatTheTimeout() {
+        byte[] big = new byte[4 * 1024 * 1024]; // far beyond a pipe buffer
+        assertThatThrownBy(() -> runner.run(Command.of("sleep", "30").withStdin(big).withTimeout(Duration.ofMillis(500))))
+                .isInstanceOf(CommandException.TimedOut.class);
+    }
+
+    @Test
     void withoutInputTheChildReadsEndOfFile() throws Exception {
         CommandResult r = runner.run(Command.of("cat").withTimeout(Duration.ofSeconds(5)));
         assertThat(r.ok()).isTrue();
