@@ -12,7 +12,8 @@ import java.util.Properties;
 @Command(name = "port25-agent",
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
-        description = "Keeps port 25 (SMTP) exposure where this host's role says it should be.",
+        description = {"Host agent for port 25 (SMTP) exposure. It will keep each host's port 25 where its role "
+            + "says it should be; today it reports who listens on port 25 and how far that is exposed."},
         footerHeading = "%nExit codes (monitoring-plugin convention):%n",
         footer = {"  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also bad usage and internal errors)"},
         subcommands = {StatusCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})

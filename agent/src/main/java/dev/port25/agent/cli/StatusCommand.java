@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code port25-agent status}: a thin shell over {@link StatusService}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
-            "Show every socket listening on port 25 (TCP LISTEN and bound UDP, IPv4 and IPv6), "
-                + "the processes that hold it, how far it is exposed, and a verdict.",
+            "Show every socket listening on the watched ports (default 25; TCP LISTEN and bound UDP, "
+                + "IPv4 and IPv6), the processes that hold it, how far it is exposed, and a verdict.",
             "",
             "Until host roles and firewall state are weighed, a TCP listener beyond loopback is "
                 + "CRITICAL, a UDP one WARNING, loopback-only OK; a failed inventory is UNKNOWN.",
@@ -43,8 +43,8 @@ final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--source", paramLabel = "SOURCE",
-            description = "Inventory source: ${COMPLETION-CANDIDATES}. auto: netlink on Linux, OSHI "
-                    + "where netlink is not available (its gaps are printed). Default: ${DEFAULT-VALUE}.")
+            description = "Inventory source: ${COMPLETION-CANDIDATES} (any case). AUTO: netlink on Linux, "
+                    + "OSHI where netlink is not available (its gaps are printed). Default: ${DEFAULT-VALUE}.")
     SocketInventories.Choice source = SocketInventories.Choice.AUTO;
 
     @Override
