@@ -44,10 +44,12 @@ final class NetlinkSockDiag implements AutoCloseable {
             throw new IOException("cannot open a NETLINK_SOCK_DIAG socket: " + Errno.name(e.getErrorCode()), e);
         }
         NetlinkSockDiag nl = new NetlinkSockDiag(libc, fd);
-        try (Memory timeval = new Memory(16)) {
-            timeval.setLong(0, RECEIVE_TIMEOUT_SECONDS);
-            timeval.setLong(8, 0);
-            libc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+        // struct timeval { long tv_sec; long tv_usec; }: C longs, 8 bytes on 64-bit Linux, 4 on 32-bit.
+        int cLong = com.sun.jna.Native.LONG_SIZE;
+        try (Memory timeval = new Memory(2L * cLong)) {
+            timeval.setNativeLong(0, new NativeLong(RECEIVE_TIMEOUT_SECONDS));
+            timeval.setNativeLong(cLong, new NativeLong(0));
+            libc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 2 * cLong);
         } catch (LastErrorException e) {
             nl.close();
             throw new IOException("cannot set a receive timeout on the netlink socket: "
