@@ -71,7 +71,11 @@ final class UfwAdapter implements FirewallAdapter {
                         + " (ufw needs root: CAP_NET_ADMIN and its rule files)");
             }
             boolean active = status.stdout().contains("Status: active");
-            return new Detection(ID, true, active, version, active ? "ufw is active" : "ufw is installed but inactive");
+            CommandResult defaults = runner.run("cat", DEFAULTS);
+            String ipv6 = defaults.ok() && !ipv6Enabled(defaults.stdout())
+                    ? "; IPV6=no in " + DEFAULTS + ": ufw drops all IPv6 traffic and keeps no IPv6 rules" : "";
+            return new Detection(ID, true, active, version,
+                    (active ? "ufw is active" : "ufw is installed but inactive") + ipv6);
         } catch (CommandException.NotFound e) {
             return new Detection(ID, false, false, Optional.empty(), "ufw not found: install the ufw package");
         } catch (CommandException e) {
@@ -90,12 +94,17 @@ final class UfwAdapter implements FirewallAdapter {
 
     /** The state from {@code ufw status}, {@code /etc/default/ufw} and the two rule files. Pure. */
     static UfwState stateOf(String status, String defaults, String userRules, String user6Rules) {
-        boolean ipv6 = defaults.lines().map(String::strip).noneMatch(l -> l.equalsIgnoreCase("IPV6=no"));
+        boolean ipv6 = ipv6Enabled(defaults);
         List<UfwRules.Tuple> rules = new ArrayList<>(UfwRules.parse(userRules, false));
         if (ipv6) {
             rules.addAll(UfwRules.parse(user6Rules, true));
         }
         return new UfwState(status.contains("Status: active"), ipv6, rules);
+    }
+
+    /** ufw handles IPv6 unless {@code /etc/default/ufw} says {@code IPV6=no}. */
+    static boolean ipv6Enabled(String defaults) {
+        return defaults.lines().map(String::strip).noneMatch(l -> l.equalsIgnoreCase("IPV6=no"));
     }
 
     private String read(String file) throws FirewallException {

@@ -63,4 +63,22 @@ class UfwNetnsIT {
             assertThat(status).doesNotContain("port25-agent").contains("25/tcp", "ALLOW");
         }
     }
+
+    /** ufw with IPV6=no drops every IPv6 packet whatever its rules say, and detection says so. */
+    @Test
+    void ipv6DisabledInUfwIsReportedAndDropsIpv6() throws Exception {
+        try (PacketLab lab = PacketLab.start("ufw6")) {
+            UfwLab.ownInactiveUfwConfig(lab.server());
+            java.nio.file.Path defaults = lab.server().etcOverlay().resolve("default/ufw");
+            java.nio.file.Files.writeString(defaults,
+                    java.nio.file.Files.readString(defaults).replaceAll("(?m)^IPV6=.*$", "IPV6=no"));
+            lab.server().ok("ufw", "--force", "enable");
+            lab.server().ok("ufw", "default", "allow", "incoming");
+            FirewallAdapter ufw = lab.adapter("ufw");
+            assertThat(ufw.detect().detail()).contains("IPV6=no", "drops all IPv6");
+            converge(ufw, Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse(PacketLab.PEER4), Cidr.parse(PacketLab.PEER6)))));
+            assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=timeout");
+            assertThat(ufw.state().ownedRules()).allMatch(l -> l.startsWith("ipv4#"));
+        }
+    }
 }
