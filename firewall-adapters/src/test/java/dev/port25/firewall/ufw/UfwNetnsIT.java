@@ -45,6 +45,11 @@ class UfwNetnsIT {
             ApplyResult again = ufw.apply(ufw.plan(ufw.state(), CLOSED));
             assertThat(again.ran()).as("applying the same desired state twice runs nothing").isEmpty();
 
+            // 'ufw reload' rebuilds its chains from the rule files, ours included.
+            lab.server().ok("ufw", "reload");
+            assertThat(ufw.plan(ufw.state(), CLOSED).isEmpty()).isTrue();
+            assertThat(lab.probeBoth()).isEqualTo("ipv4=timeout ipv6=timeout");
+
             // ALLOW_FROM: the peer's IPv6 address only.
             converge(ufw, Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse(PacketLab.PEER6)))));
             assertThat(lab.probeBoth()).isEqualTo("ipv4=timeout ipv6=open");
