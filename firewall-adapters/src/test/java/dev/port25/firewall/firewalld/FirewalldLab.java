@@ -95,7 +95,7 @@ public final class FirewalldLab implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         for (BackgroundProcess p : processes) {
             p.stop();
         }
