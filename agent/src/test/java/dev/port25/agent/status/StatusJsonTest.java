@@ -8,12 +8,10 @@ import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.policy.Verdict;
+import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -26,10 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The status document against golden files: a change to them is a change to a public format. */
 class StatusJsonTest {
 
-    private static String golden(String name) throws IOException {
-        try (InputStream in = StatusJsonTest.class.getResourceAsStream("/golden/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String golden(String name) {
+        return Fixtures.text("/golden/" + name);
     }
 
     private static Owner owner(long pid, String name, String exe, String user, int uid) {
@@ -66,10 +62,7 @@ class StatusJsonTest {
     @Test
     void schemaInConfigModuleMatchesTheDocument() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.JsonNode schema;
-        try (InputStream in = StatusJsonTest.class.getResourceAsStream("/dev/port25/config/status-v1.schema.json")) {
-            schema = m.readTree(in);
-        }
+        com.fasterxml.jackson.databind.JsonNode schema = m.readTree(Fixtures.text("/dev/port25/config/status-v1.schema.json"));
         com.fasterxml.jackson.databind.JsonNode doc = m.readTree(StatusJson.render(postfixLikeHost()));
         assertThat(fields(doc)).isEqualTo(strings(schema.get("required")));
         assertThat(fields(doc.get("inventory"))).isEqualTo(strings(schema.at("/properties/inventory/required")));

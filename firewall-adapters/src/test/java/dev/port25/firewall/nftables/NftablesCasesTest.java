@@ -6,10 +6,9 @@ import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Plan;
+import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -29,14 +28,11 @@ class NftablesCasesTest {
 
     private final NftablesAdapter adapter = new NftablesAdapter(new dev.port25.firewall.exec.CommandRunner());
 
-    private static String resource(String path) throws IOException {
-        try (InputStream in = NftablesCasesTest.class.getResourceAsStream("/nftables/" + path)) {
-            assertThat(in).as("fixture %s", path).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String resource(String path) {
+        return Fixtures.text("/nftables/" + path);
     }
 
-    private static NftablesState state(String caseName) throws IOException {
+    private static NftablesState state(String caseName) {
         return new NftablesState(NftJson.parse(resource(caseName + "/ruleset.json")));
     }
 
@@ -45,7 +41,7 @@ class NftablesCasesTest {
     }
 
     @Test
-    void emptyRulesetOwnsNothingAndClosedCreatesTheTable() throws IOException {
+    void emptyRulesetOwnsNothingAndClosedCreatesTheTable() {
         NftablesState s = state("port25-open");
         assertThat(s.ruleset().version()).contains("1.0.6");
         assertThat(s.ownedRules()).isEmpty();
@@ -58,7 +54,7 @@ class NftablesCasesTest {
     }
 
     @Test
-    void closedTableIsReadBackAndTheSamePlanIsEmpty() throws IOException {
+    void closedTableIsReadBackAndTheSamePlanIsEmpty() {
         NftablesState s = state("port25-closed");
         assertThat(s.ownedRules()).containsExactly(
                 "chain input hook input priority -10 policy accept",
@@ -72,7 +68,7 @@ class NftablesCasesTest {
     }
 
     @Test
-    void allowFromTableMatchesItsRendering() throws IOException {
+    void allowFromTableMatchesItsRendering() {
         NftablesState s = state("port25-allow");
         assertThat(s.ownedRules()).hasSize(4);
         assertThat(adapter.plan(s, ALLOW).isEmpty()).isTrue();
@@ -84,7 +80,7 @@ class NftablesCasesTest {
     }
 
     @Test
-    void driftedTableIsRepaired() throws IOException {
+    void driftedTableIsRepaired() {
         NftablesState s = state("drifted");
         assertThat(s.ownTableExists()).isTrue();
         assertThat(s.ownedRules()).containsExactly("chain input hook input priority -10 policy accept");
@@ -94,7 +90,7 @@ class NftablesCasesTest {
     }
 
     @Test
-    void foreignRuleIsSeenButNeverOurs() throws IOException {
+    void foreignRuleIsSeenButNeverOurs() {
         NftablesState s = state("foreign-rule");
         assertThat(s.ownedRules()).isEmpty();
         assertThat(s.ruleset().rules()).singleElement().satisfies(r -> {

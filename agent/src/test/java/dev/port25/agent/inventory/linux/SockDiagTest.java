@@ -3,13 +3,11 @@ package dev.port25.agent.inventory.linux;
 import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Protocol;
+import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,16 +22,14 @@ class SockDiagTest {
     private static final TreeSet<Integer> PORTS = new TreeSet<>(List.of(25, 587));
 
     /** Lines of a fixture without comments: request first, then reply datagrams. */
-    private static List<byte[]> fixture(String name) throws IOException {
-        try (InputStream in = SockDiagTest.class.getResourceAsStream("/sockdiag/" + name)) {
-            List<byte[]> out = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    out.add(HexFormat.of().parseHex(line.strip()));
-                }
+    private static List<byte[]> fixture(String name) {
+        List<byte[]> out = new ArrayList<>();
+        for (String line : Fixtures.text("/sockdiag/" + name).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                out.add(HexFormat.of().parseHex(line.strip()));
             }
-            return out;
         }
+        return out;
     }
 
     private static int seqOf(byte[] message) {
@@ -46,14 +42,14 @@ class SockDiagTest {
     }
 
     @Test
-    void encodesTheTcp6RequestTheKernelAccepted() throws IOException {
+    void encodesTheTcp6RequestTheKernelAccepted() {
         byte[] recorded = fixture("tcp6-listen.hex").get(0);
         byte[] encoded = SockDiag.request(seqOf(recorded), Family.IPV6, Protocol.TCP, SockDiag.TCP_LISTEN, PORTS);
         assertThat(HexFormat.of().formatHex(encoded)).isEqualTo(HexFormat.of().formatHex(recorded));
     }
 
     @Test
-    void encodesTheUdp4RequestTheKernelAccepted() throws IOException {
+    void encodesTheUdp4RequestTheKernelAccepted() {
         byte[] recorded = fixture("udp4-bound.hex").get(0);
         byte[] encoded = SockDiag.request(seqOf(recorded), Family.IPV4, Protocol.UDP, SockDiag.TCP_CLOSE, PORTS);
         assertThat(encoded).isEqualTo(recorded);
