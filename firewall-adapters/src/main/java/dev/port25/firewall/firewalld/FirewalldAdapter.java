@@ -58,9 +58,9 @@ final class FirewalldAdapter implements FirewallAdapter {
             return new Detection(ID, true, true,
                     version.ok() ? Optional.of(version.stdout().strip()) : Optional.empty(), "firewalld is running");
         } catch (CommandException.NotFound e) {
-            return new Detection(ID, false, false, Optional.empty(), "firewall-cmd not found: install the firewalld package");
+            return Detection.notInstalled(ID, "firewall-cmd", "firewalld");
         } catch (CommandException e) {
-            return new Detection(ID, false, false, Optional.empty(), e.getMessage());
+            return Detection.unusable(ID, e);
         }
     }
 

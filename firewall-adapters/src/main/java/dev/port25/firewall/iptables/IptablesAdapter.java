@@ -67,9 +67,9 @@ final class IptablesAdapter implements FirewallAdapter {
             }
             return new Detection(ID, true, true, version, "iptables points to the " + v.label() + " variant");
         } catch (CommandException.NotFound e) {
-            return new Detection(ID, false, false, Optional.empty(), "iptables not found: install the iptables package");
+            return Detection.notInstalled(ID, "iptables", "iptables");
         } catch (CommandException e) {
-            return new Detection(ID, false, false, Optional.empty(), e.getMessage());
+            return Detection.unusable(ID, e);
         }
     }
 

@@ -44,9 +44,9 @@ final class NftablesAdapter implements FirewallAdapter {
         try {
             version = runner.run("nft", "--version");
         } catch (CommandException.NotFound e) {
-            return new Detection(ID, false, false, Optional.empty(), "nft not found: install the nftables package");
+            return Detection.notInstalled(ID, "nft", "nftables");
         } catch (CommandException e) {
-            return new Detection(ID, false, false, Optional.empty(), e.getMessage());
+            return Detection.unusable(ID, e);
         }
         Matcher m = VERSION.matcher(version.stdout());
         if (!version.ok() || !m.find()) {

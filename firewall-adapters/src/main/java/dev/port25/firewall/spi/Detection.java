@@ -1,5 +1,7 @@
 package dev.port25.firewall.spi;
 
+import dev.port25.firewall.exec.CommandException;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,5 +23,16 @@ public record Detection(String backend, boolean installed, boolean active, Optio
         if (active && !installed) {
             throw new IllegalArgumentException("active implies installed");
         }
+    }
+
+    /** The backend's program is not on this host. */
+    public static Detection notInstalled(String backend, String program, String debianPackage) {
+        return new Detection(backend, false, false, Optional.empty(),
+                program + " not found: install the " + debianPackage + " package");
+    }
+
+    /** The backend's program could not be run at all (not startable, timed out). */
+    public static Detection unusable(String backend, CommandException e) {
+        return new Detection(backend, false, false, Optional.empty(), e.getMessage());
     }
 }

@@ -77,9 +77,9 @@ final class UfwAdapter implements FirewallAdapter {
             return new Detection(ID, true, active, version,
                     (active ? "ufw is active" : "ufw is installed but inactive") + ipv6);
         } catch (CommandException.NotFound e) {
-            return new Detection(ID, false, false, Optional.empty(), "ufw not found: install the ufw package");
+            return Detection.notInstalled(ID, "ufw", "ufw");
         } catch (CommandException e) {
-            return new Detection(ID, false, false, Optional.empty(), e.getMessage());
+            return Detection.unusable(ID, e);
         }
     }
 
