@@ -29,6 +29,11 @@ public record Inventory(InventorySource source, SortedSet<Integer> ports, List<L
 
     /** The watched ports joined by {@code separator}: "25, 587". */
     public String portsText(String separator) {
+        return portsText(ports, separator);
+    }
+
+    /** {@code ports} joined by {@code separator}, without streams (this is on the cold-start path). */
+    public static String portsText(Iterable<Integer> ports, String separator) {
         StringBuilder sb = new StringBuilder();
         for (int port : ports) {
             sb.append(sb.length() == 0 ? "" : separator).append(port);

@@ -21,7 +21,7 @@ public final class StatusText {
         String first = report.reasons().get(0);
         int more = report.reasons().size() - 1;
         out.println("PORT25 " + report.verdict() + ": " + first + (more > 0 ? " (+" + more + " more)" : ""));
-        String ports = portsText(report);
+        String ports = Inventory.portsText(report.ports(), ",");
         if (report.inventory().isEmpty()) {
             out.println("  listeners on port " + ports + " are UNKNOWN: " + report.error().orElseThrow());
             return;
@@ -46,14 +46,6 @@ public final class StatusText {
             source.append("; gap: ").append(gap);
         }
         out.println(source);
-    }
-
-    private static String portsText(StatusReport report) {
-        StringBuilder sb = new StringBuilder();
-        for (int port : report.ports()) {
-            sb.append(sb.length() == 0 ? "" : ",").append(port);
-        }
-        return sb.toString();
     }
 
     private static String pad(String s, int width) {
