@@ -31,11 +31,16 @@ public final class PacketLab implements AutoCloseable {
             + "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)\n"
             + "s.bind(('::',25)); s.listen(64); print('READY',flush=True)\n"
             + "while True:\n    c,_=s.accept(); c.close()\n";
-    /** open, refused or timeout; 2 s, since an ICMPv6 reject shows only after the first retransmit. */
+    /**
+     * open, refused (a TCP reset or ICMP port unreachable), unreachable (another ICMP error: host,
+     * network or administratively prohibited) or timeout; 2 s, since an ICMPv6 reject shows only
+     * after the first retransmit.
+     */
     private static final String PROBE = "import socket,sys\n"
             + "try:\n    socket.create_connection((sys.argv[1],25),timeout=2).close(); print('open')\n"
             + "except ConnectionRefusedError: print('refused')\n"
-            + "except (socket.timeout, TimeoutError): print('timeout')\n";
+            + "except (socket.timeout, TimeoutError): print('timeout')\n"
+            + "except OSError as e: print('unreachable')\n";
 
     private final Netns server;
     private final Netns peer;

@@ -1,0 +1,154 @@
+package dev.port25.firewall.eval;
+
+import java.util.List;
+import java.util.Set;
+
+/** One match of a rule, judged against a {@link Flow}. */
+sealed interface Cond {
+
+    Tri test(Flow f);
+
+    /** Why this match cannot be decided, when {@link #test} says UNKNOWN. */
+    default String undecidable() {
+        return "a match the agent cannot decide";
+    }
+
+    /** The source ranges this match looks at, for the exposure analysis. */
+    default List<AddrRange> sourceRanges() {
+        return List.of();
+    }
+
+    /** Source address in one of the ranges (all of one family; another family never matches). */
+    record Source(IpFamily family, List<AddrRange> ranges, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            if (f.family != family) {
+                return Tri.FALSE;
+            }
+            boolean in = ranges.stream().anyMatch(r -> r.contains(f.family, f.source));
+            return Tri.of(in != negate);
+        }
+
+        @Override
+        public List<AddrRange> sourceRanges() {
+            return ranges;
+        }
+    }
+
+    /** Destination address in one of the ranges; unknown until a DNAT fixes the destination. */
+    record Destination(IpFamily family, List<AddrRange> ranges, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            if (f.family != family) {
+                return Tri.FALSE;
+            }
+            if (f.destination.isEmpty()) {
+                return Tri.UNKNOWN;
+            }
+            boolean in = ranges.stream().anyMatch(r -> r.contains(f.family, f.destination.get()));
+            return Tri.of(in != negate);
+        }
+
+        @Override
+        public String undecidable() {
+            return "it matches on the destination address, which depends on the address the client connects to";
+        }
+    }
+
+    /** Destination port in one of the inclusive ranges {@code {lo, hi}}. */
+    record DestinationPort(List<int[]> ranges, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            boolean in = ranges.stream().anyMatch(r -> r[0] <= f.port && f.port <= r[1]);
+            return Tri.of(in != negate);
+        }
+    }
+
+    /** Layer 4 protocol by name or number; the flow is TCP. */
+    record Protocol(Set<String> names, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            boolean tcp = names.contains("tcp") || names.contains("6");
+            return Tri.of(tcp != negate);
+        }
+    }
+
+    /** The family itself ({@code meta nfproto}, or implied by an ip/ip6 header match). */
+    record Family(IpFamily family, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            return Tri.of((f.family == family) != negate);
+        }
+    }
+
+    /**
+     * Input or output interface name; names may end in a wildcard ({@code eth+} for iptables,
+     * {@code eth*} for nft).
+     */
+    record Interface(boolean input, List<String> names, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            java.util.Optional<String> iface = input ? f.inInterface : f.outInterface;
+            if (iface.isEmpty()) {
+                // not known: an inbound connection from another host does not arrive on lo
+                if (input && names.size() == 1 && names.get(0).equals("lo")) {
+                    return Tri.of(negate);
+                }
+                return Tri.UNKNOWN;
+            }
+            boolean in = names.stream().anyMatch(n -> matches(n, iface.get()));
+            return Tri.of(in != negate);
+        }
+
+        @Override
+        public String undecidable() {
+            return "it matches on the " + (input ? "input" : "output") + " interface, which is not known here";
+        }
+
+        private static boolean matches(String pattern, String name) {
+            if (pattern.endsWith("+") || pattern.endsWith("*")) {
+                return name.startsWith(pattern.substring(0, pattern.length() - 1));
+            }
+            return pattern.equals(name);
+        }
+    }
+
+    /** Conntrack state, lower case ("new", "established", "related", "invalid", "untracked"). */
+    record ConntrackState(Set<String> states, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            boolean in = states.contains(f.untracked ? "untracked" : "new");
+            return Tri.of(in != negate);
+        }
+    }
+
+    /** Conntrack status bits, lower case ("dnat", "snat", "confirmed", ...). */
+    record ConntrackStatus(Set<String> bits, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            boolean in = f.dnated && bits.contains("dnat");
+            return Tri.of(in != negate);
+        }
+    }
+
+    /** Whether the flow was forwarded (taken by a DNAT to another host); for nft's fib and addrtype. */
+    record DestinationLocal(boolean local) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            return Tri.of(f.forwarded != local);
+        }
+    }
+
+    /** A fact known from the situation alone (a SYN of a new unicast connection), with what it is. */
+    record Fixed(Tri value, String what) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            return value;
+        }
+
+        @Override
+        public String undecidable() {
+            return what;
+        }
+    }
+}

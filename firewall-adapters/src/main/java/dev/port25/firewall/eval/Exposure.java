@@ -1,0 +1,37 @@
+package dev.port25.firewall.eval;
+
+import dev.port25.firewall.spi.Cidr;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Who can open a new TCP connection to a port over one family, from any source on any
+ * non-loopback interface, as the rules of every layer say. A source counts as allowed when it is
+ * accepted on at least one interface.
+ *
+ * @param family      IPv4 or IPv6
+ * @param level       OPEN (from everywhere), CLOSED (from nowhere), RESTRICTED (from
+ *                    {@code allowedFrom} only), UNKNOWN (see {@code notes})
+ * @param allowedFrom for RESTRICTED, the sources accepted, as the fewest CIDRs; empty otherwise
+ * @param byInterface the level on each interface, when the interfaces do not all agree; empty when
+ *                    they do
+ * @param decidedBy   the rules that decided, distinct, in the order met
+ * @param notes       why UNKNOWN; otherwise facts worth showing
+ */
+public record Exposure(IpFamily family, Level level, List<Cidr> allowedFrom, Map<String, Level> byInterface,
+                       List<RuleRef> decidedBy, List<String> notes) {
+
+    /** The exposure verdict. */
+    public enum Level { OPEN, CLOSED, RESTRICTED, UNKNOWN }
+
+    public Exposure {
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(level, "level");
+        allowedFrom = List.copyOf(allowedFrom);
+        byInterface = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(byInterface));
+        decidedBy = List.copyOf(decidedBy);
+        notes = List.copyOf(notes);
+    }
+}

@@ -1,0 +1,421 @@
+package dev.port25.firewall.eval;
+
+import dev.port25.firewall.spi.Cidr;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every layer of this host's packet filter that can accept or drop an inbound connection: the
+ * native nftables tables (firewalld's, other tools', the agent's), the iptables-nft tables and the
+ * iptables-legacy tables, IPv4 and IPv6; and the evaluation of a new inbound TCP connection
+ * through them, hook by hook and priority by priority, as the kernel walks them.
+ *
+ * <p>The walk: ingress chains of the arrival interface, then prerouting (raw, conntrack, mangle,
+ * destination NAT), then input, or forward when a DNAT sent the connection to another host (a
+ * container's published port). A drop or reject in any base chain is final; an accept ends only
+ * that base chain, and the next one sees the packet. A rule whose match cannot be decided from the
+ * rules alone (a rate limit, an ipset, a mark, the destination address) is followed both ways;
+ * when the ways end differently the verdict is UNKNOWN and names that rule.
+ *
+ * <p>Known facts of such a packet are used, not guessed: it is a TCP SYN of a new connection
+ * (conntrack state "new", not DNATed unless a rule here does it), unicast to a local address, and
+ * it arrives on the interface the route back to its source uses (so a reverse-path check passes).
+ */
+public final class PacketFilter {
+
+    /** Limit on the ways a walk is followed before the answer is UNKNOWN. */
+    private static final int MAX_WAYS = 256;
+    private static final int MAX_DEPTH = 64;
+    private static final List<String> INBOUND_HOOKS = List.of("ingress", "prerouting");
+
+    private final List<Table> tables;
+    private final List<String> unread;
+    private final Map<InetAddress, Route> routes;
+    private final List<String> interfaces;
+
+    /**
+     * @param tables every table read, in a stable order (nftables, then iptables-nft, then
+     *               iptables-legacy: the order chains at the same hook and priority are walked)
+     * @param unread layers that could not be read, each with why
+     * @param routes the routes to every DNAT target address of the tables
+     * @param interfaces the host's non-loopback interfaces; empty when not known
+     */
+    PacketFilter(List<Table> tables, List<String> unread, Map<InetAddress, Route> routes, List<String> interfaces) {
+        this.tables = List.copyOf(tables);
+        this.unread = List.copyOf(unread);
+        this.routes = Map.copyOf(routes);
+        this.interfaces = List.copyOf(interfaces);
+    }
+
+    /** The host's non-loopback interfaces, as read; empty when not known. */
+    public List<String> interfaces() {
+        return interfaces;
+    }
+
+    /** The layers that could not be read, each with why; their rules are not in any verdict. */
+    public List<String> unread() {
+        return unread;
+    }
+
+    /** Every table, as {@code "nftables inet firewalld"}, in walking order. */
+    public List<String> tableNames() {
+        return tables.stream().map(Table::where).toList();
+    }
+
+    /** The DNAT target addresses in the tables (their routes are needed for the evaluation). */
+    List<InetAddress> dnatTargets() {
+        Set<InetAddress> out = new LinkedHashSet<>();
+        for (Table t : tables) {
+            for (Chain c : t.chains().values()) {
+                for (Rule r : c.rules()) {
+                    if (r.action() instanceof Action.Dnat d && d.address().isPresent()) {
+                        out.add(AddrRange.address(d.family(), d.address().get()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    PacketFilter withRoutes(Map<InetAddress, Route> newRoutes) {
+        return new PacketFilter(tables, unread, newRoutes, interfaces);
+    }
+
+    /** What happens to a new inbound TCP connection described by {@code packet}. */
+    public Decision decide(Packet packet) {
+        List<Outcome> outcomes = new ArrayList<>();
+        Deque<List<Boolean>> todo = new ArrayDeque<>();
+        todo.push(List.of());
+        while (!todo.isEmpty()) {
+            if (outcomes.size() >= MAX_WAYS) {
+                return Decision.unknown("more than " + MAX_WAYS + " combinations of undecidable rules");
+            }
+            List<Boolean> prefix = todo.pop();
+            Chooser chooser = new Chooser(prefix);
+            outcomes.add(walk(packet, chooser));
+            for (int k = prefix.size(); k < chooser.made.size(); k++) {
+                List<Boolean> alternative = new ArrayList<>(chooser.made.subList(0, k));
+                alternative.add(true);
+                todo.push(alternative);
+            }
+        }
+        Decision d = combine(outcomes);
+        if (unread.isEmpty()) {
+            return d;
+        }
+        List<String> notes = new ArrayList<>(d.notes());
+        notes.addAll(unread.stream().map(u -> "not read: " + u).toList());
+        if (d.verdict().blocks()) {
+            return new Decision(d.verdict(), d.decidedBy(), notes);
+        }
+        return new Decision(Verdict.UNKNOWN, d.decidedBy(), notes);
+    }
+
+    /** Who can connect to {@code port} over {@code family}, on each of the host's interfaces. */
+    public Exposure exposure(IpFamily family, int port) {
+        return exposure(family, port, interfaces);
+    }
+
+    /**
+     * Who can connect to {@code port} over {@code family}: every source, on each of
+     * {@code interfaces} (the host's non-loopback interfaces; empty when not known). A source is
+     * allowed when some interface accepts it; where interfaces disagree, {@link Exposure#byInterface()}
+     * says how.
+     */
+    public Exposure exposure(IpFamily family, int port, List<String> interfaces) {
+        List<Optional<String>> ifaces = interfaces.isEmpty() ? List.of(Optional.empty())
+                : interfaces.stream().map(Optional::of).toList();
+        List<BigInteger> starts = intervalStarts(family);
+        List<RuleRef> decidedBy = new ArrayList<>();
+        Set<String> notes = new LinkedHashSet<>();
+        boolean[] accepted = new boolean[starts.size()];
+        boolean anyUnknown = false;
+        Map<String, Exposure.Level> byInterface = new java.util.LinkedHashMap<>();
+        for (Optional<String> iface : ifaces) {
+            boolean accepts = false;
+            boolean blocks = false;
+            boolean unknown = false;
+            for (int i = 0; i < starts.size(); i++) {
+                Decision d = decide(new Packet(AddrRange.address(family, starts.get(i)), iface, port));
+                d.decidedBy().filter(r -> !decidedBy.contains(r)).ifPresent(decidedBy::add);
+                switch (d.verdict()) {
+                    case ACCEPT -> {
+                        accepts = true;
+                        accepted[i] = true;
+                    }
+                    case DROP, REJECT -> blocks = true;
+                    case UNKNOWN -> unknown = true;
+                }
+                if (d.verdict() == Verdict.UNKNOWN || notes.size() < 8) {
+                    notes.addAll(d.notes());
+                }
+            }
+            anyUnknown |= unknown;
+            byInterface.put(iface.orElse("?"), unknown ? Exposure.Level.UNKNOWN : !blocks ? Exposure.Level.OPEN
+                    : !accepts ? Exposure.Level.CLOSED : Exposure.Level.RESTRICTED);
+        }
+        if (byInterface.values().stream().distinct().count() == 1) {
+            byInterface.clear();
+        }
+        if (anyUnknown) {
+            return new Exposure(family, Exposure.Level.UNKNOWN, List.of(), byInterface, decidedBy, List.copyOf(notes));
+        }
+        List<Cidr> allowed = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            if (!accepted[i]) {
+                continue;
+            }
+            int j = i;
+            while (j + 1 < starts.size() && accepted[j + 1]) {
+                j++;
+            }
+            BigInteger hi = j + 1 < starts.size() ? starts.get(j + 1).subtract(BigInteger.ONE) : AddrRange.max(family);
+            allowed.addAll(new AddrRange(family, starts.get(i), hi).cidrs());
+            i = j;
+        }
+        Exposure.Level level = allowed.isEmpty() ? Exposure.Level.CLOSED
+                : allowed.equals(AddrRange.all(family).cidrs()) ? Exposure.Level.OPEN : Exposure.Level.RESTRICTED;
+        return new Exposure(family, level, level == Exposure.Level.RESTRICTED ? allowed : List.of(), byInterface,
+                decidedBy, List.copyOf(notes));
+    }
+
+    /** The first address of every interval on which all source matches of the family agree. */
+    private List<BigInteger> intervalStarts(IpFamily family) {
+        TreeSet<BigInteger> points = new TreeSet<>();
+        points.add(BigInteger.ZERO);
+        BigInteger max = AddrRange.max(family);
+        for (Table t : tables) {
+            for (Chain c : t.chains().values()) {
+                for (Rule r : c.rules()) {
+                    for (Cond cond : r.conds()) {
+                        for (AddrRange range : cond.sourceRanges()) {
+                            if (range.family() == family) {
+                                points.add(range.lo());
+                                if (range.hi().compareTo(max) < 0) {
+                                    points.add(range.hi().add(BigInteger.ONE));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return List.copyOf(points);
+    }
+
+    private static Decision combine(List<Outcome> outcomes) {
+        Outcome first = outcomes.get(0);
+        boolean same = outcomes.stream().allMatch(o -> o.verdict == first.verdict);
+        if (same && first.verdict != Verdict.UNKNOWN) {
+            return new Decision(first.verdict, first.decidedBy, first.notes);
+        }
+        if (outcomes.size() == 1) {
+            return new Decision(Verdict.UNKNOWN, first.decidedBy, first.notes);
+        }
+        Set<String> notes = new LinkedHashSet<>();
+        Set<String> ways = new TreeSet<>();
+        for (Outcome o : outcomes) {
+            ways.add(o.verdict.name());
+            notes.addAll(o.notes);
+            for (Chooser.Point p : o.points) {
+                notes.add("undecidable: " + p.rule() + " (" + p.why() + ")");
+            }
+        }
+        List<String> all = new ArrayList<>();
+        all.add("the verdict depends on rules the agent cannot decide: " + String.join(" or ", ways));
+        all.addAll(notes);
+        return new Decision(Verdict.UNKNOWN, Optional.empty(), all);
+    }
+
+    private record Outcome(Verdict verdict, Optional<RuleRef> decidedBy, List<String> notes,
+                           List<Chooser.Point> points) {
+    }
+
+    /** Hands out the choices for undecidable matches: the given prefix, then "does not match". */
+    private static final class Chooser {
+        record Point(RuleRef rule, String why) {
+        }
+
+        final List<Boolean> prefix;
+        final List<Boolean> made = new ArrayList<>();
+        final List<Point> points = new ArrayList<>();
+
+        Chooser(List<Boolean> prefix) {
+            this.prefix = prefix;
+        }
+
+        boolean choose(RuleRef rule, String why) {
+            boolean c = made.size() < prefix.size() && prefix.get(made.size());
+            made.add(c);
+            points.add(new Point(rule, why));
+            return c;
+        }
+    }
+
+    /** The result of one base chain. */
+    private record Step(Verdict verdict, Optional<RuleRef> rule, boolean explicit, String note) {
+    }
+
+    private Outcome walk(Packet packet, Chooser chooser) {
+        Flow flow = new Flow(packet.family(), AddrRange.number(packet.source()), packet.inInterface(), packet.port());
+        List<String> notes = new ArrayList<>();
+        Optional<RuleRef> lastAccept = Optional.empty();
+        List<String> hooks = new ArrayList<>(INBOUND_HOOKS);
+        hooks.add("input");
+        for (int h = 0; h < hooks.size(); h++) {
+            String hook = hooks.get(h);
+            if (hook.equals("input") && flow.forwarded) {
+                hook = "forward";
+            }
+            for (Map.Entry<Table, Chain> e : baseChains(hook, flow.family)) {
+                Chain base = e.getValue();
+                if (base.device().isPresent()) {
+                    Cond bound = new Cond.Interface(true, List.of(base.device().get()), false);
+                    Tri on = bound.test(flow);
+                    if (on == Tri.UNKNOWN) {
+                        on = Tri.of(chooser.choose(base.policyRef(), "the chain is bound to device "
+                                + base.device().get() + " and the arrival interface is not known"));
+                    }
+                    if (on == Tri.FALSE) {
+                        continue;
+                    }
+                }
+                Step s = run(e.getKey(), base, flow, chooser);
+                if (s.note != null) {
+                    notes.add(s.note);
+                }
+                if (s.verdict != Verdict.ACCEPT) {
+                    return new Outcome(s.verdict, s.rule, notes, chooser.points);
+                }
+                if (s.explicit) {
+                    lastAccept = s.rule;
+                }
+            }
+        }
+        return new Outcome(Verdict.ACCEPT, lastAccept, notes, chooser.points);
+    }
+
+    private List<Map.Entry<Table, Chain>> baseChains(String hook, IpFamily family) {
+        List<Map.Entry<Table, Chain>> out = new ArrayList<>();
+        for (Table t : tables) {
+            for (Chain c : t.baseChains()) {
+                if (c.hook().get().equals(hook) && c.families().contains(family)) {
+                    out.add(Map.entry(t, c));
+                }
+            }
+        }
+        // stable: tables keep their order at equal priority; chains of one table by name
+        out.sort(Comparator.<Map.Entry<Table, Chain>>comparingInt(e -> e.getValue().priority()));
+        return out;
+    }
+
+    private record Frame(Chain chain, int next) {
+    }
+
+    private Step run(Table table, Chain base, Flow flow, Chooser chooser) {
+        Deque<Frame> stack = new ArrayDeque<>();
+        Chain current = base;
+        int i = 0;
+        while (true) {
+            if (i >= current.rules().size()) {
+                if (stack.isEmpty()) {
+                    return new Step(base.policy(), Optional.of(base.policyRef()), false, null);
+                }
+                Frame f = stack.pop();
+                current = f.chain;
+                i = f.next;
+                continue;
+            }
+            Rule rule = current.rules().get(i++);
+            if (!rule.action().decisive()) {
+                continue;
+            }
+            Tri m = match(rule, flow, chooser);
+            if (m == Tri.FALSE) {
+                continue;
+            }
+            Action action = rule.action();
+            if (action instanceof Action.Accept) {
+                return new Step(Verdict.ACCEPT, Optional.of(rule.ref()), true, null);
+            } else if (action instanceof Action.Drop) {
+                return new Step(Verdict.DROP, Optional.of(rule.ref()), true, null);
+            } else if (action instanceof Action.Reject) {
+                return new Step(Verdict.REJECT, Optional.of(rule.ref()), true, null);
+            } else if (action instanceof Action.Jump j) {
+                Chain target = table.chains().get(j.chain());
+                if (target == null || stack.size() >= MAX_DEPTH) {
+                    return unknownStep(rule, target == null ? "jump to a chain that does not exist"
+                            : "chains nested deeper than " + MAX_DEPTH);
+                }
+                stack.push(new Frame(current, i));
+                current = target;
+                i = 0;
+            } else if (action instanceof Action.Goto g) {
+                Chain target = table.chains().get(g.chain());
+                if (target == null) {
+                    return unknownStep(rule, "goto to a chain that does not exist");
+                }
+                current = target;
+                i = 0;
+            } else if (action instanceof Action.Return) {
+                if (stack.isEmpty()) {
+                    return new Step(base.policy(), Optional.of(base.policyRef()), false, null);
+                }
+                Frame f = stack.pop();
+                current = f.chain;
+                i = f.next;
+            } else if (action instanceof Action.Notrack) {
+                flow.untracked = true;
+            } else if (action instanceof Action.Dnat d) {
+                return new Step(Verdict.ACCEPT, Optional.of(rule.ref()), false, dnat(flow, d));
+            } else if (action instanceof Action.Unknown u) {
+                return unknownStep(rule, u.why());
+            }
+        }
+    }
+
+    private static Step unknownStep(Rule rule, String why) {
+        return new Step(Verdict.UNKNOWN, Optional.of(rule.ref()), true, "cannot follow " + rule.ref() + ": " + why);
+    }
+
+    private String dnat(Flow flow, Action.Dnat d) {
+        flow.dnated = true;
+        d.port().ifPresent(p -> flow.port = p);
+        if (d.address().isPresent()) {
+            flow.destination = d.address();
+            Route route = routes.get(AddrRange.address(d.family(), d.address().get()));
+            flow.forwarded = route == null || !route.local();
+            flow.outInterface = route == null ? Optional.empty() : route.device();
+        }
+        return "connections to this port are translated (" + d.text() + ")"
+                + (flow.forwarded ? " and forwarded: the forward chains decide" : "");
+    }
+
+    private static Tri match(Rule rule, Flow flow, Chooser chooser) {
+        String why = null;
+        for (Cond c : rule.conds()) {
+            Tri t = c.test(flow);
+            if (t == Tri.FALSE) {
+                return Tri.FALSE;
+            }
+            if (t == Tri.UNKNOWN && why == null) {
+                why = c.undecidable();
+            }
+        }
+        if (why == null) {
+            return Tri.TRUE;
+        }
+        return Tri.of(chooser.choose(rule.ref(), why));
+    }
+}
