@@ -71,6 +71,33 @@ class CliTest {
         assertThat(unknownCommand.code()).isEqualTo(3);
     }
 
+    @Test
+    void firewallRejectsBadSourcesBeforeReadingAnything() {
+        Run name = run("firewall", "--from", "mail.example.org");
+        assertThat(name.code()).isEqualTo(3);
+        assertThat(name.err()).contains("not an IPv4 or IPv6 address: 'mail.example.org'", "firewall --help");
+        Run network = run("firewall", "--from", "198.18.0.0/15");
+        assertThat(network.code()).isEqualTo(3);
+        assertThat(network.err()).contains("is a network; give one address");
+        Run twoOfAFamily = run("firewall", "--from", "198.18.25.2", "--from", "198.18.25.3");
+        assertThat(twoOfAFamily.code()).isEqualTo(3);
+        assertThat(twoOfAFamily.err()).contains("at most one address per family");
+        Run badPort = run("firewall", "--port", "0");
+        assertThat(badPort.code()).isEqualTo(3);
+        assertThat(badPort.err()).contains("0 is not a port");
+        Run badBackend = run("firewall", "--backend", "pf");
+        assertThat(badBackend.code()).isEqualTo(3);
+        assertThat(badBackend.err()).contains("unknown firewall backend 'pf'", "firewalld", "iptables");
+    }
+
+    @Test
+    void firewallHelpSaysWhatTheVerdictsMean() {
+        Run r = run("firewall", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--from=ADDRESS", "OPEN", "RESTRICTED", "ACCEPT, DROP, REJECT", "--json",
+                "docs/firewall-json.md", "nothing is changed");
+    }
+
     /** On this host (whatever listens here): the JSON verdict and the exit code agree. */
     @Test
     void statusJsonVerdictMatchesExitCode() throws Exception {
