@@ -64,6 +64,23 @@ sealed interface Cond {
         }
     }
 
+    /**
+     * The client's source port: unknown (any port a client binds), except that a TCP connection
+     * never comes from port 0, so a match of all of 1-65535 always holds.
+     */
+    record SourcePort(List<int[]> ranges, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            boolean all = ranges.stream().anyMatch(r -> r[0] <= 1 && r[1] >= 65535);
+            return all ? Tri.of(!negate) : Tri.UNKNOWN;
+        }
+
+        @Override
+        public String undecidable() {
+            return "it matches on the client's source port";
+        }
+    }
+
     /** Layer 4 protocol by name or number; the flow is TCP. */
     record Protocol(Set<String> names, boolean negate) implements Cond {
         @Override

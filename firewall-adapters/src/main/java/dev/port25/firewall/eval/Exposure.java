@@ -26,6 +26,28 @@ public record Exposure(IpFamily family, Level level, List<Cidr> allowedFrom, Map
     /** The exposure verdict. */
     public enum Level { OPEN, CLOSED, RESTRICTED, UNKNOWN }
 
+    /** The fewest CIDRs covering exactly the union of {@code networks} (all of one family), in address order. */
+    public static List<Cidr> cover(List<Cidr> networks) {
+        List<AddrRange> ranges = new java.util.ArrayList<>(networks.stream().map(AddrRange::of).toList());
+        ranges.sort(java.util.Comparator.comparing(AddrRange::lo));
+        List<Cidr> out = new java.util.ArrayList<>();
+        AddrRange cur = null;
+        for (AddrRange r : ranges) {
+            if (cur != null && r.lo().compareTo(cur.hi().add(java.math.BigInteger.ONE)) <= 0) {
+                cur = new AddrRange(cur.family(), cur.lo(), cur.hi().max(r.hi()));
+            } else {
+                if (cur != null) {
+                    out.addAll(cur.cidrs());
+                }
+                cur = r;
+            }
+        }
+        if (cur != null) {
+            out.addAll(cur.cidrs());
+        }
+        return out;
+    }
+
     public Exposure {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(level, "level");

@@ -277,7 +277,11 @@ final class NftRules {
                     }
                 }
                 if (field.equals("sport")) {
-                    return List.of(tcp, unknown("it matches on the client's source port"));
+                    try {
+                        return List.of(tcp, new Cond.SourcePort(ports(right), negate));
+                    } catch (IllegalArgumentException e) {
+                        return List.of(tcp, unknown("it matches the source port " + NftText.expr(right)));
+                    }
                 }
                 return List.of(tcp, unknown("it matches tcp " + field));
             }

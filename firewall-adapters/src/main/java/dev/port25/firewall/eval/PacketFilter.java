@@ -63,6 +63,14 @@ public final class PacketFilter {
         return interfaces;
     }
 
+    /**
+     * A packet filter whose layers were not read (a state recorded without them): every accept is
+     * UNKNOWN, with {@code why}.
+     */
+    public static PacketFilter notRead(String why) {
+        return new PacketFilter(List.of(), List.of(why), Map.of(), List.of());
+    }
+
     /** The layers that could not be read, each with why; their rules are not in any verdict. */
     public List<String> unread() {
         return unread;

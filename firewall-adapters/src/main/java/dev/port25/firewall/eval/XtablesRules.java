@@ -151,8 +151,12 @@ final class XtablesRules {
                 case "-p", "--protocol" -> conds.add(new Cond.Protocol(Set.of(arg.toLowerCase(Locale.ROOT)), negate));
                 case "--dport", "--destination-port", "--dports", "--destination-ports" ->
                         conds.add(new Cond.DestinationPort(ports(arg), negate));
-                case "--sport", "--source-port", "--sports", "--source-ports", "--ports" ->
-                        conds.add(new Cond.Fixed(Tri.UNKNOWN, "it matches on the client's source port (" + opt + ")"));
+                case "--sport", "--source-port", "--sports", "--source-ports" ->
+                        conds.add(new Cond.SourcePort(ports(arg), negate));
+                case "--ports" -> conds.add(new Cond.Fixed(Tri.UNKNOWN,
+                        "it matches either port (multiport --ports " + arg + ")"));
+                // a type 0 routing header (deprecated by RFC 5095, discarded by Linux): a client's SYN has none
+                case "--rt-type" -> conds.add(new Cond.Fixed(Tri.of(negate), "--rt-type"));
                 case "--syn" -> {
                     conds.add(new Cond.Fixed(Tri.of(!negate), "--syn"));
                     i--;
@@ -185,7 +189,7 @@ final class XtablesRules {
                 case "--mark" -> conds.add(new Cond.Fixed(Tri.UNKNOWN, "it matches a packet or connection mark"));
                 case "-m", "--match" -> {
                     if (Set.of("owner", "physdev", "policy", "socket", "string", "u32", "bpf", "cgroup", "time",
-                            "statistic", "quota", "geoip", "rt", "frag", "hl", "ttl", "ipv6header", "length",
+                            "statistic", "quota", "geoip", "frag", "hl", "ttl", "ipv6header", "length",
                             "dscp", "tos", "ecn", "helper", "realm", "cpu", "nfacct", "devgroup", "rpfilter")
                             .contains(arg)) {
                         conds.add(new Cond.Fixed(Tri.UNKNOWN, "it uses the " + arg + " match"));

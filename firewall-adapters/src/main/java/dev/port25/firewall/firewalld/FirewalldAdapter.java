@@ -1,5 +1,6 @@
 package dev.port25.firewall.firewalld;
 
+import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
@@ -73,7 +74,8 @@ final class FirewalldAdapter implements FirewallAdapter {
         String defaultZone = ok(Command.of("firewall-cmd", "--get-default-zone")).strip();
         return new FirewalldState(true, defaultZone,
                 FirewalldZones.parse(ok(Command.of("firewall-cmd", "--list-all-zones"))),
-                FirewalldZones.parse(ok(Command.of("firewall-cmd", "--permanent", "--list-all-zones"))));
+                FirewalldZones.parse(ok(Command.of("firewall-cmd", "--permanent", "--list-all-zones"))),
+                new PacketFilterReader(runner).read());
     }
 
     private String ok(Command c) throws FirewallException {

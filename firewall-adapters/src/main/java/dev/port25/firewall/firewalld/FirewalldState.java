@@ -1,5 +1,6 @@
 package dev.port25.firewall.firewalld;
 
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.spi.FirewallState;
 
 import java.util.ArrayList;
@@ -17,9 +18,10 @@ import java.util.TreeSet;
  * @param defaultZone the default zone
  * @param runtime     runtime configuration, by zone
  * @param permanent   permanent configuration, by zone
+ * @param packetFilter every layer, firewalld's own nft table (or iptables chains) included
  */
 record FirewalldState(boolean running, String defaultZone, Map<String, FirewalldZones.Zone> runtime,
-                      Map<String, FirewalldZones.Zone> permanent) implements FirewallState {
+                      Map<String, FirewalldZones.Zone> permanent, PacketFilter packetFilter) implements FirewallState {
 
     FirewalldState {
         runtime = Map.copyOf(runtime);

@@ -1,5 +1,6 @@
 package dev.port25.firewall.iptables;
 
+import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
@@ -110,7 +111,7 @@ final class IptablesAdapter implements FirewallAdapter {
                         + "; run as root (CAP_NET_ADMIN)");
             }
         }
-        return new IptablesState(inUse, dumps, missing);
+        return new IptablesState(inUse, dumps, missing, new PacketFilterReader(runner).read());
     }
 
     /** The agent chain's rule specs for one family, each with its comment. */

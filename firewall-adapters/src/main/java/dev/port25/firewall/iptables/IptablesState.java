@@ -1,5 +1,6 @@
 package dev.port25.firewall.iptables;
 
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallState;
 
@@ -16,9 +17,10 @@ import java.util.Optional;
  * @param dumps   variant and family ("nft ipv4", "legacy ipv6") to its dump; absent when that
  *                tool is not installed
  * @param missing variant and family to why it could not be read
+ * @param packetFilter every layer: all tables of both variants and the nft tables
  */
-record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map<String, String> missing)
-        implements FirewallState {
+record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map<String, String> missing,
+                     PacketFilter packetFilter) implements FirewallState {
 
     static final String CHAIN = "PORT25-AGENT";
 

@@ -1,5 +1,6 @@
 package dev.port25.firewall.nftables;
 
+import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
@@ -73,7 +74,8 @@ final class NftablesAdapter implements FirewallAdapter {
             throw new FirewallException("nftables: " + r.describe() + "; run as root (CAP_NET_ADMIN) to read the ruleset");
         }
         try {
-            return new NftablesState(NftJson.parse(r.stdout()));
+            return new NftablesState(NftJson.parse(r.stdout()),
+                    new PacketFilterReader(runner).read(Optional.of(r.stdout())));
         } catch (IllegalArgumentException e) {
             throw new FirewallException("nftables: cannot parse 'nft -j list ruleset': " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.port25.firewall.nftables;
 
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.spi.FirewallState;
 
 import java.util.ArrayList;
@@ -8,9 +9,10 @@ import java.util.List;
 /**
  * The whole nftables ruleset, and the agent's own part of it: the table {@code inet port25_agent}.
  *
- * @param ruleset every table, chain and rule, other tools' included
+ * @param ruleset      every table, chain and rule, other tools' included
+ * @param packetFilter every layer, this ruleset's included
  */
-record NftablesState(NftRuleset ruleset) implements FirewallState {
+record NftablesState(NftRuleset ruleset, PacketFilter packetFilter) implements FirewallState {
 
     @Override
     public String backend() {

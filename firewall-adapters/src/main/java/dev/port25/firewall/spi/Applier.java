@@ -1,5 +1,8 @@
 package dev.port25.firewall.spi;
 
+import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
@@ -7,6 +10,7 @@ import dev.port25.firewall.exec.CommandRunner;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The part of {@link FirewallAdapter#apply} every backend shares: run each change's commands in
@@ -37,7 +41,41 @@ public final class Applier {
         }
         FirewallState after = adapter.state();
         List<Change> remaining = adapter.plan(after, plan.desired()).changes();
-        return new ApplyResult(remaining.isEmpty(), ran, remaining, after);
+        return new ApplyResult(remaining.isEmpty(), ran, remaining, after, unmet(plan.desired(), after.packetFilter()));
+    }
+
+    /**
+     * Where what every layer of {@code filter} does to new inbound connections differs from
+     * {@code desired}: one line per port and family, with the rules that decide. Empty when every
+     * managed port meets its desired state on both families.
+     */
+    public static List<String> unmet(Desired desired, PacketFilter filter) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
+            for (IpFamily f : IpFamily.values()) {
+                Exposure x = filter.exposure(f, e.getKey());
+                List<Cidr> want = List.of();
+                Exposure.Level level;
+                if (e.getValue() instanceof Inbound.Open) {
+                    level = Exposure.Level.OPEN;
+                } else if (e.getValue() instanceof Inbound.AllowFrom a) {
+                    want = Exposure.cover(a.networks().stream().filter(c -> c.ipv6() == (f == IpFamily.IPV6)).toList());
+                    level = want.isEmpty() ? Exposure.Level.CLOSED : Exposure.Level.RESTRICTED;
+                } else {
+                    level = Exposure.Level.CLOSED;
+                }
+                if (x.level() == level && x.allowedFrom().equals(want)) {
+                    continue;
+                }
+                StringBuilder line = new StringBuilder(f.label() + " tcp port " + e.getKey() + ": wanted " + level
+                        + (want.isEmpty() ? "" : " from " + want) + ", all layers give " + x.level()
+                        + (x.allowedFrom().isEmpty() ? "" : " from " + x.allowedFrom()));
+                x.decidedBy().forEach(r -> line.append("; decided by ").append(r));
+                x.notes().stream().limit(3).forEach(n -> line.append("; ").append(n));
+                out.add(line.toString());
+            }
+        }
+        return out;
     }
 
     /** Runs one command; a command that cannot run at all becomes a {@link FirewallException} naming the backend. */

@@ -1,5 +1,7 @@
 package dev.port25.firewall.spi;
 
+import dev.port25.firewall.eval.PacketFilter;
+
 import java.util.List;
 
 /**
@@ -16,4 +18,11 @@ public interface FirewallState {
      * of the backend's own text, in the backend's order.
      */
     List<String> ownedRules();
+
+    /**
+     * Every layer of the packet filter as read with this state (all nft tables, both iptables
+     * variants, both families), for the verdict of what a connection meets; see
+     * {@link PacketFilter}.
+     */
+    PacketFilter packetFilter();
 }

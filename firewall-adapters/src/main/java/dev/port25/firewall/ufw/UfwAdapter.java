@@ -1,5 +1,7 @@
 package dev.port25.firewall.ufw;
 
+import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
@@ -89,17 +91,19 @@ final class UfwAdapter implements FirewallAdapter {
         if (!status.ok()) {
             throw new FirewallException("ufw: " + status.describe() + "; run as root");
         }
-        return stateOf(status.stdout(), read(DEFAULTS), read(USER_RULES), read(USER6_RULES));
+        return stateOf(status.stdout(), read(DEFAULTS), read(USER_RULES), read(USER6_RULES),
+                new PacketFilterReader(runner).read());
     }
 
     /** The state from {@code ufw status}, {@code /etc/default/ufw} and the two rule files. Pure. */
-    static UfwState stateOf(String status, String defaults, String userRules, String user6Rules) {
+    static UfwState stateOf(String status, String defaults, String userRules, String user6Rules,
+                            PacketFilter packetFilter) {
         boolean ipv6 = ipv6Enabled(defaults);
         List<UfwRules.Tuple> rules = new ArrayList<>(UfwRules.parse(userRules, false));
         if (ipv6) {
             rules.addAll(UfwRules.parse(user6Rules, true));
         }
-        return new UfwState(status.contains("Status: active"), ipv6, rules);
+        return new UfwState(status.contains("Status: active"), ipv6, rules, packetFilter);
     }
 
     /** ufw handles IPv6 unless {@code /etc/default/ufw} says {@code IPV6=no}. */

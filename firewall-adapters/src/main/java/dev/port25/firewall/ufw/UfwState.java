@@ -1,5 +1,6 @@
 package dev.port25.firewall.ufw;
 
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallState;
 
@@ -13,8 +14,10 @@ import java.util.List;
  * @param active      "Status: active"
  * @param ipv6Enabled {@code IPV6=yes}; with {@code IPV6=no} ufw drops all IPv6 and keeps no IPv6 rules
  * @param rules       IPv4 rules then IPv6 rules, each list in ufw's order
+ * @param packetFilter every layer, the chains ufw builds from these rules included
  */
-record UfwState(boolean active, boolean ipv6Enabled, List<UfwRules.Tuple> rules) implements FirewallState {
+record UfwState(boolean active, boolean ipv6Enabled, List<UfwRules.Tuple> rules, PacketFilter packetFilter)
+        implements FirewallState {
 
     UfwState {
         rules = List.copyOf(rules);

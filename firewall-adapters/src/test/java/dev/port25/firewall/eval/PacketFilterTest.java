@@ -117,6 +117,16 @@ class PacketFilterTest {
     }
 
     @Test
+    void aSourcePortMatchHoldsOnlyWhenItCoversEveryPortAClientCanUse() {
+        assertThat(decide(handWritten(filter("-A INPUT -p tcp -m multiport --dports 25 -m multiport --sports 1:65535 "
+                + "-j DROP"), List.of())).verdict()).as("ufw's 'port 1:65535'").isEqualTo(Verdict.DROP);
+        Decision some = decide(handWritten(filter("-A INPUT -p tcp -m tcp --sport 1024:65535 --dport 25 -j DROP"),
+                List.of()));
+        assertThat(some.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(String.join("\n", some.notes())).contains("client's source port");
+    }
+
+    @Test
     void quotedCommentsStayOneWord() {
         assertThat(XtablesRules.tokens("-p tcp -m comment --comment \"port25-agent a \\\"b\\\"\" -j DROP"))
                 .containsExactly("-p", "tcp", "-m", "comment", "--comment", "port25-agent a \"b\"", "-j", "DROP");

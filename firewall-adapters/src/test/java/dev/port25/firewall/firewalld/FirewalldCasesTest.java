@@ -77,7 +77,8 @@ class FirewalldCasesTest {
         assertThat(zones.get("internal").interfaces()).containsExactly("eth1", "eth2");
         assertThat(zones.get("internal").richRules()).containsExactly("rule family=\"ipv4\" source address=\"10.0.0.0/8\" accept");
         assertThat(zones.get("public").sources()).containsExactly("198.18.0.0/15");
-        FirewalldState s = new FirewalldState(true, "work", zones, zones);
+        FirewalldState s = new FirewalldState(true, "work", zones, zones,
+                dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
         assertThat(s.zonesInUse()).containsExactly("internal", "public", "work");
     }
 }

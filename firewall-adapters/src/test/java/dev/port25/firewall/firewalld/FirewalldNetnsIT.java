@@ -72,6 +72,17 @@ class FirewalldNetnsIT {
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
             assertThat(fw.runner().run("firewall-cmd", "--permanent", "--list-ports").stdout()).contains("25/tcp");
             assertThat(firewalld.state().ownedRules()).isEmpty();
+
+            // Without the admin's port the zone itself rejects 25: OPEN converges (ours are gone)
+            // and names the foreign rule that still keeps it closed.
+            converge(firewalld, CLOSED);
+            assertThat(fw.runner().run("firewall-cmd", "--remove-port=25/tcp").ok()).isTrue();
+            ApplyResult open = firewalld.apply(firewalld.plan(firewalld.state(), Desired.of(25, new Inbound.Open())));
+            assertThat(open.converged()).isTrue();
+            assertThat(lab.probeBoth()).isEqualTo("ipv4=unreachable ipv6=unreachable");
+            assertThat(open.unmet()).hasSize(2).allSatisfy(u -> assertThat(u)
+                    .contains("wanted OPEN, all layers give CLOSED",
+                            "nftables inet firewalld filter_IN_public: reject with icmpx admin-prohibited"));
         }
     }
 }

@@ -16,7 +16,7 @@ public final class FirewalldRecordedStates implements RecordedStates {
     public FirewalldState load(String caseName) {
         return new FirewalldState(true, read(caseName + "/default-zone.txt").strip(),
                 FirewalldZones.parse(read(caseName + "/runtime-zones.txt")),
-                FirewalldZones.parse(read(caseName + "/permanent-zones.txt")));
+                FirewalldZones.parse(read(caseName + "/permanent-zones.txt")), Fixtures.LAYERS_NOT_RECORDED);
     }
 
     @Override

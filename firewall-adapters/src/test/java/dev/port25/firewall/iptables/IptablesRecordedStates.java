@@ -26,7 +26,7 @@ public final class IptablesRecordedStates implements RecordedStates {
                 dumps.put(IptablesState.key(v, ipv6), IptablesSave.parse(read(file).lines().toList()));
             }
         }
-        return new IptablesState(inUse, dumps, Map.of());
+        return new IptablesState(inUse, dumps, Map.of(), Fixtures.LAYERS_NOT_RECORDED);
     }
 
     @Override

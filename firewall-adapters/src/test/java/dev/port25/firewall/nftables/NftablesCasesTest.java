@@ -33,7 +33,8 @@ class NftablesCasesTest {
     }
 
     private static NftablesState state(String caseName) {
-        return new NftablesState(NftJson.parse(resource(caseName + "/ruleset.json")));
+        return new NftablesState(NftJson.parse(resource(caseName + "/ruleset.json")),
+                dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
     }
 
     private static String stdin(Change c) {

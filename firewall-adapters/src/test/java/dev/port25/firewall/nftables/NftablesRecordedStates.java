@@ -11,7 +11,7 @@ public final class NftablesRecordedStates implements RecordedStates {
 
     @Override
     public FirewallState load(String caseName) {
-        return new NftablesState(NftJson.parse(Fixtures.text("/nftables/" + caseName + "/ruleset.json")));
+        return new NftablesState(NftJson.parse(Fixtures.text("/nftables/" + caseName + "/ruleset.json")), Fixtures.LAYERS_NOT_RECORDED);
     }
 
     @Override

@@ -11,6 +11,14 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * The packet filter of a recorded adapter state: the adapter cases record their own backend's
+     * output only, so the other layers are not known and every verdict is UNKNOWN (the recorded
+     * cases of the whole packet filter are under {@code eval/}).
+     */
+    public static final dev.port25.firewall.eval.PacketFilter LAYERS_NOT_RECORDED =
+            dev.port25.firewall.eval.PacketFilter.notRead("recorded adapter case: the other layers were not recorded");
+
     /** The UTF-8 text of the classpath resource {@code path} ("/nftables/port25-open/ruleset.json"). */
     public static String text(String path) {
         try (InputStream in = Fixtures.class.getResourceAsStream(path)) {

@@ -102,12 +102,18 @@ public final class PacketLab implements AutoCloseable {
         throw new AssertionError("no " + backend + " provider on the ServiceLoader path");
     }
 
-    /** Plans, applies, and requires convergence and an empty second plan. */
+    /**
+     * Plans, applies, and requires convergence, an empty second plan, and that the evaluation of
+     * every layer afterwards gives the desired state on both families ({@link ApplyResult#unmet()}).
+     */
     public static ApplyResult converge(FirewallAdapter adapter, Desired desired) throws Exception {
         Plan plan = adapter.plan(adapter.state(), desired);
         ApplyResult r = adapter.apply(plan);
         if (!r.converged() || !adapter.plan(adapter.state(), desired).isEmpty()) {
             throw new AssertionError(adapter.id() + " did not converge to " + desired + ": remaining " + r.remaining());
+        }
+        if (!r.unmet().isEmpty()) {
+            throw new AssertionError(adapter.id() + " converged to " + desired + " but the layers say " + r.unmet());
         }
         return r;
     }

@@ -53,7 +53,8 @@ class UfwCasesTest {
     @Test
     void withoutIpv6InUfwOnlyIpv4RulesAreWanted() throws Exception {
         UfwState noV6 = UfwAdapter.stateOf(UfwRecordedStates.read("port25-closed/status.txt"), "IPV6=no\n",
-                UfwRecordedStates.read("port25-closed/user.rules"), UfwRecordedStates.read("port25-closed/user6.rules"));
+                UfwRecordedStates.read("port25-closed/user.rules"), UfwRecordedStates.read("port25-closed/user6.rules"),
+                dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
         assertThat(noV6.ipv6Enabled()).isFalse();
         assertThat(noV6.ownedRules()).containsExactly("ipv4#1 # port25-agent tcp/25 drop #a8c40bee1a29");
         assertThat(adapter.plan(noV6, Desired.of(25, new Inbound.Closed())).isEmpty()).isTrue();

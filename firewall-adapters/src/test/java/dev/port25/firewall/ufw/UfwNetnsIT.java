@@ -81,8 +81,14 @@ class UfwNetnsIT {
             lab.server().ok("ufw", "default", "allow", "incoming");
             FirewallAdapter ufw = lab.adapter("ufw");
             assertThat(ufw.detect().detail()).contains("IPV6=no", "drops all IPv6");
-            converge(ufw, Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse(PacketLab.PEER4), Cidr.parse(PacketLab.PEER6)))));
+            Desired both = Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse(PacketLab.PEER4),
+                    Cidr.parse(PacketLab.PEER6))));
+            ApplyResult r = ufw.apply(ufw.plan(ufw.state(), both));
+            assertThat(r.converged()).as("ufw's own rules are as wanted").isTrue();
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=timeout");
+            assertThat(r.unmet()).as("the layers show IPv6 closed whatever ufw's rules say").singleElement()
+                    .satisfies(u -> assertThat(u).startsWith("ipv6 tcp port 25: wanted RESTRICTED")
+                            .contains("all layers give CLOSED", "iptables-nft ipv6 filter INPUT: policy DROP"));
             assertThat(ufw.state().ownedRules()).allMatch(l -> l.startsWith("ipv4#"));
         }
     }

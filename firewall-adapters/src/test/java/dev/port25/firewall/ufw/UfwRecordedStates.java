@@ -15,7 +15,7 @@ public final class UfwRecordedStates implements RecordedStates {
     @Override
     public UfwState load(String caseName) {
         return UfwAdapter.stateOf(read(caseName + "/status.txt"), read(caseName + "/default-ufw"),
-                read(caseName + "/user.rules"), read(caseName + "/user6.rules"));
+                read(caseName + "/user.rules"), read(caseName + "/user6.rules"), Fixtures.LAYERS_NOT_RECORDED);
     }
 
     @Override
