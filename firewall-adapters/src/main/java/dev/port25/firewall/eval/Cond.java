@@ -13,6 +13,11 @@ sealed interface Cond {
         return "a match the agent cannot decide";
     }
 
+    /** The destination ranges this match looks at, for the egress analysis. */
+    default List<AddrRange> destinationRanges() {
+        return List.of();
+    }
+
     /** The source ranges this match looks at, for the exposure analysis. */
     default List<AddrRange> sourceRanges() {
         return List.of();
@@ -25,8 +30,16 @@ sealed interface Cond {
             if (f.family != family) {
                 return Tri.FALSE;
             }
-            boolean in = ranges.stream().anyMatch(r -> r.contains(f.family, f.source));
+            if (f.source.isEmpty()) {
+                return Tri.UNKNOWN;
+            }
+            boolean in = ranges.stream().anyMatch(r -> r.contains(f.family, f.source.get()));
             return Tri.of(in != negate);
+        }
+
+        @Override
+        public String undecidable() {
+            return "it matches on the source address, which is the local address the route picks";
         }
 
         @Override
@@ -52,6 +65,11 @@ sealed interface Cond {
         @Override
         public String undecidable() {
             return "it matches on the destination address, which depends on the address the client connects to";
+        }
+
+        @Override
+        public List<AddrRange> destinationRanges() {
+            return ranges;
         }
     }
 
@@ -148,11 +166,11 @@ sealed interface Cond {
         }
     }
 
-    /** Whether the flow was forwarded (taken by a DNAT to another host); for nft's fib and addrtype. */
+    /** Whether the destination is one of this host's addresses (addrtype LOCAL, fib daddr type local). */
     record DestinationLocal(boolean local) implements Cond {
         @Override
         public Tri test(Flow f) {
-            return Tri.of(f.forwarded != local);
+            return Tri.of(f.destinationLocal == local);
         }
     }
 

@@ -37,7 +37,9 @@ public final class PacketFilter {
     /** Limit on the ways a walk is followed before the answer is UNKNOWN. */
     private static final int MAX_WAYS = 256;
     private static final int MAX_DEPTH = 64;
-    private static final List<String> INBOUND_HOOKS = List.of("ingress", "prerouting");
+    /** Inbound: "input" becomes "forward" once a DNAT sends the flow to another host. */
+    private static final List<String> INBOUND_HOOKS = List.of("ingress", "prerouting", "input");
+    private static final List<String> OUTBOUND_HOOKS = List.of("output", "postrouting");
 
     private final List<Table> tables;
     private final List<String> unread;
@@ -102,6 +104,22 @@ public final class PacketFilter {
 
     /** What happens to a new inbound TCP connection described by {@code packet}. */
     public Decision decide(Packet packet) {
+        return decide(() -> Flow.inbound(packet.family(), AddrRange.number(packet.source()), packet.inInterface(),
+                packet.port()), INBOUND_HOOKS);
+    }
+
+    /**
+     * What happens to a new outbound TCP connection from this host to {@code destination}:
+     * the output and postrouting chains, from some local address.
+     *
+     * @param outInterface the interface the route to the destination leaves by, when known
+     */
+    public Decision decideOutbound(InetAddress destination, Optional<String> outInterface, int port) {
+        IpFamily family = IpFamily.ofLength(destination.getAddress().length);
+        return decide(() -> Flow.outbound(family, AddrRange.number(destination), outInterface, port), OUTBOUND_HOOKS);
+    }
+
+    private Decision decide(java.util.function.Supplier<Flow> start, List<String> hooks) {
         List<Outcome> outcomes = new ArrayList<>();
         Deque<List<Boolean>> todo = new ArrayDeque<>();
         todo.push(List.of());
@@ -111,7 +129,7 @@ public final class PacketFilter {
             }
             List<Boolean> prefix = todo.pop();
             Chooser chooser = new Chooser(prefix);
-            outcomes.add(walk(packet, chooser));
+            outcomes.add(walk(start.get(), hooks, chooser));
             for (int k = prefix.size(); k < chooser.made.size(); k++) {
                 List<Boolean> alternative = new ArrayList<>(chooser.made.subList(0, k));
                 alternative.add(true);
@@ -142,9 +160,23 @@ public final class PacketFilter {
      * says how.
      */
     public Exposure exposure(IpFamily family, int port, List<String> interfaces) {
+        return analyze(family, port, interfaces, false);
+    }
+
+    /**
+     * Which destinations this host can open a new TCP connection to on {@code port} over
+     * {@code family}, leaving by any of its non-loopback interfaces: OPEN (every destination),
+     * CLOSED (none), RESTRICTED (only {@link Exposure#allowedFrom()}, which here lists
+     * destinations), UNKNOWN.
+     */
+    public Exposure egress(IpFamily family, int port) {
+        return analyze(family, port, interfaces, true);
+    }
+
+    private Exposure analyze(IpFamily family, int port, List<String> interfaces, boolean outbound) {
         List<Optional<String>> ifaces = interfaces.isEmpty() ? List.of(Optional.empty())
                 : interfaces.stream().map(Optional::of).toList();
-        List<BigInteger> starts = intervalStarts(family);
+        List<BigInteger> starts = intervalStarts(family, outbound);
         List<RuleRef> decidedBy = new ArrayList<>();
         Set<String> notes = new LinkedHashSet<>();
         boolean[] accepted = new boolean[starts.size()];
@@ -155,7 +187,8 @@ public final class PacketFilter {
             boolean blocks = false;
             boolean unknown = false;
             for (int i = 0; i < starts.size(); i++) {
-                Decision d = decide(new Packet(AddrRange.address(family, starts.get(i)), iface, port));
+                InetAddress a = AddrRange.address(family, starts.get(i));
+                Decision d = outbound ? decideOutbound(a, iface, port) : decide(new Packet(a, iface, port));
                 d.decidedBy().filter(r -> !decidedBy.contains(r)).ifPresent(decidedBy::add);
                 switch (d.verdict()) {
                     case ACCEPT -> {
@@ -198,8 +231,8 @@ public final class PacketFilter {
                 decidedBy, List.copyOf(notes));
     }
 
-    /** The first address of every interval on which all source matches of the family agree. */
-    private List<BigInteger> intervalStarts(IpFamily family) {
+    /** The first address of every interval on which all source (or destination) matches of the family agree. */
+    private List<BigInteger> intervalStarts(IpFamily family, boolean destinations) {
         TreeSet<BigInteger> points = new TreeSet<>();
         points.add(BigInteger.ZERO);
         BigInteger max = AddrRange.max(family);
@@ -207,7 +240,7 @@ public final class PacketFilter {
             for (Chain c : t.chains().values()) {
                 for (Rule r : c.rules()) {
                     for (Cond cond : r.conds()) {
-                        for (AddrRange range : cond.sourceRanges()) {
+                        for (AddrRange range : destinations ? cond.destinationRanges() : cond.sourceRanges()) {
                             if (range.family() == family) {
                                 points.add(range.lo());
                                 if (range.hi().compareTo(max) < 0) {
@@ -275,12 +308,9 @@ public final class PacketFilter {
     private record Step(Verdict verdict, Optional<RuleRef> rule, boolean explicit, String note) {
     }
 
-    private Outcome walk(Packet packet, Chooser chooser) {
-        Flow flow = new Flow(packet.family(), AddrRange.number(packet.source()), packet.inInterface(), packet.port());
+    private Outcome walk(Flow flow, List<String> hooks, Chooser chooser) {
         List<String> notes = new ArrayList<>();
         Optional<RuleRef> lastAccept = Optional.empty();
-        List<String> hooks = new ArrayList<>(INBOUND_HOOKS);
-        hooks.add("input");
         for (int h = 0; h < hooks.size(); h++) {
             String hook = hooks.get(h);
             if (hook.equals("input") && flow.forwarded) {
@@ -403,7 +433,8 @@ public final class PacketFilter {
         if (d.address().isPresent()) {
             flow.destination = d.address();
             Route route = routes.get(AddrRange.address(d.family(), d.address().get()));
-            flow.forwarded = route == null || !route.local();
+            flow.destinationLocal = route != null && route.local();
+            flow.forwarded = flow.source.isPresent() && !flow.destinationLocal;
             flow.outInterface = route == null ? Optional.empty() : route.device();
         }
         return "connections to this port are translated (" + d.text() + ")"

@@ -75,7 +75,13 @@ final class FirewalldAdapter implements FirewallAdapter {
         return new FirewalldState(true, defaultZone,
                 FirewalldZones.parse(ok(Command.of("firewall-cmd", "--list-all-zones"))),
                 FirewalldZones.parse(ok(Command.of("firewall-cmd", "--permanent", "--list-all-zones"))),
+                direct(ok(Command.of("firewall-cmd", "--direct", "--get-all-rules"))),
+                direct(ok(Command.of("firewall-cmd", "--permanent", "--direct", "--get-all-rules"))),
                 new PacketFilterReader(runner).read());
+    }
+
+    private static List<List<String>> direct(String text) {
+        return text.lines().filter(l -> !l.isBlank()).map(FirewalldDirect::parse).toList();
     }
 
     private String ok(Command c) throws FirewallException {
@@ -138,14 +144,44 @@ final class FirewalldAdapter implements FirewallAdapter {
                 }
             }
         }
+        List<List<String>> direct = FirewalldDirect.rules(desired);
+        for (boolean permanent : new boolean[] {false, true}) {
+            List<List<String>> have = new ArrayList<>();
+            for (List<String> r : permanent ? current.directPermanent() : current.directRuntime()) {
+                if (!FirewalldDirect.owned(r)) {
+                    continue;
+                }
+                if (direct.contains(r) && !have.contains(r)) {
+                    have.add(r);
+                } else {
+                    remove.add(directCommand(permanent, "--remove-rule", r));
+                }
+            }
+            for (List<String> r : direct) {
+                if (!have.contains(r)) {
+                    add.add(directCommand(permanent, "--add-rule", r));
+                }
+            }
+        }
         List<Change> changes = new ArrayList<>();
         if (!add.isEmpty()) {
-            changes.add(new Change.Add("add the agent's rich rules (runtime and permanent)", add));
+            changes.add(new Change.Add("add the agent's rich rules and direct egress rules (runtime and permanent)", add));
         }
         if (!remove.isEmpty()) {
             changes.add(new Change.Remove("remove the agent's rich rules that are no longer wanted", remove));
         }
         return new Plan(ID, desired, changes);
+    }
+
+    private static Command directCommand(boolean permanent, String option, List<String> args) {
+        List<String> argv = new ArrayList<>(List.of("firewall-cmd"));
+        if (permanent) {
+            argv.add("--permanent");
+        }
+        argv.add("--direct");
+        argv.add(option);
+        argv.addAll(args);
+        return Command.of(argv);
     }
 
     private static Command command(boolean permanent, String zone, String option, String rule) {

@@ -18,14 +18,19 @@ import java.util.TreeSet;
  * @param defaultZone the default zone
  * @param runtime     runtime configuration, by zone
  * @param permanent   permanent configuration, by zone
+ * @param directRuntime   runtime direct rules, each as its arguments ({@link FirewalldDirect#parse})
+ * @param directPermanent permanent direct rules
  * @param packetFilter every layer, firewalld's own nft table (or iptables chains) included
  */
 record FirewalldState(boolean running, String defaultZone, Map<String, FirewalldZones.Zone> runtime,
-                      Map<String, FirewalldZones.Zone> permanent, PacketFilter packetFilter) implements FirewallState {
+                      Map<String, FirewalldZones.Zone> permanent, List<List<String>> directRuntime,
+                      List<List<String>> directPermanent, PacketFilter packetFilter) implements FirewallState {
 
     FirewalldState {
         runtime = Map.copyOf(runtime);
         permanent = Map.copyOf(permanent);
+        directRuntime = List.copyOf(directRuntime);
+        directPermanent = List.copyOf(directPermanent);
     }
 
     @Override
@@ -51,6 +56,16 @@ record FirewalldState(boolean running, String defaultZone, Map<String, Firewalld
         List<String> lines = new ArrayList<>();
         lines.addAll(owned("runtime", runtime));
         lines.addAll(owned("permanent", permanent));
+        for (List<String> r : directRuntime) {
+            if (FirewalldDirect.owned(r)) {
+                lines.add("runtime direct: " + String.join(" ", r));
+            }
+        }
+        for (List<String> r : directPermanent) {
+            if (FirewalldDirect.owned(r)) {
+                lines.add("permanent direct: " + String.join(" ", r));
+            }
+        }
         return lines;
     }
 

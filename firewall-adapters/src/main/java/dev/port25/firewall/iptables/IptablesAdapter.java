@@ -15,6 +15,7 @@ import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallState;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
 import dev.port25.firewall.spi.RuleDigest;
 
@@ -38,7 +39,6 @@ final class IptablesAdapter implements FirewallAdapter {
 
     static final String ID = "iptables";
     private static final Pattern VERSION = Pattern.compile("iptables v(\\S+)(?: \\((nf_tables|legacy)\\))?");
-    private static final String JUMP = "-m comment --comment " + MARKER + " -j " + IptablesState.CHAIN;
 
     private final CommandRunner runner;
 
@@ -114,21 +114,43 @@ final class IptablesAdapter implements FirewallAdapter {
         return new IptablesState(inUse, dumps, missing, new PacketFilterReader(runner).read());
     }
 
-    /** The agent chain's rule specs for one family, each with its comment. */
+    /** The agent's inbound chain's rule specs for one family, each with its comment. */
     static List<String> ruleSpecs(Desired desired, boolean ipv6) {
+        return ruleSpecs(desired, ipv6, IptablesState.Hook.INPUT);
+    }
+
+    /** The rule specs of the agent's chain for {@code hook}, one family, each with its comment. */
+    static List<String> ruleSpecs(Desired desired, boolean ipv6, IptablesState.Hook hook) {
         List<String[]> rules = new ArrayList<>(); // {spec without comment, what, target}
-        for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
-            String port = "-p tcp -m tcp --dport " + e.getKey();
-            String base = "tcp/" + e.getKey();
-            if (e.getValue() instanceof Inbound.AllowFrom allow) {
-                for (Cidr c : allow.networks()) {
-                    if (c.ipv6() == ipv6) {
-                        rules.add(new String[] {"-s " + c + " " + port, base + " allow " + c, "RETURN"});
+        if (hook == IptablesState.Hook.INPUT) {
+            for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
+                String port = "-p tcp -m tcp --dport " + e.getKey();
+                String base = "tcp/" + e.getKey();
+                if (e.getValue() instanceof Inbound.AllowFrom allow) {
+                    for (Cidr c : allow.networks()) {
+                        if (c.ipv6() == ipv6) {
+                            rules.add(new String[] {"-s " + c + " " + port, base + " allow " + c, "RETURN"});
+                        }
                     }
                 }
+                if (!(e.getValue() instanceof Inbound.Open)) {
+                    rules.add(new String[] {port, base + " drop", "DROP"});
+                }
             }
-            if (!(e.getValue() instanceof Inbound.Open)) {
-                rules.add(new String[] {port, base + " drop", "DROP"});
+        } else {
+            for (Map.Entry<Integer, Outbound> e : desired.tcpOutbound().entrySet()) {
+                if (e.getValue() instanceof Outbound.BlockedExcept blocked) {
+                    String port = "-p tcp -m tcp --dport " + e.getKey();
+                    String base = "egress tcp/" + e.getKey();
+                    // loopback is local submission, not egress
+                    rules.add(new String[] {"-o lo " + port, base + " loopback", "RETURN"});
+                    for (Cidr c : blocked.relays()) {
+                        if (c.ipv6() == ipv6) {
+                            rules.add(new String[] {"-d " + c + " " + port, base + " relay " + c, "RETURN"});
+                        }
+                    }
+                    rules.add(new String[] {port, base + " reject", "REJECT --reject-with tcp-reset"});
+                }
             }
         }
         StringBuilder all = new StringBuilder();
@@ -143,18 +165,18 @@ final class IptablesAdapter implements FirewallAdapter {
         return specs;
     }
 
-    /** The lines {@link IptablesState#owned} shows once {@code specs} are in place. */
-    private static List<String> expected(List<String> specs, boolean ipv6) {
+    /** The lines {@link IptablesState#owned} shows for {@code hook} once {@code specs} are in place. */
+    private static List<String> expected(List<String> specs, boolean ipv6, IptablesState.Hook hook) {
         List<String> lines = new ArrayList<>();
         if (specs.isEmpty()) {
             return lines;
         }
         String family = ipv6 ? "ipv6" : "ipv4";
-        lines.add(family + " INPUT#1 -j " + IptablesState.CHAIN);
-        lines.add(family + " chain " + IptablesState.CHAIN);
+        lines.add(family + " " + hook.builtin + "#1 -j " + hook.chain);
+        lines.add(family + " chain " + hook.chain);
         for (String spec : specs) {
             int start = spec.indexOf("--comment \"") + 11;
-            lines.add(family + " " + IptablesState.CHAIN + ": " + spec.substring(start, spec.indexOf('"', start)));
+            lines.add(family + " " + hook.chain + ": " + spec.substring(start, spec.indexOf('"', start)));
         }
         return lines;
     }
@@ -164,55 +186,63 @@ final class IptablesAdapter implements FirewallAdapter {
         IptablesState current = (IptablesState) state;
         List<Change> changes = new ArrayList<>();
         for (boolean ipv6 : new boolean[] {false, true}) {
-            String family = ipv6 ? "IPv6" : "IPv4";
-            IptablesVariant v = current.inUse();
-            List<String> specs = ruleSpecs(desired, ipv6);
-            List<String> want = expected(specs, ipv6);
-            List<String> have = current.owned(v, ipv6);
-            if (want.isEmpty()) {
-                if (!have.isEmpty()) {
-                    changes.add(new Change.Remove("remove the agent's chain " + IptablesState.CHAIN + " (" + family
-                            + ", iptables-" + v.label() + ")", removal(current, v, ipv6)));
-                }
-            } else if (!want.equals(have)) {
-                StringBuilder script = new StringBuilder("*filter\n:" + IptablesState.CHAIN + " - [0:0]\n");
-                for (String spec : specs) {
-                    script.append("-A ").append(IptablesState.CHAIN).append(' ').append(spec).append('\n');
-                }
-                boolean jumpInPlace = current.jumps(v, ipv6) == 1 && have.contains(want.get(0));
-                if (!jumpInPlace) {
-                    for (int i = 0; i < current.jumps(v, ipv6); i++) {
-                        script.append("-D INPUT ").append(JUMP).append('\n');
-                    }
-                    script.append("-I INPUT 1 ").append(JUMP).append('\n');
-                }
-                script.append("COMMIT\n");
-                Command restore = Command.of(v.tool(ipv6, "-restore"), "-w", "--noflush")
-                        .withStdin(script.toString().getBytes(StandardCharsets.UTF_8));
-                String what = "the agent's chain " + IptablesState.CHAIN + " (" + family + ", iptables-" + v.label() + ")";
-                changes.add(have.isEmpty() ? new Change.Add("create " + what + " and jump to it first in INPUT", List.of(restore))
-                        : new Change.Replace("rewrite " + what + " atomically", List.of(restore)));
-            }
-            IptablesVariant other = v == IptablesVariant.NFT ? IptablesVariant.LEGACY : IptablesVariant.NFT;
-            if (!current.owned(other, ipv6).isEmpty()) {
-                changes.add(new Change.Remove("remove the agent's chain left in iptables-" + other.label() + " (" + family
-                        + "), which is not the variant in use", removal(current, other, ipv6)));
+            for (IptablesState.Hook hook : IptablesState.Hook.values()) {
+                plan(current, desired, ipv6, hook, changes);
             }
         }
         return new Plan(ID, desired, changes);
     }
 
-    private static List<Command> removal(IptablesState state, IptablesVariant v, boolean ipv6) {
+    private static void plan(IptablesState current, Desired desired, boolean ipv6, IptablesState.Hook hook,
+                             List<Change> changes) {
+        String family = ipv6 ? "IPv6" : "IPv4";
+        IptablesVariant v = current.inUse();
+        List<String> specs = ruleSpecs(desired, ipv6, hook);
+        List<String> want = expected(specs, ipv6, hook);
+        List<String> have = current.owned(v, ipv6, hook);
+        String what = "the agent's chain " + hook.chain + " (" + family + ", iptables-" + v.label() + ")";
+        if (want.isEmpty()) {
+            if (!have.isEmpty()) {
+                changes.add(new Change.Remove("remove " + what, removal(current, v, ipv6, hook)));
+            }
+        } else if (!want.equals(have)) {
+            StringBuilder script = new StringBuilder("*filter\n:" + hook.chain + " - [0:0]\n");
+            for (String spec : specs) {
+                script.append("-A ").append(hook.chain).append(' ').append(spec).append('\n');
+            }
+            boolean jumpInPlace = current.jumps(v, ipv6, hook) == 1 && have.contains(want.get(0));
+            if (!jumpInPlace) {
+                for (int i = 0; i < current.jumps(v, ipv6, hook); i++) {
+                    script.append("-D ").append(hook.builtin).append(' ').append(hook.jump()).append('\n');
+                }
+                script.append("-I ").append(hook.builtin).append(" 1 ").append(hook.jump()).append('\n');
+            }
+            script.append("COMMIT\n");
+            Command restore = Command.of(v.tool(ipv6, "-restore"), "-w", "--noflush")
+                    .withStdin(script.toString().getBytes(StandardCharsets.UTF_8));
+            changes.add(have.isEmpty()
+                    ? new Change.Add("create " + what + " and jump to it first in " + hook.builtin, List.of(restore))
+                    : new Change.Replace("rewrite " + what + " atomically", List.of(restore)));
+        }
+        IptablesVariant other = v == IptablesVariant.NFT ? IptablesVariant.LEGACY : IptablesVariant.NFT;
+        if (!current.owned(other, ipv6, hook).isEmpty()) {
+            changes.add(new Change.Remove("remove the agent's chain " + hook.chain + " left in iptables-"
+                    + other.label() + " (" + family + "), which is not the variant in use",
+                    removal(current, other, ipv6, hook)));
+        }
+    }
+
+    private static List<Command> removal(IptablesState state, IptablesVariant v, boolean ipv6, IptablesState.Hook hook) {
         String tool = v.tool(ipv6, "");
         List<Command> commands = new ArrayList<>();
-        for (int i = 0; i < state.jumps(v, ipv6); i++) {
-            List<String> argv = new ArrayList<>(List.of(tool, "-w", "-D", "INPUT"));
-            argv.addAll(List.of(JUMP.split(" ")));
+        for (int i = 0; i < state.jumps(v, ipv6, hook); i++) {
+            List<String> argv = new ArrayList<>(List.of(tool, "-w", "-D", hook.builtin));
+            argv.addAll(List.of(hook.jump().split(" ")));
             commands.add(Command.of(argv));
         }
-        if (state.chainExists(v, ipv6)) {
-            commands.add(Command.of(tool, "-w", "-F", IptablesState.CHAIN));
-            commands.add(Command.of(tool, "-w", "-X", IptablesState.CHAIN));
+        if (state.chainExists(v, ipv6, hook)) {
+            commands.add(Command.of(tool, "-w", "-F", hook.chain));
+            commands.add(Command.of(tool, "-w", "-X", hook.chain));
         }
         return commands;
     }

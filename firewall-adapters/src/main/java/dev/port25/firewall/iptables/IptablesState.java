@@ -23,6 +23,25 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
                      PacketFilter packetFilter) implements FirewallState {
 
     static final String CHAIN = "PORT25-AGENT";
+    static final String OUTPUT_CHAIN = "PORT25-AGENT-OUT";
+
+    /** Where the agent's chains hook in: its inbound chain from INPUT, its egress chain from OUTPUT. */
+    enum Hook {
+        INPUT("INPUT", CHAIN), OUTPUT("OUTPUT", OUTPUT_CHAIN);
+
+        final String builtin;
+        final String chain;
+
+        Hook(String builtin, String chain) {
+            this.builtin = builtin;
+            this.chain = chain;
+        }
+
+        /** The jump's rule spec, after {@code -A BUILTIN}. */
+        String jump() {
+            return "-m comment --comment " + FirewallAdapter.MARKER + " -j " + chain;
+        }
+    }
 
     IptablesState {
         dumps = Map.copyOf(dumps);
@@ -47,12 +66,19 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
         return lines;
     }
 
-    /**
-     * The agent's lines in one dump: {@code "ipv4 INPUT#1 -j PORT25-AGENT"} for each jump to its
-     * chain (with its position), then {@code "ipv4 PORT25-AGENT: <comment>"} for each rule in it.
-     * Empty when neither the chain nor a jump exists.
-     */
+    /** The agent's lines in one dump, its inbound chain's then its egress chain's; see {@link #owned(IptablesVariant, boolean, Hook)}. */
     List<String> owned(IptablesVariant v, boolean ipv6) {
+        List<String> lines = new ArrayList<>(owned(v, ipv6, Hook.INPUT));
+        lines.addAll(owned(v, ipv6, Hook.OUTPUT));
+        return lines;
+    }
+
+    /**
+     * The agent's lines for one hook in one dump: {@code "ipv4 INPUT#1 -j PORT25-AGENT"} for each
+     * jump to its chain (with its position), then {@code "ipv4 PORT25-AGENT: <comment>"} for each
+     * rule in it. Empty when neither the chain nor a jump exists.
+     */
+    List<String> owned(IptablesVariant v, boolean ipv6, Hook hook) {
         IptablesSave dump = dumps.get(key(v, ipv6));
         List<String> lines = new ArrayList<>();
         if (dump == null) {
@@ -60,29 +86,29 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
         }
         String family = ipv6 ? "ipv6" : "ipv4";
         for (IptablesSave.Rule r : dump.rules()) {
-            if (r.chain().equals("INPUT") && r.target().equals(Optional.of(CHAIN))) {
-                lines.add(family + " INPUT#" + r.position() + " -j " + CHAIN);
+            if (r.chain().equals(hook.builtin) && r.target().equals(Optional.of(hook.chain))) {
+                lines.add(family + " " + hook.builtin + "#" + r.position() + " -j " + hook.chain);
             }
         }
-        if (dump.chains().containsKey(CHAIN)) {
-            lines.add(family + " chain " + CHAIN);
+        if (dump.chains().containsKey(hook.chain)) {
+            lines.add(family + " chain " + hook.chain);
         }
         for (IptablesSave.Rule r : dump.rules()) {
-            if (r.chain().equals(CHAIN)) {
-                lines.add(family + " " + CHAIN + ": " + r.comment().filter(c -> c.startsWith(FirewallAdapter.MARKER))
+            if (r.chain().equals(hook.chain)) {
+                lines.add(family + " " + hook.chain + ": " + r.comment().filter(c -> c.startsWith(FirewallAdapter.MARKER))
                         .orElse("(foreign rule: " + r.spec() + ")"));
             }
         }
         return lines;
     }
 
-    /** Number of jumps from INPUT to the agent's chain in one dump. */
-    int jumps(IptablesVariant v, boolean ipv6) {
-        return (int) owned(v, ipv6).stream().filter(l -> l.contains(" INPUT#")).count();
+    /** Number of jumps from the hook's built-in chain to the agent's chain in one dump. */
+    int jumps(IptablesVariant v, boolean ipv6, Hook hook) {
+        return (int) owned(v, ipv6, hook).stream().filter(l -> l.contains(" " + hook.builtin + "#")).count();
     }
 
-    boolean chainExists(IptablesVariant v, boolean ipv6) {
+    boolean chainExists(IptablesVariant v, boolean ipv6, Hook hook) {
         IptablesSave dump = dumps.get(key(v, ipv6));
-        return dump != null && dump.chains().containsKey(CHAIN);
+        return dump != null && dump.chains().containsKey(hook.chain);
     }
 }

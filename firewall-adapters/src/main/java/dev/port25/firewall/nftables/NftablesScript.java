@@ -4,6 +4,7 @@ import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.RuleDigest;
 
 import java.util.ArrayList;
@@ -12,8 +13,8 @@ import java.util.Map;
 
 /**
  * Renders the agent's own table for a desired state. One {@code inet} table holds both
- * families; its input base chain runs at priority -10, before firewalld's and most hand-written
- * filter chains (priority 0). A drop here ends the packet whatever later chains say; an accept
+ * families; its input base chain (inbound) and output base chain (egress) run at priority -10,
+ * before firewalld's and most hand-written filter chains (priority 0). A drop here ends the packet whatever later chains say; an accept
  * here ends only this chain (later chains may still drop).
  *
  * <p>Every rule's comment carries the marker, what the rule does, and a digest of the whole
@@ -24,6 +25,7 @@ final class NftablesScript {
     static final String FAMILY = "inet";
     static final String TABLE = "port25_agent";
     static final String CHAIN = "input";
+    static final String OUTPUT_CHAIN = "output";
     static final int PRIORITY = -10;
 
     /** The rendered table: the {@code nft -f} script and the owned lines the state will show. */
@@ -41,56 +43,90 @@ final class NftablesScript {
     }
 
     static Rendered render(Desired desired) {
-        record Rule(String match, String verdict, String what) {
-        }
-        List<Rule> rules = new ArrayList<>();
+        List<Rule> input = new ArrayList<>();
         for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
             int port = e.getKey();
             String base = "tcp/" + port;
             Inbound inbound = e.getValue();
             if (inbound instanceof Inbound.Closed) {
-                rules.add(new Rule("tcp dport " + port, "drop", base + " drop"));
+                input.add(new Rule("tcp dport " + port, "drop", base + " drop"));
             } else if (inbound instanceof Inbound.AllowFrom allow) {
-                List<String> v4 = new ArrayList<>();
-                List<String> v6 = new ArrayList<>();
-                for (Cidr c : allow.networks()) {
-                    (c.ipv6() ? v6 : v4).add(c.toString());
-                }
-                if (!v4.isEmpty()) {
-                    rules.add(new Rule("ip saddr { " + String.join(", ", v4) + " } tcp dport " + port,
-                            "accept", base + " allow ipv4"));
-                }
-                if (!v6.isEmpty()) {
-                    rules.add(new Rule("ip6 saddr { " + String.join(", ", v6) + " } tcp dport " + port,
-                            "accept", base + " allow ipv6"));
-                }
-                rules.add(new Rule("tcp dport " + port, "drop", base + " drop"));
+                addressRules(input, "saddr", allow.networks(), port, base + " allow");
+                input.add(new Rule("tcp dport " + port, "drop", base + " drop"));
             }
             // Inbound.Open: nothing of ours for this port
         }
-        if (rules.isEmpty()) {
+        List<Rule> output = new ArrayList<>();
+        for (Map.Entry<Integer, Outbound> e : desired.tcpOutbound().entrySet()) {
+            if (e.getValue() instanceof Outbound.BlockedExcept blocked) {
+                int port = e.getKey();
+                String base = "egress tcp/" + port;
+                addressRules(output, "daddr", blocked.relays(), port, base + " relay");
+                // loopback is local submission, not egress
+                output.add(new Rule("oifname != \"lo\" tcp dport " + port, "reject with tcp reset", base + " reject"));
+            }
+        }
+        if (input.isEmpty() && output.isEmpty()) {
             return new Rendered("", List.of());
         }
         StringBuilder body = new StringBuilder();
-        for (Rule r : rules) {
+        for (Rule r : input) {
             body.append(r.match()).append(' ').append(r.verdict()).append('\n');
+        }
+        if (!output.isEmpty()) {
+            body.append("output:\n");
+            for (Rule r : output) {
+                body.append(r.match()).append(' ').append(r.verdict()).append('\n');
+            }
         }
         String digest = RuleDigest.of(body.toString());
         StringBuilder script = new StringBuilder()
                 .append("add table ").append(FAMILY).append(' ').append(TABLE).append('\n')
                 .append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n')
-                .append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n")
-                .append("\tchain ").append(CHAIN).append(" {\n")
-                .append("\t\ttype filter hook input priority ").append(PRIORITY).append("; policy accept;\n");
+                .append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
+        List<String> chains = new ArrayList<>();
         List<String> lines = new ArrayList<>();
-        lines.add(chainLine(CHAIN, "input", PRIORITY, "accept"));
+        chain(script, chains, lines, CHAIN, "input", input, digest);
+        chain(script, chains, lines, OUTPUT_CHAIN, "output", output, digest);
+        script.append("}\n");
+        chains.addAll(lines);
+        return new Rendered(script.toString(), chains);
+    }
+
+    private record Rule(String match, String verdict, String what) {
+    }
+
+    private static void addressRules(List<Rule> rules, String field, List<Cidr> networks, int port, String what) {
+        List<String> v4 = new ArrayList<>();
+        List<String> v6 = new ArrayList<>();
+        for (Cidr c : networks) {
+            (c.ipv6() ? v6 : v4).add(c.toString());
+        }
+        if (!v4.isEmpty()) {
+            rules.add(new Rule("ip " + field + " { " + String.join(", ", v4) + " } tcp dport " + port, "accept",
+                    what + " ipv4"));
+        }
+        if (!v6.isEmpty()) {
+            rules.add(new Rule("ip6 " + field + " { " + String.join(", ", v6) + " } tcp dport " + port, "accept",
+                    what + " ipv6"));
+        }
+    }
+
+    private static void chain(StringBuilder script, List<String> chains, List<String> lines, String name, String hook,
+                              List<Rule> rules, String digest) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        script.append("\tchain ").append(name).append(" {\n")
+                .append("\t\ttype filter hook ").append(hook).append(" priority ").append(PRIORITY)
+                .append("; policy accept;\n");
+        chains.add(chainLine(name, hook, PRIORITY, "accept"));
         for (Rule r : rules) {
             String comment = FirewallAdapter.MARKER + " " + r.what() + " #" + digest;
             script.append("\t\t").append(r.match()).append(' ').append(r.verdict())
                     .append(" comment \"").append(comment).append("\"\n");
-            lines.add(CHAIN + ": " + comment);
+            lines.add(name + ": " + comment);
         }
-        script.append("\t}\n}\n");
-        return new Rendered(script.toString(), lines);
+        script.append("\t}\n");
     }
 }

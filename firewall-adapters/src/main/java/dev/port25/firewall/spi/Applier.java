@@ -53,7 +53,6 @@ public final class Applier {
         List<String> out = new ArrayList<>();
         for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
             for (IpFamily f : IpFamily.values()) {
-                Exposure x = filter.exposure(f, e.getKey());
                 List<Cidr> want = List.of();
                 Exposure.Level level;
                 if (e.getValue() instanceof Inbound.Open) {
@@ -64,18 +63,38 @@ public final class Applier {
                 } else {
                     level = Exposure.Level.CLOSED;
                 }
-                if (x.level() == level && x.allowedFrom().equals(want)) {
-                    continue;
+                compare(out, f.label() + " tcp port " + e.getKey(), level, want, filter.exposure(f, e.getKey()));
+            }
+        }
+        for (Map.Entry<Integer, Outbound> e : desired.tcpOutbound().entrySet()) {
+            for (IpFamily f : IpFamily.values()) {
+                Exposure x = filter.egress(f, e.getKey());
+                String what = f.label() + " egress to tcp port " + e.getKey();
+                if (e.getValue() instanceof Outbound.BlockedExcept b) {
+                    List<Cidr> want = Exposure.cover(b.relays().stream().filter(c -> c.ipv6() == (f == IpFamily.IPV6))
+                            .toList());
+                    compare(out, what, want.isEmpty() ? Exposure.Level.CLOSED : Exposure.Level.RESTRICTED, want, x);
+                } else if (x.level() == Exposure.Level.CLOSED || x.level() == Exposure.Level.UNKNOWN) {
+                    // OPEN egress is "not restricted by the agent": other tools' limits on some
+                    // destinations (firewalld rejects 6to4 and IPv4-compatible space) are theirs
+                    compare(out, what, Exposure.Level.OPEN, List.of(), x);
                 }
-                StringBuilder line = new StringBuilder(f.label() + " tcp port " + e.getKey() + ": wanted " + level
-                        + (want.isEmpty() ? "" : " from " + want) + ", all layers give " + x.level()
-                        + (x.allowedFrom().isEmpty() ? "" : " from " + x.allowedFrom()));
-                x.decidedBy().forEach(r -> line.append("; decided by ").append(r));
-                x.notes().stream().limit(3).forEach(n -> line.append("; ").append(n));
-                out.add(line.toString());
             }
         }
         return out;
+    }
+
+    private static void compare(List<String> out, String what, Exposure.Level level, List<Cidr> want, Exposure x) {
+        if (x.level() == level && x.allowedFrom().equals(want)) {
+            return;
+        }
+        List<Cidr> got = x.allowedFrom();
+        StringBuilder line = new StringBuilder(what + ": wanted " + level + (want.isEmpty() ? "" : " " + want)
+                + ", all layers give " + x.level() + (got.isEmpty() ? "" : " " + got.subList(0, Math.min(8, got.size()))
+                + (got.size() > 8 ? " and " + (got.size() - 8) + " more" : "")));
+        x.decidedBy().forEach(r -> line.append("; decided by ").append(r));
+        x.notes().stream().limit(3).forEach(n -> line.append("; ").append(n));
+        out.add(line.toString());
     }
 
     /** Runs one command; a command that cannot run at all becomes a {@link FirewallException} naming the backend. */

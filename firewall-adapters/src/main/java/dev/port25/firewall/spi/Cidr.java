@@ -37,6 +37,14 @@ public record Cidr(InetAddress network, int prefix) {
             throw new IllegalArgumentException("not an IPv4 or IPv6 address: '" + text + "'", e);
         }
         byte[] raw = a.getAddress();
+        if (addr.contains(":") && raw.length == 4) {
+            // Java turns an IPv4-mapped IPv6 literal (::ffff:0.0.0.0) into IPv4; it is an IPv6 network
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(raw, 0, mapped, 12, 4);
+            raw = mapped;
+        }
         int prefix;
         try {
             prefix = slash < 0 ? raw.length * 8 : Integer.parseInt(t.substring(slash + 1));
@@ -51,7 +59,8 @@ public record Cidr(InetAddress network, int prefix) {
             raw[i] &= (byte) (0xff << (8 - keep));
         }
         try {
-            return new Cidr(InetAddress.getByAddress(raw), prefix);
+            return new Cidr(raw.length == 16 ? java.net.Inet6Address.getByAddress(null, raw, -1)
+                    : InetAddress.getByAddress(raw), prefix);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

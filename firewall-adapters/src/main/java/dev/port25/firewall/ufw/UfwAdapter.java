@@ -16,6 +16,7 @@ import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallState;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
 import dev.port25.firewall.spi.RuleDigest;
 
@@ -143,6 +144,23 @@ final class UfwAdapter implements FirewallAdapter {
                         "to", "any", "port", port), true, true,
                         "tcp/" + port + " drop"));
             }
+        }
+        // Egress: ufw's before-output chain accepts loopback before the user rules, so local
+        // submission stays reachable.
+        for (Map.Entry<Integer, Outbound> e : desired.tcpOutbound().entrySet()) {
+            if (!(e.getValue() instanceof Outbound.BlockedExcept blocked)) {
+                continue;
+            }
+            String port = e.getKey().toString();
+            for (Cidr c : blocked.relays()) {
+                if (c.ipv6() && !ipv6Enabled) {
+                    continue;
+                }
+                rules.add(new Rule(List.of("allow", "out", "proto", "tcp", "from", "any", "port", ALL_SOURCE_PORTS,
+                        "to", c.toString(), "port", port), !c.ipv6(), c.ipv6(), "egress tcp/" + port + " relay " + c));
+            }
+            rules.add(new Rule(List.of("reject", "out", "proto", "tcp", "from", "any", "port", ALL_SOURCE_PORTS,
+                    "to", "any", "port", port), true, true, "egress tcp/" + port + " reject"));
         }
         return rules;
     }

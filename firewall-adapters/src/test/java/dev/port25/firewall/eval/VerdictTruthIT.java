@@ -200,7 +200,7 @@ class VerdictTruthIT {
                     Verdict seen = switch (met) {
                         case "open" -> Verdict.ACCEPT;
                         case "timeout" -> Verdict.DROP;
-                        case "refused", "unreachable" -> Verdict.REJECT;
+                        case "refused", "unreachable", "denied" -> Verdict.REJECT;
                         default -> throw new AssertionError("probe said " + met);
                     };
                     Verdict want = f == IpFamily.IPV4 ? c.ipv4() : c.ipv6();

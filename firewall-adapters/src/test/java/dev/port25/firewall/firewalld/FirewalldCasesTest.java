@@ -77,8 +77,22 @@ class FirewalldCasesTest {
         assertThat(zones.get("internal").interfaces()).containsExactly("eth1", "eth2");
         assertThat(zones.get("internal").richRules()).containsExactly("rule family=\"ipv4\" source address=\"10.0.0.0/8\" accept");
         assertThat(zones.get("public").sources()).containsExactly("198.18.0.0/15");
-        FirewalldState s = new FirewalldState(true, "work", zones, zones,
+        FirewalldState s = new FirewalldState(true, "work", zones, zones, List.of(), List.of(),
                 dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
         assertThat(s.zonesInUse()).containsExactly("internal", "public", "work");
+    }
+
+    @Test
+    void egressIsDirectRulesInOutputRuntimeAndPermanent() throws Exception {
+        List<String> argv = argv(adapter.plan(recorded.load("port25-open"), new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+                List.of(Cidr.parse("fd00:25::2"))))));
+        assertThat(argv).hasSize(10).first().isEqualTo(
+                "firewall-cmd --direct --add-rule ipv4 filter OUTPUT -25025 -o lo -p tcp --dport 25 -m comment --comment "
+                        + "port25-agent egress tcp/25 loopback #76d83e34cc38 -j RETURN");
+        assertThat(argv).contains("firewall-cmd --permanent --direct --add-rule ipv6 filter OUTPUT -25024 -p tcp --dport 25 "
+                + "-m comment --comment port25-agent egress tcp/25 reject #76d83e34cc38 -j REJECT --reject-with tcp-reset");
+        assertThat(FirewalldDirect.parse("ipv4 filter OUTPUT -25024 -p tcp --dport 25 -m comment --comment "
+                + "'port25-agent egress tcp/25 reject #x' -j DROP")).containsSequence("--comment",
+                "port25-agent egress tcp/25 reject #x", "-j", "DROP");
     }
 }

@@ -79,10 +79,26 @@ class FirewalldNetnsIT {
             assertThat(fw.runner().run("firewall-cmd", "--remove-port=25/tcp").ok()).isTrue();
             ApplyResult open = firewalld.apply(firewalld.plan(firewalld.state(), Desired.of(25, new Inbound.Open())));
             assertThat(open.converged()).isTrue();
-            assertThat(lab.probeBoth()).isEqualTo("ipv4=unreachable ipv6=unreachable");
+            // Linux reports ICMP host-prohibited as EHOSTUNREACH, ICMPv6 administratively prohibited as EACCES
+            assertThat(lab.probeBoth()).isEqualTo("ipv4=unreachable ipv6=denied");
             assertThat(open.unmet()).hasSize(2).allSatisfy(u -> assertThat(u)
                     .contains("wanted OPEN, all layers give CLOSED",
                             "nftables inet firewalld filter_IN_public: reject with icmpx admin-prohibited"));
+        }
+    }
+
+    @Test
+    void egressBlockedExceptTheRelayProvenFromTheServer() throws Exception {
+        try (PacketLab lab = PacketLab.start("fwde"); FirewalldLab fw = FirewalldLab.start(lab.server())) {
+            FirewallAdapter firewalld = new FirewallSelector().select(fw.runner(), Optional.of("firewalld")).adapter();
+            lab.proveEgress(firewalld);
+            // The direct rules are in the permanent configuration too: a reload keeps the block.
+            converge(firewalld, new Desired(java.util.Map.of()).withOutbound(25,
+                    new dev.port25.firewall.spi.Outbound.BlockedExcept(List.of())));
+            assertThat(fw.runner().run("firewall-cmd", "--reload").ok()).isTrue();
+            assertThat(lab.probeFromServer(PacketLab.PEER6)).isEqualTo("refused");
+            assertThat(firewalld.plan(firewalld.state(), new Desired(java.util.Map.of()).withOutbound(25,
+                    new dev.port25.firewall.spi.Outbound.BlockedExcept(List.of()))).isEmpty()).isTrue();
         }
     }
 }

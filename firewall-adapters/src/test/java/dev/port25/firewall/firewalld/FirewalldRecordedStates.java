@@ -16,7 +16,8 @@ public final class FirewalldRecordedStates implements RecordedStates {
     public FirewalldState load(String caseName) {
         return new FirewalldState(true, read(caseName + "/default-zone.txt").strip(),
                 FirewalldZones.parse(read(caseName + "/runtime-zones.txt")),
-                FirewalldZones.parse(read(caseName + "/permanent-zones.txt")), Fixtures.LAYERS_NOT_RECORDED);
+                FirewalldZones.parse(read(caseName + "/permanent-zones.txt")), java.util.List.of(), java.util.List.of(),
+                Fixtures.LAYERS_NOT_RECORDED);
     }
 
     @Override

@@ -91,4 +91,21 @@ class IptablesCasesTest {
         assertThat(save.rules().get(1).target()).contains("Y");
         assertThat(save.rules().get(1).position()).isEqualTo(1);
     }
+
+    @Test
+    void egressGetsItsOwnChainFromOutputWithLoopbackAndRelaysBeforeTheReject() throws Exception {
+        Plan p = adapter.plan(recorded.load("port25-open"), new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+                List.of(Cidr.parse("fd00:25::2")))));
+        assertThat(p.changes()).hasSize(2);
+        assertThat(stdin(p.changes().get(0))).isEqualTo("""
+                *filter
+                :PORT25-AGENT-OUT - [0:0]
+                -A PORT25-AGENT-OUT -o lo -p tcp -m tcp --dport 25 -m comment --comment "port25-agent egress tcp/25 loopback #4d3f91da651d" -j RETURN
+                -A PORT25-AGENT-OUT -p tcp -m tcp --dport 25 -m comment --comment "port25-agent egress tcp/25 reject #4d3f91da651d" -j REJECT --reject-with tcp-reset
+                -I OUTPUT 1 -m comment --comment port25-agent -j PORT25-AGENT-OUT
+                COMMIT
+                """);
+        assertThat(stdin(p.changes().get(1))).contains(
+                "-A PORT25-AGENT-OUT -d fd00:25:0:0:0:0:0:2/128 -p tcp -m tcp --dport 25 -m comment --comment \"port25-agent egress tcp/25 relay fd00:25:0:0:0:0:0:2/128 #");
+    }
 }

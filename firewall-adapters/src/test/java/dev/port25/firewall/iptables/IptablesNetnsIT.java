@@ -118,4 +118,13 @@ class IptablesNetnsIT {
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft", "legacy"})
+    void egressBlockedExceptTheRelayProvenFromTheServer(String variant) throws Exception {
+        try (PacketLab lab = PacketLab.start("ipte")) {
+            useVariant(lab.server(), variant);
+            lab.proveEgress(lab.adapter("iptables"));
+        }
+    }
 }

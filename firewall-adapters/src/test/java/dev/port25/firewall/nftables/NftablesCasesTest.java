@@ -122,4 +122,14 @@ class NftablesCasesTest {
         int i = script.indexOf('#');
         return script.substring(i + 1, i + 13);
     }
+
+    @Test
+    void egressIsAnOutputChainInTheOwnTableThatSparesLoopback() {
+        NftablesScript.Rendered r = NftablesScript.render(new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+                List.of(Cidr.parse("fd00:25::2")))));
+        assertThat(r.script()).contains("type filter hook output priority -10; policy accept;",
+                "ip6 daddr { fd00:25:0:0:0:0:0:2/128 } tcp dport 25 accept",
+                "oifname != \"lo\" tcp dport 25 reject with tcp reset").doesNotContain("hook input");
+        assertThat(r.expectedLines()).first().isEqualTo("chain output hook output priority -10 policy accept");
+    }
 }

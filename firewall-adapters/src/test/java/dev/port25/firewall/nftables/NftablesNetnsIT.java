@@ -63,4 +63,11 @@ class NftablesNetnsIT {
                     .doesNotContain("port25_agent").contains("table inet admin", "tcp dport 26 drop");
         }
     }
+
+    @Test
+    void egressBlockedExceptTheRelayProvenFromTheServer() throws Exception {
+        try (PacketLab lab = PacketLab.start("nfte")) {
+            lab.proveEgress(lab.adapter("nftables"));
+        }
+    }
 }

@@ -4,9 +4,11 @@ import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.ApplyResult;
+import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallAdapterProvider;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
 
 import java.time.Duration;
@@ -33,13 +35,14 @@ public final class PacketLab implements AutoCloseable {
             + "while True:\n    c,_=s.accept(); c.close()\n";
     /**
      * open, refused (a TCP reset or ICMP port unreachable), unreachable (another ICMP error: host,
-     * network or administratively prohibited) or timeout; 2 s, since an ICMPv6 reject shows only
-     * after the first retransmit.
+     * network or administratively prohibited), denied (EPERM/EACCES: the sender's own output chain
+     * dropped it) or timeout; 2 s, since an ICMPv6 reject shows only after the first retransmit.
      */
     private static final String PROBE = "import socket,sys\n"
             + "try:\n    socket.create_connection((sys.argv[1],25),timeout=2).close(); print('open')\n"
             + "except ConnectionRefusedError: print('refused')\n"
             + "except (socket.timeout, TimeoutError): print('timeout')\n"
+            + "except PermissionError: print('denied')\n"
             + "except OSError as e: print('unreachable')\n";
 
     private final Netns server;
@@ -90,6 +93,56 @@ public final class PacketLab implements AutoCloseable {
     /** "ipv4=open ipv6=timeout". */
     public String probeBoth() throws Exception {
         return "ipv4=" + probe(SERVER4) + " ipv6=" + probe(SERVER6);
+    }
+
+    /** A listener on port 25 in the peer, for egress tests (stopped with the peer). */
+    public void listenOnPeer() throws Exception {
+        BackgroundProcess listener = peer.spawn(peer.inside(List.of(PYTHON, "-c", LISTEN)));
+        if (!listener.readLine(Duration.ofSeconds(10)).orElse("").equals("READY")) {
+            throw new IllegalStateException("peer listener did not start: " + listener.stderrIfEnded());
+        }
+    }
+
+    /** What a connection from the server to {@code host}:25 meets (egress). */
+    public String probeFromServer(String host) throws Exception {
+        CommandResult r = server.run(List.of(PYTHON, "-c", PROBE, host), Duration.ofSeconds(10));
+        if (!r.ok()) {
+            throw new IllegalStateException(r.describe());
+        }
+        return r.stdout().strip();
+    }
+
+    /** "ipv4=open ipv6=denied local=open,open": egress to the peer, and local submission to 127.0.0.1 and ::1. */
+    public String probeEgress() throws Exception {
+        return "ipv4=" + probeFromServer(PEER4) + " ipv6=" + probeFromServer(PEER6) + " local="
+                + probeFromServer("127.0.0.1") + "," + probeFromServer("::1");
+    }
+
+    /**
+     * Egress, proven by connections from the server: refused (a TCP reset, so a local MTA defers at
+     * once instead of waiting for a timeout) towards everything but the relay (the peer's IPv6
+     * address), local submission still open, the same plan twice runs nothing,
+     * and OPEN removes the block; each convergence also checked against all layers.
+     */
+    public void proveEgress(FirewallAdapter adapter) throws Exception {
+        listenOnPeer();
+        if (!probeEgress().equals("ipv4=open ipv6=open local=open,open")) {
+            throw new AssertionError("egress before: " + probeEgress());
+        }
+        Desired blocked = new Desired(java.util.Map.of()).withOutbound(25,
+                new Outbound.BlockedExcept(List.of(Cidr.parse(PEER6))));
+        converge(adapter, blocked);
+        String after = probeEgress();
+        if (!after.equals("ipv4=refused ipv6=open local=open,open")) {
+            throw new AssertionError(adapter.id() + " egress blocked except the relay: " + after);
+        }
+        if (!adapter.apply(adapter.plan(adapter.state(), blocked)).ran().isEmpty()) {
+            throw new AssertionError(adapter.id() + ": the same egress plan twice ran commands");
+        }
+        converge(adapter, new Desired(java.util.Map.of()).withOutbound(25, new Outbound.Open()));
+        if (!probeEgress().equals("ipv4=open ipv6=open local=open,open")) {
+            throw new AssertionError(adapter.id() + " egress after OPEN: " + probeEgress());
+        }
     }
 
     /** The adapter of {@code backend} from the ServiceLoader, running commands in the server namespace. */

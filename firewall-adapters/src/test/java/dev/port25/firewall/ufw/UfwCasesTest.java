@@ -70,4 +70,13 @@ class UfwCasesTest {
         assertThat(argv(adapter.plan(s, Desired.of(25, new Inbound.Open())))).isEmpty();
         assertThat(argv(adapter.plan(s, Desired.of(25, new Inbound.Closed())))).noneMatch(a -> a.contains("delete"));
     }
+
+    @Test
+    void egressPrependsTheRelayAllowAboveTheOutboundReject() throws Exception {
+        Plan p = adapter.plan(recorded.load("port25-open"), new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+                List.of(Cidr.parse("fd00:25::2")))));
+        assertThat(argv(p)).containsExactly(
+                "ufw prepend reject out proto tcp from any port 1:65535 to any port 25 comment port25-agent egress tcp/25 reject #2a5da707b543",
+                "ufw prepend allow out proto tcp from any port 1:65535 to fd00:25:0:0:0:0:0:2/128 port 25 comment port25-agent egress tcp/25 relay fd00:25:0:0:0:0:0:2/128 #2a5da707b543");
+    }
 }

@@ -92,4 +92,12 @@ class UfwNetnsIT {
             assertThat(ufw.state().ownedRules()).allMatch(l -> l.startsWith("ipv4#"));
         }
     }
+
+    @Test
+    void egressBlockedExceptTheRelayProvenFromTheServer() throws Exception {
+        try (PacketLab lab = PacketLab.start("ufwe")) {
+            UfwLab.ownUfwConfig(lab.server());
+            lab.proveEgress(lab.adapter("ufw"));
+        }
+    }
 }
