@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static dev.port25.firewall.testing.PacketLab.converge;
@@ -29,32 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IptablesNetnsIT {
 
     private static final Desired CLOSED = Desired.of(25, new Inbound.Closed());
-    private static final List<String> TOOLS = List.of("iptables", "iptables-save", "iptables-restore",
-            "ip6tables", "ip6tables-save", "ip6tables-restore");
 
     @BeforeEach
     void prerequisites() {
         Prerequisites.require("ip", "iptables-nft", "iptables-legacy", "ip6tables-legacy", PacketLab.PYTHON);
-    }
-
-    /** Points iptables* at {@code variant} for commands in this namespace only. */
-    private static void useVariant(Netns ns, String variant) throws Exception {
-        Path alternatives = ns.etcOverlay().resolve("alternatives");
-        Files.createDirectories(alternatives);
-        try (var entries = Files.list(Path.of("/etc/alternatives"))) {
-            for (Path e : entries.toList()) {
-                if (Files.isSymbolicLink(e)) {
-                    Files.createSymbolicLink(alternatives.resolve(e.getFileName()), Files.readSymbolicLink(e));
-                } else {
-                    Files.copy(e, alternatives.resolve(e.getFileName()));
-                }
-            }
-        }
-        for (String tool : TOOLS) {
-            Path link = alternatives.resolve(tool);
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, Path.of("/usr/sbin/" + tool.replaceFirst("tables", "tables-" + variant)));
-        }
     }
 
     @ParameterizedTest
@@ -63,7 +39,7 @@ class IptablesNetnsIT {
         try (PacketLab lab = PacketLab.start("ipt-" + variant.charAt(0))) {
             Netns server = lab.server();
             if (variant.equals("legacy")) {
-                useVariant(server, "legacy");
+                IptablesLab.useVariant(server, "legacy");
             }
             FirewallAdapter ipt = lab.adapter("iptables");
             assertThat(ipt.detect().active()).as(ipt.detect().detail()).isTrue();
@@ -123,7 +99,7 @@ class IptablesNetnsIT {
     @ValueSource(strings = {"nft", "legacy"})
     void egressBlockedExceptTheRelayProvenFromTheServer(String variant) throws Exception {
         try (PacketLab lab = PacketLab.start("ipte")) {
-            useVariant(lab.server(), variant);
+            IptablesLab.useVariant(lab.server(), variant);
             lab.proveEgress(lab.adapter("iptables"));
         }
     }

@@ -81,6 +81,10 @@ public final class PacketLab implements AutoCloseable {
         return server;
     }
 
+    public Netns peer() {
+        return peer;
+    }
+
     /** What a connection from the peer to the server's port 25 meets. */
     public String probe(String host) throws Exception {
         CommandResult r = peer.run(List.of(PYTHON, "-c", PROBE, host), Duration.ofSeconds(10));
