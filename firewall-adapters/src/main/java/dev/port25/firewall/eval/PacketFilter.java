@@ -31,6 +31,9 @@ import java.util.TreeSet;
  * <p>Known facts of such a packet are used, not guessed: it is a TCP SYN of a new connection
  * (conntrack state "new", not DNATed unless a rule here does it), unicast to a local address, and
  * it arrives on the interface the route back to its source uses (so a reverse-path check passes).
+ *
+ * <p>Outbound connections (egress) are walked the same way through the output and postrouting
+ * chains, from an unknown local address to a known destination and interface.
  */
 public final class PacketFilter {
 

@@ -6,6 +6,7 @@ import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallSelector;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.testing.ForeignRules;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,8 @@ class FirewalldNetnsIT {
             fw.runner().run("firewall-cmd", "--add-port=25/tcp");
             fw.runner().run("firewall-cmd", "--permanent", "--add-port=25/tcp");
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
+            String foreign = ForeignRules.snapshot("firewalld", fw.runner());
+            assertThat(foreign).contains("ports: 25/tcp");
 
             FirewallSelector.Selection s = new FirewallSelector().select(fw.runner(), Optional.empty());
             assertThat(s.adapter().id()).as("a running firewalld wins selection").isEqualTo("firewalld");
@@ -72,6 +75,8 @@ class FirewalldNetnsIT {
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
             assertThat(fw.runner().run("firewall-cmd", "--permanent", "--list-ports").stdout()).contains("25/tcp");
             assertThat(firewalld.state().ownedRules()).isEmpty();
+            assertThat(ForeignRules.snapshot("firewalld", fw.runner())).as("foreign rules byte-identical")
+                    .isEqualTo(foreign);
 
             // Without the admin's port the zone itself rejects 25: OPEN converges (ours are gone)
             // and names the foreign rule that still keeps it closed.

@@ -1,10 +1,12 @@
 package dev.port25.firewall.iptables;
 
+import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.testing.ForeignRules;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
@@ -63,6 +65,9 @@ class IptablesNetnsIT {
 
             // An admin rule inserted above our jump: the plan moves our jump back to the top.
             server.ok("iptables", "-w", "-I", "INPUT", "1", "-p", "tcp", "--dport", "26", "-j", "DROP");
+            CommandRunner inside = CommandRunner.inNetworkNamespace(server.name());
+            String foreign = ForeignRules.snapshot("iptables", inside);
+            assertThat(foreign).contains("-A INPUT -p tcp -m tcp --dport 26 -j DROP");
             assertThat(ipt.plan(ipt.state(), CLOSED).changes()).hasSize(1);
             converge(ipt, CLOSED);
 
@@ -75,6 +80,7 @@ class IptablesNetnsIT {
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
             String saved = server.ok("iptables-" + variant + "-save").stdout();
             assertThat(saved).doesNotContain("PORT25-AGENT").contains("-A INPUT -p tcp -m tcp --dport 26 -j DROP");
+            assertThat(ForeignRules.snapshot("iptables", inside)).as("foreign rules byte-identical").isEqualTo(foreign);
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.port25.firewall.nftables;
 
+import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.testing.ForeignRules;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +35,14 @@ class NftablesNetnsIT {
             FirewallAdapter nft = lab.adapter("nftables");
             assertThat(nft.detect().active()).as(nft.detect().detail()).isTrue();
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
+            // An admin's table for another port, which must come out of all of this byte-identical.
+            lab.server().ok("nft", "add", "table", "inet", "admin");
+            lab.server().ok("nft", "add", "chain", "inet", "admin", "input",
+                    "{ type filter hook input priority 0; policy accept; }");
+            lab.server().ok("nft", "add", "rule", "inet", "admin", "input", "tcp", "dport", "26", "drop");
+            CommandRunner inside = CommandRunner.inNetworkNamespace(lab.server().name());
+            String foreign = ForeignRules.snapshot("nftables", inside);
+            assertThat(foreign).contains("tcp dport 26 drop");
 
             converge(nft, CLOSED);
             assertThat(lab.probeBoth()).isEqualTo("ipv4=timeout ipv6=timeout");
@@ -53,14 +63,11 @@ class NftablesNetnsIT {
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=timeout");
 
             // A foreign table is never touched: OPEN removes only ours.
-            lab.server().ok("nft", "add", "table", "inet", "admin");
-            lab.server().ok("nft", "add", "chain", "inet", "admin", "input",
-                    "{ type filter hook input priority 0; policy accept; }");
-            lab.server().ok("nft", "add", "rule", "inet", "admin", "input", "tcp", "dport", "26", "drop");
             converge(nft, Desired.of(25, new Inbound.Open()));
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
             assertThat(lab.server().ok("nft", "list", "ruleset").stdout())
                     .doesNotContain("port25_agent").contains("table inet admin", "tcp dport 26 drop");
+            assertThat(ForeignRules.snapshot("nftables", inside)).as("foreign rules byte-identical").isEqualTo(foreign);
         }
     }
 

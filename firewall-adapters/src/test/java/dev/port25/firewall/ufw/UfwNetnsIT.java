@@ -1,10 +1,12 @@
 package dev.port25.firewall.ufw;
 
+import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.testing.ForeignRules;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +42,10 @@ class UfwNetnsIT {
 
             // An admin rule that allows 25: ours goes above it and wins.
             lab.server().ok("ufw", "allow", "25/tcp");
+            lab.server().ok("ufw", "deny", "26/tcp");
+            CommandRunner inside = CommandRunner.inNetworkNamespace(lab.server().name());
+            String foreign = ForeignRules.snapshot("ufw", inside);
+            assertThat(foreign).contains("26/tcp", "DENY IN", "ufw-before-input");
             converge(ufw, CLOSED);
             assertThat(lab.probeBoth()).isEqualTo("ipv4=timeout ipv6=timeout");
             ApplyResult again = ufw.apply(ufw.plan(ufw.state(), CLOSED));
@@ -66,6 +72,7 @@ class UfwNetnsIT {
             assertThat(lab.probeBoth()).isEqualTo("ipv4=open ipv6=open");
             String status = lab.server().ok("ufw", "status").stdout();
             assertThat(status).doesNotContain("port25-agent").contains("25/tcp", "ALLOW");
+            assertThat(ForeignRules.snapshot("ufw", inside)).as("foreign rules byte-identical").isEqualTo(foreign);
         }
     }
 
