@@ -33,9 +33,17 @@ class FirewallJsonTest {
                 Map.of(IpFamily.IPV4, new Exposure(IpFamily.IPV4, Exposure.Level.RESTRICTED,
                                 List.of(Cidr.parse("198.18.25.0/30")), Map.of(), List.of(DROP), List.of()),
                         IpFamily.IPV6, new Exposure(IpFamily.IPV6, Exposure.Level.CLOSED, List.of(),
-                                Map.of("eth0", Exposure.Level.CLOSED, "docker0", Exposure.Level.CLOSED), List.of(DROP),
+                                byInterface(), List.of(DROP),
                                 List.of())),
                 Map.of(), List.of("nftables inet admin"), List.of());
+    }
+
+    /** In interface order, as the exposure keeps it (Map.of has no order). */
+    private static Map<String, Exposure.Level> byInterface() {
+        Map<String, Exposure.Level> m = new java.util.LinkedHashMap<>();
+        m.put("eth0", Exposure.Level.CLOSED);
+        m.put("docker0", Exposure.Level.CLOSED);
+        return m;
     }
 
     private static FirewallReport decision() throws Exception {
