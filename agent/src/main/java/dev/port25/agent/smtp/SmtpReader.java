@@ -45,6 +45,11 @@ public final class SmtpReader {
         this.clock = clock;
     }
 
+    /** Bytes received but not yet part of a reply (after STARTTLS's 220 there must be none). */
+    public int buffered() {
+        return end - start;
+    }
+
     /** Bytes read so far in this session. */
     public long sessionBytes() {
         return sessionBytes;

@@ -91,6 +91,23 @@ class CliTest {
     }
 
     @Test
+    void probeRejectsBadTargetsAndUsersBeforeConnecting() {
+        assertThat(run("probe").code()).isEqualTo(3);
+        Run unclosed = run("probe", "[fd00::1");
+        assertThat(unclosed.code()).isEqualTo(3);
+        assertThat(unclosed.err()).contains("opens a bracket it does not close");
+        Run badPort = run("probe", "198.18.25.1:99999");
+        assertThat(badPort.code()).isEqualTo(3);
+        assertThat(badPort.err()).contains("does not end in a port 1-65535");
+        Run badUser = run("probe", "198.18.25.1", "--users", "root,bad user");
+        assertThat(badUser.code()).isEqualTo(3);
+        assertThat(badUser.err()).contains("'bad user' is not a user name");
+        Run help = run("probe", "--help");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("Never sends DATA", "--users=LIST|FILE",
+                "docs/probe-json.md", "[fd00::1]:2525");
+    }
+
+    @Test
     void firewallHelpSaysWhatTheVerdictsMean() {
         Run r = run("firewall", "--help");
         assertThat(r.code()).isZero();

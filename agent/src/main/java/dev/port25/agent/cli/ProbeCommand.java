@@ -1,0 +1,160 @@
+package dev.port25.agent.cli;
+
+import dev.port25.agent.smtp.SmtpFinding;
+import dev.port25.agent.smtp.SmtpProbe;
+import dev.port25.agent.smtp.SmtpProbeJson;
+import dev.port25.agent.smtp.SmtpProbeResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code port25-agent probe HOST[:PORT]}: a thin shell over {@link SmtpProbe}. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = {
+            "Probe an SMTP server as an outsider: banner, EHLO, STARTTLS and its certificate, AUTH before and "
+                + "after TLS, VRFY/EXPN/RCPT user enumeration against a random control user, and the relay forms "
+                + "nmap's smtp-open-relay tries. Never sends DATA: no mail is ever sent.",
+            "",
+            "HOST is a name, an IPv4 address, or an IPv6 address (in brackets when a port follows: [fd00::1]:2525).",
+            "Run it from another host: the MTA usually trusts its own host, so a local probe cannot say \"open relay\"."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 no finding above LOW, 1 a HIGH or MEDIUM finding, 2 a CRITICAL one (open relay),",
+            "  3 the probe could not run (no connection, bad usage)"})
+final class ProbeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The server; port 25 unless given.")
+    String target;
+
+    @Option(names = "--users", paramLabel = "LIST|FILE",
+            description = "Users to test for enumeration: a comma-separated list, or a file with one per line. "
+                    + "Default: root,postmaster.")
+    String users;
+
+    @Option(names = "--domain", paramLabel = "DOMAIN",
+            description = "The server's mail domain for RCPT tests. Default: from its EHLO name.")
+    String domain;
+
+    @Option(names = "--json",
+            description = "Print the document (schema port25-agent/probe/v1, see docs/probe-json.md) instead of the summary.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        String host;
+        int port = 25;
+        String t = target.strip();
+        if (t.startsWith("[")) {
+            int close = t.indexOf(']');
+            if (close < 0) {
+                throw usage("'" + target + "' opens a bracket it does not close");
+            }
+            host = t.substring(1, close);
+            if (t.length() > close + 1) {
+                port = port(t.substring(close + 1), target);
+            }
+        } else if (t.chars().filter(c -> c == ':').count() == 1) {
+            host = t.substring(0, t.indexOf(':'));
+            port = port(t.substring(t.indexOf(':')), target);
+        } else {
+            host = t;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            spec.commandLine().getErr().println("port25-agent: cannot resolve '" + host + "'");
+            return ExitCodes.UNKNOWN;
+        }
+        SmtpProbe.Options defaults = SmtpProbe.Options.defaults();
+        SmtpProbe.Options options = new SmtpProbe.Options(defaults.heloName(), users(defaults.users()),
+                Optional.ofNullable(domain), defaults.connectTimeout(), defaults.limits());
+        SmtpProbeResult r = new SmtpProbe(options).probe(new InetSocketAddress(address, port), host);
+        PrintWriter out = spec.commandLine().getOut();
+        String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        if (json) {
+            out.print(SmtpProbeJson.render(shown, r));
+        } else {
+            out.println("probe of " + shown + (r.banner().map(b -> ": " + b.split("\n")[0]).orElse("")));
+            r.error().ifPresent(e -> out.println("  stopped early: " + e));
+            out.println("  STARTTLS " + (r.starttlsOffered() ? "offered" : "not offered") + "; VRFY " + r.vrfy()
+                    + ", EXPN " + r.expn() + ", RCPT " + r.rcpt() + "; relay forms accepted: "
+                    + r.relayAttempts().stream().filter(SmtpProbeResult.RelayAttempt::accepted).count() + " of "
+                    + r.relayAttempts().size());
+            for (SmtpFinding f : r.findings()) {
+                out.println("  " + f.id().code() + " " + f.severity() + " " + f.title() + " (" + f.evidence() + ")");
+            }
+        }
+        out.flush();
+        if (r.banner().isEmpty() && r.findings().isEmpty()) {
+            return ExitCodes.UNKNOWN;
+        }
+        if (r.findings().stream().anyMatch(f -> f.severity() == SmtpFinding.Severity.CRITICAL)) {
+            return ExitCodes.CRITICAL;
+        }
+        if (r.findings().stream().anyMatch(f -> f.severity() != SmtpFinding.Severity.LOW)) {
+            return ExitCodes.WARNING;
+        }
+        return ExitCodes.OK;
+    }
+
+    private List<String> users(List<String> fallback) {
+        if (users == null) {
+            return fallback;
+        }
+        List<String> out = new ArrayList<>();
+        Path file = Path.of(users);
+        try {
+            List<String> raw = Files.isRegularFile(file) ? Files.readAllLines(file) : List.of(users.split(","));
+            for (String u : raw) {
+                String s = u.strip();
+                if (s.isEmpty() || s.startsWith("#")) {
+                    continue;
+                }
+                if (!s.matches("[A-Za-z0-9._+-]{1,64}")) {
+                    throw usage("'" + s + "' is not a user name (letters, digits, . _ + -)");
+                }
+                out.add(s);
+            }
+        } catch (IOException e) {
+            throw usage("cannot read " + users + ": " + e.getMessage());
+        }
+        if (out.isEmpty()) {
+            throw usage("--users names no user");
+        }
+        return out;
+    }
+
+    private int port(String colonPort, String whole) {
+        try {
+            int p = Integer.parseInt(colonPort.substring(1));
+            if (colonPort.charAt(0) == ':' && p >= 1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // falls through to the usage error
+        }
+        throw usage("'" + whole + "' does not end in a port 1-65535");
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for HOST[:PORT] or option: " + message);
+    }
+}

@@ -1,0 +1,416 @@
+package dev.port25.agent.smtp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Probes one SMTP listener as an outsider: banner, EHLO (HELO fallback), capabilities, STARTTLS
+ * and its TLS facts, AUTH before and after TLS, VRFY / EXPN / RCPT enumeration against a random
+ * control user, and the relay forms nmap's smtp-open-relay tries, with RSET between tries and a
+ * fresh session when the server drops one. It never sends DATA, and ends every session with QUIT.
+ *
+ * <p>Run from the host itself, the probe is usually a trusted client of the MTA (Postfix
+ * {@code mynetworks}, Exim {@code relay_from_hosts}), so its relay verdict is only an outsider's
+ * when it runs from another host.
+ */
+public final class SmtpProbe {
+
+    /**
+     * @param heloName    the name said in EHLO/HELO
+     * @param users       users to test for enumeration
+     * @param domain      the server's domain for RCPT and relay tests; empty: from its EHLO name
+     * @param connectTimeout per connection
+     * @param limits      reply bounds
+     */
+    public record Options(String heloName, List<String> users, Optional<String> domain, Duration connectTimeout,
+                          SmtpReader.Limits limits) {
+        public static Options defaults() {
+            return new Options("port25-agent.invalid", List.of("root", "postmaster"), Optional.empty(),
+                    Duration.ofSeconds(10), SmtpReader.Limits.DEFAULT);
+        }
+
+        public Options {
+            users = List.copyOf(users);
+        }
+    }
+
+    /** The foreign domain of relay tests: reserved (RFC 2606), and the probe never sends DATA anyway. */
+    static final String FOREIGN = "example.net";
+    private static final Pattern SOFTWARE = Pattern.compile(
+            "(?i)\\b(postfix|exim|sendmail|qmail|opensmtpd|haraka|exchange|microsoft esmtp|hmailserver|mailenable"
+                    + "|zimbra|courier|smail|mdaemon|kerio|ironport|coremail)\\b|\\b\\d+\\.\\d+(\\.\\d+)+\\b");
+
+    private final Options options;
+    private final SecureRandom random = new SecureRandom();
+
+    public SmtpProbe(Options options) {
+        this.options = options;
+    }
+
+    /**
+     * Probes {@code target}; {@code name} is the name probed (for SNI and the certificate name
+     * check; an address literal when probed by address). Never throws for what the server does:
+     * that ends up in the result.
+     */
+    public SmtpProbeResult probe(InetSocketAddress target, String name) {
+        Run run = new Run(target);
+        try {
+            run.first(name);
+            if (run.banner.isPresent()) {
+                run.enumerate();
+                run.relay();
+            }
+        } catch (IOException e) {
+            run.error = Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            run.close();
+        }
+        return run.result();
+    }
+
+    /** One probe's sessions and what they found. */
+    private final class Run {
+        final InetSocketAddress target;
+        SmtpSession session;
+        final List<String> transcript = new ArrayList<>();
+        Optional<String> banner = Optional.empty();
+        String ehloName = "";
+        List<String> capabilities = List.of();
+        List<String> authBefore = List.of();
+        List<String> authAfter = List.of();
+        Optional<TlsFacts> tls = Optional.empty();
+        SmtpProbeResult.Answer vrfy = SmtpProbeResult.Answer.NOT_TESTED;
+        SmtpProbeResult.Answer expn = SmtpProbeResult.Answer.NOT_TESTED;
+        SmtpProbeResult.Answer rcpt = SmtpProbeResult.Answer.NOT_TESTED;
+        final Set<String> enumerable = new LinkedHashSet<>();
+        final List<SmtpProbeResult.RelayAttempt> relays = new ArrayList<>();
+        final List<SmtpFinding> findings = new ArrayList<>();
+        Optional<String> error = Optional.empty();
+        boolean expnAnswers;
+        String vrfyEvidence = "";
+
+        Run(InetSocketAddress target) {
+            this.target = target;
+        }
+
+        /** Session 1: banner, EHLO, STARTTLS and TLS facts, AUTH before and after. */
+        void first(String name) throws IOException {
+            SmtpReply greeting;
+            try {
+                session = SmtpSession.open(target, options.connectTimeout(), options.limits());
+                greeting = session.greeting();
+            } catch (SmtpProtocolException e) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.NOT_SMTP, SmtpFinding.Severity.MEDIUM,
+                        "the listener does not answer SMTP", e.getMessage()));
+                return;
+            }
+            if (greeting.code() != 220) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.NOT_SMTP, SmtpFinding.Severity.MEDIUM,
+                        "the server refuses to talk SMTP with this client", greeting.toString()));
+                return;
+            }
+            banner = Optional.of(greeting.toString());
+            SmtpReply ehlo = hello();
+            if (ehlo.positive()) {
+                ehloName = ehlo.first().split(" ")[0];
+                capabilities = ehlo.lines().subList(1, ehlo.lines().size());
+            }
+            authBefore = auth(capabilities);
+            leak(greeting.toString() + "\n" + (ehlo.positive() ? ehlo.first() : ""));
+            if (!capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("STARTTLS"))) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.NO_STARTTLS, SmtpFinding.Severity.HIGH,
+                        "no STARTTLS: mail to this server travels in cleartext", "EHLO: " + capabilities));
+            } else {
+                SmtpReply go = session.send("STARTTLS");
+                if (go.code() == 220) {
+                    try {
+                        tls = Optional.of(session.startTls(name));
+                        SmtpReply again = session.send("EHLO " + options.heloName());
+                        authAfter = again.positive() ? auth(again.lines().subList(1, again.lines().size())) : List.of();
+                    } catch (IOException e) {
+                        tls = Optional.of(TlsFacts.failed(e.getMessage() == null ? e.toString() : e.getMessage()));
+                    }
+                } else {
+                    tls = Optional.of(TlsFacts.failed("STARTTLS was offered but answered " + go));
+                }
+                weakTls();
+            }
+            if (!authBefore.isEmpty()) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.AUTH_BEFORE_TLS, SmtpFinding.Severity.HIGH,
+                        "AUTH is offered before TLS on port 25: passwords can cross in cleartext",
+                        "EHLO before STARTTLS: AUTH " + String.join(" ", authBefore)));
+            }
+            quit();
+        }
+
+        SmtpReply hello() throws IOException {
+            SmtpReply ehlo = session.send("EHLO " + options.heloName());
+            if (ehlo.positive()) {
+                return ehlo;
+            }
+            session.send("HELO " + options.heloName());
+            return ehlo;
+        }
+
+        void weakTls() {
+            TlsFacts t = tls.orElseThrow();
+            List<String> why = new ArrayList<>();
+            t.error().ifPresent(e -> why.add("handshake failed: " + e));
+            if (t.error().isEmpty()) {
+                if (t.oldProtocol()) {
+                    why.add("protocol " + t.protocol());
+                }
+                if (t.expired(Instant.now())) {
+                    why.add("certificate expired " + t.notAfter().orElseThrow());
+                }
+                if (t.selfSigned()) {
+                    why.add("self-signed certificate " + t.subject());
+                }
+                if (!t.nameMatches()) {
+                    why.add("certificate " + t.subject() + " does not name the server");
+                }
+            }
+            if (!why.isEmpty()) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.WEAK_TLS, t.oldProtocol() || t.error().isPresent()
+                        ? SmtpFinding.Severity.HIGH : SmtpFinding.Severity.MEDIUM, "weak TLS", String.join("; ", why)));
+            }
+        }
+
+        void leak(String text) {
+            java.util.regex.Matcher m = SOFTWARE.matcher(text);
+            if (m.find()) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE, SmtpFinding.Severity.LOW,
+                        "the banner names the software or its version", text.strip().split("\n")[0]));
+            }
+        }
+
+        /** A fresh plaintext session, greeted and EHLO'd, for enumeration and relay tries. */
+        void reopen() throws IOException {
+            close();
+            session = SmtpSession.open(target, options.connectTimeout(), options.limits());
+            transcript.add("--");
+            SmtpReply g = session.greeting();
+            if (g.code() != 220) {
+                throw new IOException("the server refused a new session: " + g);
+            }
+            hello();
+        }
+
+        String domain() {
+            if (options.domain().isPresent()) {
+                return options.domain().get();
+            }
+            String[] labels = ehloName.split("\\.");
+            return labels.length >= 3 ? ehloName.substring(ehloName.indexOf('.') + 1) : ehloName;
+        }
+
+        void enumerate() throws IOException {
+            String control = "p25x" + HexFormat.of().formatHex(random.generateSeed(5));
+            reopen();
+            Map<String, SmtpReply> v = new LinkedHashMap<>();
+            SmtpReply vc = verb("VRFY", control);
+            for (String u : options.users()) {
+                v.put(u, verb("VRFY", u));
+            }
+            vrfy = classify(vc, v, "VRFY");
+            if (vrfy == SmtpProbeResult.Answer.DISCLOSES) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.VRFY_DISCLOSES, SmtpFinding.Severity.MEDIUM,
+                        "VRFY tells real users from unknown ones", vrfyEvidence));
+            }
+            Map<String, SmtpReply> e = new LinkedHashMap<>();
+            SmtpReply ec = verb("EXPN", control);
+            for (String u : options.users()) {
+                e.put(u, verb("EXPN", u));
+            }
+            expn = classify(ec, e, "EXPN");
+            expnAnswers = e.values().stream().anyMatch(r -> r.code() == 250);
+            if (expnAnswers) {
+                findings.add(new SmtpFinding(SmtpFinding.Id.EXPN_ENABLED, SmtpFinding.Severity.MEDIUM,
+                        "EXPN answers: it discloses users and list members", first(e, 250)));
+            }
+            String domain = domain();
+            SmtpReply mail = send("MAIL FROM:<>");
+            if (mail != null && mail.positive()) {
+                Map<String, SmtpReply> r = new LinkedHashMap<>();
+                SmtpReply rc = send("RCPT TO:<" + control + "@" + domain + ">");
+                for (String u : options.users()) {
+                    SmtpReply ru = send("RCPT TO:<" + u + "@" + domain + ">");
+                    if (ru != null) {
+                        r.put(u, ru);
+                    }
+                }
+                rcpt = rc == null ? SmtpProbeResult.Answer.NOT_TESTED : classify(rc, r, "RCPT");
+                send("RSET");
+            }
+            if (!enumerable.isEmpty()) {
+                List<String> how = new ArrayList<>();
+                if (vrfy == SmtpProbeResult.Answer.DISCLOSES) {
+                    how.add("VRFY");
+                }
+                if (expn == SmtpProbeResult.Answer.DISCLOSES) {
+                    how.add("EXPN");
+                }
+                if (rcpt == SmtpProbeResult.Answer.DISCLOSES) {
+                    how.add("RCPT TO");
+                }
+                findings.add(new SmtpFinding(SmtpFinding.Id.USER_ENUMERATION, SmtpFinding.Severity.HIGH,
+                        "users can be enumerated with " + String.join(", ", how),
+                        "users told apart from a random one: " + String.join(", ", enumerable)));
+            }
+        }
+
+        SmtpReply verb(String verb, String arg) throws IOException {
+            SmtpReply r = send(verb + " " + arg);
+            return r == null ? new SmtpReply(421, List.of("(session ended)")) : r;
+        }
+
+        /** Sends, reopening once when the server dropped the session (421 or closed); null if it keeps refusing. */
+        SmtpReply send(String command) throws IOException {
+            try {
+                SmtpReply r = session.send(command);
+                if (r.code() == 421) {
+                    reopen();
+                    return null;
+                }
+                return r;
+            } catch (SmtpProtocolException e) {
+                if (e.kind() != SmtpProtocolException.Kind.CLOSED) {
+                    throw e;
+                }
+                reopen();
+                return null;
+            }
+        }
+
+        SmtpProbeResult.Answer classify(SmtpReply control, Map<String, SmtpReply> users, String verb) {
+            Set<Integer> off = Set.of(500, 502, 504);
+            if (off.contains(control.code()) && users.values().stream().allMatch(r -> off.contains(r.code()))) {
+                return SmtpProbeResult.Answer.DISABLED;
+            }
+            boolean controlRejected = Set.of(550, 551, 553).contains(control.code());
+            List<String> disclosed = new ArrayList<>();
+            users.forEach((u, r) -> {
+                // Postfix answers VRFY with 252 for a user it has, 550 for one it has not
+                if (controlRejected && r.positive()) {
+                    disclosed.add(u);
+                }
+            });
+            if (!disclosed.isEmpty()) {
+                enumerable.addAll(disclosed);
+                if (verb.equals("VRFY")) {
+                    vrfyEvidence = "VRFY <random>: " + control + "; VRFY " + disclosed.get(0) + ": "
+                            + users.get(disclosed.get(0));
+                }
+                return SmtpProbeResult.Answer.DISCLOSES;
+            }
+            if (users.values().stream().allMatch(r -> r.code() == control.code())) {
+                return SmtpProbeResult.Answer.UNIFORM;
+            }
+            return SmtpProbeResult.Answer.OTHER;
+        }
+
+        String first(Map<String, SmtpReply> replies, int code) {
+            for (Map.Entry<String, SmtpReply> e : replies.entrySet()) {
+                if (e.getValue().code() == code) {
+                    return "EXPN " + e.getKey() + ": " + e.getValue();
+                }
+            }
+            return "";
+        }
+
+        /** nmap smtp-open-relay's forms: sender and recipient spellings a careless MTA may relay. */
+        void relay() throws IOException {
+            String d = domain();
+            String ip = target.getAddress().getHostAddress();
+            String lit = target.getAddress() instanceof java.net.Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
+            String to = "relaytest@" + FOREIGN;
+            List<String[]> forms = List.of(
+                    new String[] {"<>", "<" + to + ">"},
+                    new String[] {"<antispam@" + d + ">", "<" + to + ">"},
+                    new String[] {"<antispam@" + lit + ">", "<" + to + ">"},
+                    new String[] {"<antispam@" + d + ">", "<relaytest%" + FOREIGN + "@" + d + ">"},
+                    new String[] {"<antispam@" + d + ">", "<relaytest%" + FOREIGN + "@" + lit + ">"},
+                    new String[] {"<antispam@" + d + ">", "<\"" + to + "\">"},
+                    new String[] {"<antispam@" + d + ">", "<\"relaytest%" + FOREIGN + "\">"},
+                    new String[] {"<antispam@" + d + ">", "<\"" + to + "\"@" + d + ">"},
+                    new String[] {"<antispam@" + d + ">", "<@" + d + ":" + to + ">"},
+                    new String[] {"<antispam@" + d + ">", "<@" + lit + ":" + to + ">"},
+                    new String[] {"<antispam@" + d + ">", "<" + FOREIGN + "!relaytest>"},
+                    new String[] {"<antispam@" + d + ">", "<" + FOREIGN + "!relaytest@" + d + ">"},
+                    new String[] {"<antispam@" + d + ">", "<" + FOREIGN + "!relaytest@" + lit + ">"});
+            for (String[] f : forms) {
+                SmtpReply mail = send("MAIL FROM:" + f[0]);
+                if (mail == null) {
+                    mail = send("MAIL FROM:" + f[0]);
+                }
+                if (mail == null) {
+                    break;
+                }
+                SmtpReply rc = mail.positive() ? send("RCPT TO:" + f[1]) : null;
+                relays.add(new SmtpProbeResult.RelayAttempt(f[0], f[1], mail.code(), rc == null ? 0 : rc.code()));
+                if (rc != null) {
+                    send("RSET");
+                }
+            }
+            relays.stream().filter(SmtpProbeResult.RelayAttempt::accepted).findFirst().ifPresent(a ->
+                    findings.add(new SmtpFinding(SmtpFinding.Id.OPEN_RELAY, SmtpFinding.Severity.CRITICAL,
+                            "open relay: a recipient in a foreign domain was accepted from an outsider",
+                            "MAIL FROM:" + a.mailFrom() + " -> " + a.mailCode() + "; RCPT TO:" + a.rcptTo() + " -> "
+                                    + a.rcptCode())));
+            quit();
+        }
+
+        void quit() {
+            if (session != null) {
+                try {
+                    session.send("QUIT");
+                } catch (IOException | RuntimeException e) {
+                    // the server may already have hung up; nothing to report
+                }
+            }
+            close();
+        }
+
+        void close() {
+            if (session != null) {
+                transcript.addAll(session.transcript());
+                try {
+                    session.close();
+                } catch (IOException e) {
+                    // closing a socket that is gone
+                }
+                session = null;
+            }
+        }
+
+        SmtpProbeResult result() {
+            return new SmtpProbeResult(banner, capabilities,
+                    capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("STARTTLS")), tls, authBefore, authAfter,
+                    vrfy, expn, rcpt, List.copyOf(enumerable), relays, findings, transcript, error);
+        }
+    }
+
+    /** "AUTH PLAIN LOGIN" (or the old "AUTH=PLAIN LOGIN") to its mechanisms. */
+    static List<String> auth(List<String> capabilities) {
+        for (String c : capabilities) {
+            String u = c.toUpperCase(Locale.ROOT);
+            if (u.startsWith("AUTH ") || u.startsWith("AUTH=")) {
+                return List.of(c.substring(5).trim().split("\\s+"));
+            }
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.port25.agent.smtp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The {@code probe --json} document, schema {@value #SCHEMA}; see docs/probe-json.md. */
+public final class SmtpProbeJson {
+
+    public static final String SCHEMA = "port25-agent/probe/v1";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SmtpProbeJson() {
+    }
+
+    public static String render(String target, SmtpProbeResult r) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("schema", SCHEMA);
+        root.put("target", target);
+        root.put("source", "outside probe");
+        if (r.banner().isPresent()) {
+            root.put("banner", r.banner().get());
+        } else {
+            root.putNull("banner");
+        }
+        root.put("openRelay", r.openRelay());
+        root.put("vrfyDisclosesUsers", r.vrfy() == SmtpProbeResult.Answer.DISCLOSES);
+        root.put("vrfy", r.vrfy().name());
+        root.put("expnEnabled", r.has(SmtpFinding.Id.EXPN_ENABLED));
+        root.put("expn", r.expn().name());
+        root.put("rcpt", r.rcpt().name());
+        root.put("starttlsOffered", r.starttlsOffered());
+        root.put("authBeforeTls", !r.authBeforeTls().isEmpty());
+        strings(root.putArray("authMechanismsBeforeTls"), r.authBeforeTls());
+        strings(root.putArray("authMechanismsAfterTls"), r.authAfterTls());
+        root.put("bannerLeaksSoftware", r.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE));
+        strings(root.putArray("enumerableUsers"), r.enumerableUsers());
+        if (r.tls().isPresent()) {
+            TlsFacts t = r.tls().get();
+            ObjectNode tls = root.putObject("tls");
+            tls.put("protocol", t.protocol());
+            tls.put("cipher", t.cipher());
+            tls.put("subject", t.subject());
+            tls.put("issuer", t.issuer());
+            if (t.notAfter().isPresent()) {
+                tls.put("notAfter", t.notAfter().get().toString());
+            } else {
+                tls.putNull("notAfter");
+            }
+            tls.put("selfSigned", t.selfSigned());
+            tls.put("nameMatches", t.nameMatches());
+            tls.put("trusted", t.trusted());
+            if (t.error().isPresent()) {
+                tls.put("error", t.error().get());
+            } else {
+                tls.putNull("error");
+            }
+        } else {
+            root.putNull("tls");
+        }
+        ArrayNode relay = root.putArray("relayAttempts");
+        for (SmtpProbeResult.RelayAttempt a : r.relayAttempts()) {
+            relay.addObject().put("mailFrom", a.mailFrom()).put("rcptTo", a.rcptTo()).put("mailCode", a.mailCode())
+                    .put("rcptCode", a.rcptCode()).put("accepted", a.accepted());
+        }
+        ArrayNode findings = root.putArray("findings");
+        for (SmtpFinding f : r.findings()) {
+            findings.addObject().put("id", f.id().code()).put("name", f.id().name()).put("severity", f.severity().name())
+                    .put("title", f.title()).put("evidence", f.evidence());
+        }
+        if (r.error().isPresent()) {
+            root.put("error", r.error().get());
+        } else {
+            root.putNull("error");
+        }
+        strings(root.putArray("transcript"), r.transcript());
+        try {
+            return MAPPER.writeValueAsString(root) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the probe document", e);
+        }
+    }
+
+    private static void strings(ArrayNode a, java.util.List<String> values) {
+        values.forEach(a::add);
+    }
+}

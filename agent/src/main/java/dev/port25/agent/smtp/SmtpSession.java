@@ -1,0 +1,220 @@
+package dev.port25.agent.smtp;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One SMTP connection as a client: commands out, bounded replies in, STARTTLS, and a transcript
+ * for evidence. It never sends DATA (the probe has no reason to, and refuses to).
+ */
+public final class SmtpSession implements AutoCloseable {
+
+    /** Slice of the socket read timeout; the reader's reply deadline is what bounds a read. */
+    private static final int READ_SLICE_MILLIS = 250;
+
+    private final InetSocketAddress target;
+    private final SmtpReader.Limits limits;
+    private Socket socket;
+    private OutputStream out;
+    private SmtpReader reader;
+    private final List<String> transcript = new ArrayList<>();
+
+    private SmtpSession(InetSocketAddress target, SmtpReader.Limits limits, Socket socket) throws IOException {
+        this.target = target;
+        this.limits = limits;
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.reader = new SmtpReader(socket.getInputStream(), limits);
+    }
+
+    /** Connects; the greeting is read with {@link #greeting()}. */
+    public static SmtpSession open(InetSocketAddress target, Duration connectTimeout, SmtpReader.Limits limits)
+            throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(target, (int) connectTimeout.toMillis());
+            s.setSoTimeout(READ_SLICE_MILLIS);
+            return new SmtpSession(target, limits, s);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    public SmtpReply greeting() throws IOException {
+        return read();
+    }
+
+    /** Sends one command line and reads its reply. */
+    public SmtpReply send(String command) throws IOException {
+        if (command.indexOf('\r') >= 0 || command.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("an SMTP command is one line");
+        }
+        if (command.toUpperCase(Locale.ROOT).startsWith("DATA") || command.toUpperCase(Locale.ROOT).startsWith("BDAT")) {
+            throw new IllegalArgumentException("the probe never sends mail");
+        }
+        transcript.add("C: " + command);
+        out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return read();
+    }
+
+    private SmtpReply read() throws IOException {
+        try {
+            SmtpReply r = reader.read();
+            for (String l : r.toString().split("\n")) {
+                transcript.add("S: " + l);
+            }
+            return r;
+        } catch (SmtpProtocolException e) {
+            transcript.add("S: (" + e.getMessage() + ")");
+            throw e;
+        }
+    }
+
+    /**
+     * After a 220 to STARTTLS: the TLS handshake, accepting any certificate (the facts say what it
+     * is), with SNI {@code serverName}. Plaintext the server sent after its 220 is an error: a
+     * server (or a man in the middle) that does so invites command injection (CVE-2011-0411).
+     */
+    public TlsFacts startTls(String serverName) throws IOException {
+        if (reader.buffered() > 0) {
+            throw new SmtpProtocolException(SmtpProtocolException.Kind.MALFORMED,
+                    "the server sent " + reader.buffered() + " bytes after its STARTTLS reply, before the handshake");
+        }
+        Recording recording = new Recording();
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {recording}, null);
+            SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, target.getHostString(),
+                    target.getPort(), true);
+            ssl.setUseClientMode(true);
+            if (serverName.chars().anyMatch(Character::isLetter)) {
+                SSLParameters p = ssl.getSSLParameters();
+                p.setServerNames(List.of(new SNIHostName(serverName)));
+                ssl.setSSLParameters(p);
+            }
+            ssl.setSoTimeout((int) Math.min(limits.replyTimeoutMillis(), Integer.MAX_VALUE));
+            ssl.startHandshake();
+            ssl.setSoTimeout(READ_SLICE_MILLIS);
+            socket = ssl;
+            out = ssl.getOutputStream();
+            reader = new SmtpReader(ssl.getInputStream(), limits);
+            transcript.add("(TLS " + ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite() + ")");
+            return facts(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite(), recording.chain, serverName);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS is not available in this JVM: " + e.getMessage(), e);
+        }
+    }
+
+    private static TlsFacts facts(String protocol, String cipher, X509Certificate[] chain, String serverName) {
+        if (chain == null || chain.length == 0) {
+            return new TlsFacts(protocol, cipher, "", "", Optional.empty(), false, false, false, Optional.empty());
+        }
+        X509Certificate leaf = chain[0];
+        boolean selfSigned = leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal());
+        if (selfSigned) {
+            try {
+                leaf.verify(leaf.getPublicKey());
+            } catch (GeneralSecurityException e) {
+                selfSigned = false;
+            }
+        }
+        boolean trusted;
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            ((X509TrustManager) tmf.getTrustManagers()[0]).checkServerTrusted(chain, "UNKNOWN");
+            trusted = true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            trusted = false;
+        }
+        return new TlsFacts(protocol, cipher, leaf.getSubjectX500Principal().getName(),
+                leaf.getIssuerX500Principal().getName(), Optional.of(leaf.getNotAfter().toInstant()), selfSigned,
+                nameMatches(leaf, serverName), trusted, Optional.empty());
+    }
+
+    /** SAN dNSName (one leading wildcard label) or, without any SAN, the CN; IP literals against iPAddress SANs. */
+    static boolean nameMatches(X509Certificate cert, String name) {
+        String want = name.toLowerCase(Locale.ROOT);
+        List<String> names = new ArrayList<>();
+        try {
+            if (cert.getSubjectAlternativeNames() != null) {
+                for (List<?> san : cert.getSubjectAlternativeNames()) {
+                    if ((Integer) san.get(0) == 2 || (Integer) san.get(0) == 7) {
+                        names.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+        if (names.isEmpty()) {
+            for (String rdn : cert.getSubjectX500Principal().getName().split(",")) {
+                if (rdn.startsWith("CN=")) {
+                    names.add(rdn.substring(3).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        for (String n : names) {
+            if (n.equals(want) || (n.startsWith("*.") && want.indexOf('.') > 0
+                    && want.substring(want.indexOf('.')).equals(n.substring(1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What was said, "C: ..." and "S: ..." lines. */
+    public List<String> transcript() {
+        return List.copyOf(transcript);
+    }
+
+    public boolean tls() {
+        return socket instanceof SSLSocket;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    /** Accepts every server certificate and keeps the chain, so the facts can say what it is. */
+    private static final class Recording implements X509TrustManager {
+        X509Certificate[] chain;
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("client side only");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            this.chain = chain.clone();
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

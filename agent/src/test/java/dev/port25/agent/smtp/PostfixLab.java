@@ -1,0 +1,110 @@
+package dev.port25.agent.smtp;
+
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.testing.Netns;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A Postfix instance of the test's own inside a namespace: its own config directory, queue and
+ * data directories and log file under a temporary folder, bound to one address. Mail can never
+ * leave: every transport is "discard". Started with {@code postfix -c DIR start},
+ * stopped with {@code postfix -c DIR stop} (the master of this instance only, by its pid file).
+ */
+final class PostfixLab implements AutoCloseable {
+
+    private final Netns ns;
+    private final Path dir;
+
+    private PostfixLab(Netns ns, Path dir) {
+        this.ns = ns;
+        this.dir = dir;
+    }
+
+    /** Settings every instance shares; {@code overrides} win. */
+    static PostfixLab start(Netns ns, String address, Map<String, String> overrides) throws Exception {
+        Path dir = Files.createTempDirectory("p25-postfix-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        PostfixLab lab = new PostfixLab(ns, dir);
+        try {
+            Files.copy(Path.of("/etc/postfix/master.cf"), dir.resolve("master.cf"));
+            Files.createDirectories(dir.resolve("queue"));
+            Files.createDirectories(dir.resolve("data"));
+            ns.ok("chown", "postfix", dir.resolve("data").toString());
+            Map<String, String> cf = new LinkedHashMap<>();
+            cf.put("compatibility_level", "3.6");
+            cf.put("queue_directory", dir.resolve("queue").toString());
+            cf.put("data_directory", dir.resolve("data").toString());
+            cf.put("maillog_file_prefixes", dir.toString());
+            cf.put("maillog_file", dir.resolve("maillog").toString());
+            cf.put("inet_interfaces", address);
+            cf.put("inet_protocols", "all");
+            cf.put("myhostname", "mx.p25.test");
+            cf.put("mydomain", "p25.test");
+            cf.put("mydestination", "$myhostname, p25.test");
+            cf.put("mynetworks", "127.0.0.0/8 [::1]/128");
+            cf.put("alias_maps", "");
+            cf.put("alias_database", "");
+            // discard, not error: Postfix rejects at RCPT time a recipient whose transport is
+            // "error", which would hide an open relay; discard accepts and drops (and the probe
+            // never sends DATA, so nothing is even queued)
+            cf.put("default_transport", "discard:mail never leaves a test");
+            cf.put("relay_transport", "discard:mail never leaves a test");
+            cf.put("local_transport", "discard:mail never leaves a test");
+            cf.putAll(overrides);
+            StringBuilder main = new StringBuilder();
+            cf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
+            Files.writeString(dir.resolve("main.cf"), main);
+            CommandResult r = ns.run(java.util.List.of("postfix", "-c", dir.toString(), "start"),
+                    java.time.Duration.ofSeconds(60));
+            if (!r.ok()) {
+                throw new IllegalStateException("postfix did not start: " + r.describe() + "\n" + lab.log());
+            }
+            for (int i = 0; i < 50; i++) {
+                if (ns.ok("ss", "-Hltn", "src", address, "sport", "= :25").stdout().contains(":25")) {
+                    return lab;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("postfix does not listen on " + address + ":25\n" + lab.log());
+        } catch (Exception e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    String log() throws java.io.IOException {
+        Path log = dir.resolve("maillog");
+        return Files.exists(log) ? Files.readString(log) : "(no maillog)";
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            Path pidFile = dir.resolve("queue/pid/master.pid");
+            if (Files.exists(pidFile)) {
+                String pid = Files.readString(pidFile).strip();
+                ns.run(java.util.List.of("postfix", "-c", dir.toString(), "stop"), java.time.Duration.ofSeconds(60));
+                for (int i = 0; i < 100 && Files.exists(Path.of("/proc", pid)); i++) {
+                    Thread.sleep(50);
+                }
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.port25.agent.smtp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.port25.agent.testing.AgentJar;
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.testing.Netns;
+import dev.port25.firewall.testing.Prerequisites;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code port25-agent probe} (the built jar, run in a peer namespace) against real Postfix 3.7
+ * instances in a server namespace, each with its own configuration and address; the expected
+ * verdicts of each instance are written down here. Mail never leaves: every transport is error or
+ * discard, and the probe never sends DATA.
+ */
+@Tag("netns")
+class SmtpProbePostfixIT {
+
+    private static Netns server;
+    private static Netns peer;
+    private static AgentJar jar;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @BeforeAll
+    static void namespaces() throws Exception {
+        Prerequisites.require("ip", "postfix", "openssl", "ss");
+        server = Netns.create("smtp-s");
+        peer = Netns.create("smtp-c");
+        Netns.link(server, "198.18.25.1/24", "fd00:25::1/64", peer, "198.18.25.2/24", "fd00:25::2/64");
+        for (String a : List.of("198.18.25.11/24", "198.18.25.12/24")) {
+            server.ok("ip", "addr", "add", a, "dev", "p25a");
+        }
+        jar = AgentJar.copy();
+    }
+
+    @AfterAll
+    static void cleanup() throws Exception {
+        if (jar != null) {
+            jar.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static JsonNode probe(String target, String... more) throws Exception {
+        List<String> argv = new ArrayList<>(peer.inside(List.of()));
+        List<String> args = new ArrayList<>(List.of("probe", target, "--json"));
+        args.addAll(List.of(more));
+        argv.addAll(jar.argv(args.toArray(String[]::new)));
+        CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
+        assertThat(r.stdout()).as(r.describe()).startsWith("{");
+        JsonNode doc = MAPPER.readTree(r.stdout());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("exitCode", r.exitCode());
+        return doc;
+    }
+
+    private static List<String> ids(JsonNode doc) {
+        List<String> ids = new ArrayList<>();
+        doc.get("findings").forEach(f -> ids.add(f.get("name").asText()));
+        return ids;
+    }
+
+    @Test
+    void hardenedPostfix() throws Exception {
+        Path certs = java.nio.file.Files.createTempDirectory("p25-cert-");
+        try {
+            server.ok("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
+                    "/CN=mx.p25.test", "-keyout", certs.resolve("key.pem").toString(), "-out",
+                    certs.resolve("cert.pem").toString());
+            try (PostfixLab pf = PostfixLab.start(server, "198.18.25.11", Map.of(
+                    "disable_vrfy_command", "yes",
+                    "smtpd_banner", "$myhostname ESMTP",
+                    "smtpd_tls_security_level", "may",
+                    "smtpd_tls_cert_file", certs.resolve("cert.pem").toString(),
+                    "smtpd_tls_key_file", certs.resolve("key.pem").toString()))) {
+                JsonNode doc = probe("198.18.25.11");
+                assertThat(doc.get("banner").asText()).isEqualTo("220 mx.p25.test ESMTP");
+                assertThat(doc.get("openRelay").asBoolean()).as(doc.toString()).isFalse();
+                assertThat(doc.get("relayAttempts")).hasSize(13);
+                assertThat(doc.get("vrfy").asText()).isEqualTo("DISABLED");
+                assertThat(doc.get("expn").asText()).isEqualTo("DISABLED");
+                assertThat(doc.get("starttlsOffered").asBoolean()).isTrue();
+                assertThat(doc.at("/tls/protocol").asText()).isEqualTo("TLSv1.3");
+                assertThat(doc.at("/tls/selfSigned").asBoolean()).isTrue();
+                assertThat(doc.get("bannerLeaksSoftware").asBoolean()).isFalse();
+                // Postfix rejects unknown local recipients (550 5.1.1) and accepts root: RCPT enumerates
+                assertThat(doc.get("rcpt").asText()).isEqualTo("DISCLOSES");
+                assertThat(doc.get("enumerableUsers").toString()).contains("root");
+                assertThat(ids(doc)).containsExactlyInAnyOrder("WEAK_TLS", "USER_ENUMERATION");
+                assertThat(doc.get("exitCode").asInt()).isEqualTo(1);
+                assertThat(doc.get("transcript").toString()).doesNotContain("C: DATA");
+            }
+        } finally {
+            new CommandRunner().run("rm", "-r", certs.toString());
+        }
+    }
+
+    @Test
+    void openRelayPostfixWithVrfyAndAProductBanner() throws Exception {
+        try (PostfixLab pf = PostfixLab.start(server, "198.18.25.12", Map.of(
+                "mynetworks", "0.0.0.0/0 [::]/0",
+                "disable_vrfy_command", "no",
+                "smtpd_banner", "$myhostname ESMTP $mail_name $mail_version"))) {
+            JsonNode doc = probe("198.18.25.12:25");
+            assertThat(doc.get("banner").asText()).startsWith("220 mx.p25.test ESMTP Postfix 3.7");
+            assertThat(doc.get("openRelay").asBoolean()).as(doc.get("relayAttempts").toString() + pf.log()).isTrue();
+            assertThat(doc.at("/relayAttempts/0/accepted").asBoolean()).as("null sender to a foreign domain").isTrue();
+            assertThat(doc.get("vrfyDisclosesUsers").asBoolean()).as(doc.get("transcript").toString()).isTrue();
+            assertThat(doc.get("starttlsOffered").asBoolean()).isFalse();
+            assertThat(doc.get("tls").isNull()).isTrue();
+            assertThat(ids(doc)).contains("OPEN_RELAY", "VRFY_DISCLOSES", "USER_ENUMERATION", "NO_STARTTLS",
+                    "BANNER_LEAKS_SOFTWARE");
+            assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
+            assertThat(pf.log()).doesNotContain("status=sent");
+        }
+    }
+
+    @Test
+    void nothingListeningIsUnknownNotClean() throws Exception {
+        JsonNode doc = probe("198.18.25.1");
+        assertThat(doc.get("banner").isNull()).isTrue();
+        assertThat(doc.get("error").asText()).contains("Connection refused");
+        assertThat(doc.get("exitCode").asInt()).isEqualTo(3);
+    }
+}
