@@ -1,9 +1,12 @@
 package dev.port25.agent.cli;
 
+import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpFinding;
 import dev.port25.agent.smtp.SmtpProbe;
 import dev.port25.agent.smtp.SmtpProbeJson;
 import dev.port25.agent.smtp.SmtpProbeResult;
+import dev.port25.firewall.exec.CommandRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,8 +43,14 @@ final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The server; port 25 unless given.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST[:PORT]",
+            description = "The server; port 25 unless given.")
     String target;
+
+    @Option(names = "--local", description = "Instead of HOST: every TCP listener on port 25 of this host, probed "
+            + "from here and, where Postfix owns it, judged from Postfix's own configuration (postconf), since "
+            + "Postfix trusts its own host. Each verdict names its source. Needs root to see owners.")
+    boolean local;
 
     @Option(names = "--users", paramLabel = "LIST|FILE",
             description = "Users to test for enumeration: a comma-separated list, or a file with one per line. "
@@ -58,6 +67,12 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (local == (target != null)) {
+            throw usage("give either HOST[:PORT] or --local");
+        }
+        if (local) {
+            return local();
+        }
         String host;
         int port = 25;
         String t = target.strip();
@@ -113,6 +128,54 @@ final class ProbeCommand implements Callable<Integer> {
             return ExitCodes.WARNING;
         }
         return ExitCodes.OK;
+    }
+
+    private int local() {
+        SmtpProbe.Options defaults = SmtpProbe.Options.defaults();
+        SmtpProbe probe = new SmtpProbe(new SmtpProbe.Options(defaults.heloName(), users(defaults.users()),
+                Optional.ofNullable(domain), defaults.connectTimeout(), defaults.limits()));
+        List<LocalSmtpAudit.Report> reports;
+        try {
+            reports = new LocalSmtpAudit(new CommandRunner(), probe).audit();
+        } catch (InventoryException e) {
+            spec.commandLine().getErr().println("port25-agent: inventory failed: " + e.getMessage());
+            return ExitCodes.UNKNOWN;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.print(SmtpProbeJson.renderLocal(reports));
+        } else {
+            if (reports.isEmpty()) {
+                out.println("no TCP listener on port 25");
+            }
+            for (LocalSmtpAudit.Report r : reports) {
+                out.println(r.listener().endpoint() + (r.configuration().isPresent()
+                        ? " (postfix, " + r.configuration().get().dir() + ")" : ""));
+                line(out, "open relay", r.openRelay());
+                line(out, "VRFY discloses users", r.vrfyDisclosesUsers());
+                line(out, "STARTTLS offered", r.starttlsOffered());
+                line(out, "AUTH before TLS", r.authBeforeTls());
+                line(out, "banner names the software", r.bannerLeaksSoftware());
+            }
+        }
+        out.flush();
+        int code = ExitCodes.OK;
+        for (LocalSmtpAudit.Report r : reports) {
+            if (r.openRelay().value().orElse(false)) {
+                return ExitCodes.CRITICAL;
+            }
+            if (r.vrfyDisclosesUsers().value().orElse(false) || !r.starttlsOffered().value().orElse(true)
+                    || r.authBeforeTls().value().orElse(false) || r.openRelay().value().isEmpty()) {
+                code = ExitCodes.WARNING;
+            }
+        }
+        return code;
+    }
+
+    private static void line(PrintWriter out, String what, LocalSmtpAudit.Verdict v) {
+        out.println("  " + what + ": " + v.value().map(b -> b ? "yes" : "no").orElse("cannot say") + " ("
+                + (v.source() == LocalSmtpAudit.Source.CONFIGURATION ? "configuration" : "local probe") + ": "
+                + v.why() + ")");
     }
 
     private List<String> users(List<String> fallback) {

@@ -403,6 +403,11 @@ public final class SmtpProbe {
         }
     }
 
+    /** The text names an MTA product or a version number. */
+    static boolean leaks(String text) {
+        return SOFTWARE.matcher(text).find();
+    }
+
     /** "AUTH PLAIN LOGIN" (or the old "AUTH=PLAIN LOGIN") to its mechanisms. */
     static List<String> auth(List<String> capabilities) {
         for (String c : capabilities) {

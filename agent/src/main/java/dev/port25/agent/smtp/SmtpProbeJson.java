@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class SmtpProbeJson {
 
     public static final String SCHEMA = "port25-agent/probe/v1";
+    public static final String LOCAL_SCHEMA = "port25-agent/probe-local/v1";
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -82,6 +83,63 @@ public final class SmtpProbeJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render the probe document", e);
         }
+    }
+
+    /** The {@code probe --local --json} document, schema {@value #LOCAL_SCHEMA}. */
+    public static String renderLocal(java.util.List<LocalSmtpAudit.Report> reports) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("schema", LOCAL_SCHEMA);
+        ArrayNode listeners = root.putArray("listeners");
+        for (LocalSmtpAudit.Report r : reports) {
+            ObjectNode l = listeners.addObject();
+            l.put("endpoint", r.listener().endpoint());
+            ArrayNode owners = l.putArray("owners");
+            r.listener().owners().forEach(o -> owners.add(o.name() + "[" + o.pid() + "]"));
+            if (r.configuration().isPresent()) {
+                l.put("mta", "postfix");
+                l.put("configDir", r.configuration().get().dir().toString());
+            } else {
+                l.putNull("mta");
+                l.putNull("configDir");
+            }
+            if (r.configError().isPresent()) {
+                l.put("configError", r.configError().get());
+            } else {
+                l.putNull("configError");
+            }
+            ObjectNode v = l.putObject("verdicts");
+            verdict(v.putObject("openRelay"), r.openRelay());
+            verdict(v.putObject("vrfyDisclosesUsers"), r.vrfyDisclosesUsers());
+            verdict(v.putObject("starttlsOffered"), r.starttlsOffered());
+            verdict(v.putObject("authBeforeTls"), r.authBeforeTls());
+            verdict(v.putObject("bannerLeaksSoftware"), r.bannerLeaksSoftware());
+            ObjectNode p = l.putObject("localProbe");
+            p.put("source", "local probe");
+            p.put("banner", r.localProbe().banner().orElse(null));
+            p.put("relayFormsAccepted", r.localProbe().relayAttempts().stream()
+                    .filter(SmtpProbeResult.RelayAttempt::accepted).count());
+            p.put("vrfy", r.localProbe().vrfy().name());
+            p.put("expn", r.localProbe().expn().name());
+            p.put("rcpt", r.localProbe().rcpt().name());
+            strings(p.putArray("findings"), r.localProbe().findings().stream().map(f -> f.id().code() + " "
+                    + f.id().name()).toList());
+            p.put("error", r.localProbe().error().orElse(null));
+        }
+        try {
+            return MAPPER.writeValueAsString(root) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the local probe document", e);
+        }
+    }
+
+    private static void verdict(ObjectNode n, LocalSmtpAudit.Verdict v) {
+        if (v.value().isPresent()) {
+            n.put("value", v.value().get());
+        } else {
+            n.putNull("value");
+        }
+        n.put("source", v.source() == LocalSmtpAudit.Source.CONFIGURATION ? "configuration" : "local probe");
+        n.put("why", v.why());
     }
 
     private static void strings(ArrayNode a, java.util.List<String> values) {

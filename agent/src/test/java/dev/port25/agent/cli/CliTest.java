@@ -102,6 +102,9 @@ class CliTest {
         Run badUser = run("probe", "198.18.25.1", "--users", "root,bad user");
         assertThat(badUser.code()).isEqualTo(3);
         assertThat(badUser.err()).contains("'bad user' is not a user name");
+        Run both = run("probe", "198.18.25.1", "--local");
+        assertThat(both.code()).isEqualTo(3);
+        assertThat(both.err()).contains("give either HOST[:PORT] or --local");
         Run help = run("probe", "--help");
         assertThat(help.out().replaceAll("\\s+", " ")).contains("Never sends DATA", "--users=LIST|FILE",
                 "docs/probe-json.md", "[fd00::1]:2525");

@@ -61,10 +61,14 @@ class SmtpProbePostfixIT {
     }
 
     private static JsonNode probe(String target, String... more) throws Exception {
-        List<String> argv = new ArrayList<>(peer.inside(List.of()));
         List<String> args = new ArrayList<>(List.of("probe", target, "--json"));
         args.addAll(List.of(more));
-        argv.addAll(jar.argv(args.toArray(String[]::new)));
+        return run(peer, args.toArray(String[]::new));
+    }
+
+    private static JsonNode run(Netns where, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(where.inside(List.of()));
+        argv.addAll(jar.argv(args));
         CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
         assertThat(r.stdout()).as(r.describe()).startsWith("{");
         JsonNode doc = MAPPER.readTree(r.stdout());
@@ -130,6 +134,40 @@ class SmtpProbePostfixIT {
                     "BANNER_LEAKS_SOFTWARE");
             assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
             assertThat(pf.log()).doesNotContain("status=sent");
+        }
+    }
+
+    /**
+     * The local path: the agent inside the server namespace, where a probe comes from the
+     * server's own addresses, judges each instance from its own configuration (found through the
+     * master's MAIL_CONFIG).
+     */
+    @Test
+    void localProbeJudgesEachPostfixFromItsConfiguration() throws Exception {
+        try (PostfixLab hardened = PostfixLab.start(server, "198.18.25.11", Map.of("disable_vrfy_command", "yes"));
+             PostfixLab open = PostfixLab.start(server, "198.18.25.12", Map.of(
+                     "mynetworks", "0.0.0.0/0 [::]/0",
+                     "disable_vrfy_command", "no",
+                     "smtpd_banner", "$myhostname ESMTP $mail_name $mail_version"))) {
+            JsonNode doc = run(server, "probe", "--local", "--json");
+            assertThat(doc.get("schema").asText()).isEqualTo("port25-agent/probe-local/v1");
+            Map<String, JsonNode> byEndpoint = new java.util.HashMap<>();
+            doc.get("listeners").forEach(l -> byEndpoint.put(l.get("endpoint").asText(), l));
+            assertThat(byEndpoint).containsOnlyKeys("tcp 198.18.25.11:25", "tcp 198.18.25.12:25");
+            JsonNode h = byEndpoint.get("tcp 198.18.25.11:25");
+            assertThat(h.get("configDir").asText()).isEqualTo(hardened.dir().toString());
+            assertThat(h.at("/verdicts/openRelay/value").asBoolean()).isFalse();
+            assertThat(h.at("/verdicts/openRelay/source").asText()).isEqualTo("configuration");
+            assertThat(h.at("/verdicts/vrfyDisclosesUsers/value").asBoolean()).isFalse();
+            assertThat(h.at("/verdicts/starttlsOffered/value").asBoolean()).isFalse();
+            JsonNode o = byEndpoint.get("tcp 198.18.25.12:25");
+            assertThat(o.get("configDir").asText()).isEqualTo(open.dir().toString());
+            assertThat(o.at("/verdicts/openRelay/value").asBoolean()).isTrue();
+            assertThat(o.at("/verdicts/openRelay/why").asText()).contains("permit_mynetworks", "0.0.0.0/0");
+            assertThat(o.at("/verdicts/vrfyDisclosesUsers/value").asBoolean()).isTrue();
+            assertThat(o.at("/verdicts/bannerLeaksSoftware/value").asBoolean()).isTrue();
+            assertThat(o.at("/localProbe/relayFormsAccepted").asInt()).isPositive();
+            assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
         }
     }
 

@@ -1,0 +1,117 @@
+package dev.port25.agent.smtp;
+
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.Owner;
+import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.inventory.Scope;
+import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.firewall.exec.CommandRunner;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every TCP listener on port 25 of this host, probed from the host itself, and, where its owner is
+ * Postfix, judged from Postfix's own configuration too. A local probe is usually a trusted client
+ * ({@code mynetworks}), so relay and enumeration verdicts come from the configuration where there
+ * is one; each verdict says its source.
+ */
+public final class LocalSmtpAudit {
+
+    /** Where a verdict came from. */
+    public enum Source { CONFIGURATION, LOCAL_PROBE }
+
+    /** One verdict: its value (empty: cannot say) and source. */
+    public record Verdict(Optional<Boolean> value, Source source, String why) {
+    }
+
+    /**
+     * One listener's findings.
+     *
+     * @param configuration the Postfix configuration, when the owner is Postfix and it could be read
+     * @param configError   why it could not be read
+     */
+    public record Report(Listener listener, Optional<PostfixConfig> configuration, Optional<String> configError,
+                         SmtpProbeResult localProbe, Verdict openRelay, Verdict vrfyDisclosesUsers,
+                         Verdict starttlsOffered, Verdict authBeforeTls, Verdict bannerLeaksSoftware) {
+    }
+
+    private final CommandRunner runner;
+    private final SmtpProbe probe;
+
+    public LocalSmtpAudit(CommandRunner runner, SmtpProbe probe) {
+        this.runner = runner;
+        this.probe = probe;
+    }
+
+    public List<Report> audit() throws InventoryException {
+        Inventory inv = SocketInventories.list(SocketInventories.Choice.AUTO, Set.of(25));
+        List<Report> out = new ArrayList<>();
+        for (Listener l : inv.listeners()) {
+            if (l.protocol() == Protocol.TCP) {
+                out.add(audit(l));
+            }
+        }
+        return out;
+    }
+
+    private Report audit(Listener l) {
+        InetAddress to = l.scope() == Scope.WILDCARD
+                ? InetAddress.getLoopbackAddress() : l.address();
+        SmtpProbeResult local = probe.probe(new InetSocketAddress(to, l.port()), to.getHostAddress());
+        Optional<Owner> postfix = l.owners().stream()
+                .filter(o -> o.exe().orElse("").endsWith("/postfix/sbin/master") || o.name().equals("master"))
+                .findFirst();
+        Optional<PostfixConfig> cf = Optional.empty();
+        Optional<String> error = Optional.empty();
+        if (postfix.isPresent()) {
+            Path dir = PostfixConfig.configDir(postfix.get().pid());
+            try {
+                cf = Optional.of(PostfixConfig.read(runner, dir));
+            } catch (IOException e) {
+                error = Optional.of(e.getMessage());
+            }
+        }
+        Verdict relay;
+        Verdict vrfy;
+        Verdict tls;
+        Verdict auth;
+        Verdict banner;
+        if (cf.isPresent()) {
+            PostfixConfig c = cf.get();
+            Optional<String> because = c.openRelayBecause();
+            relay = new Verdict(Optional.of(because.isPresent()), Source.CONFIGURATION,
+                    because.orElse("reject_unauth_destination stops relay for clients outside mynetworks ("
+                            + c.values().get("mynetworks") + ")"));
+            vrfy = new Verdict(Optional.of(c.vrfyEnabled() && c.rejectsUnknownLocalUsers()), Source.CONFIGURATION,
+                    "disable_vrfy_command = " + c.values().get("disable_vrfy_command"));
+            tls = new Verdict(Optional.of(c.starttlsOffered()), Source.CONFIGURATION,
+                    "smtpd_tls_security_level = " + c.values().get("smtpd_tls_security_level"));
+            auth = new Verdict(Optional.of(c.authBeforeTls()), Source.CONFIGURATION,
+                    "smtpd_sasl_auth_enable = " + c.values().get("smtpd_sasl_auth_enable") + ", smtpd_tls_auth_only = "
+                            + c.values().get("smtpd_tls_auth_only"));
+            banner = new Verdict(Optional.of(SmtpProbe.leaks(c.banner())), Source.CONFIGURATION,
+                    "smtpd_banner = " + c.banner());
+        } else {
+            // from the host itself the MTA usually trusts us: an accepted relay says nothing about outsiders
+            relay = new Verdict(local.openRelay() ? Optional.empty() : Optional.of(false), Source.LOCAL_PROBE,
+                    local.openRelay() ? "relayed for this host, which the MTA may trust; probe from another host"
+                            : "refused relay even to this host");
+            vrfy = new Verdict(Optional.of(local.vrfy() == SmtpProbeResult.Answer.DISCLOSES), Source.LOCAL_PROBE,
+                    "VRFY " + local.vrfy());
+            tls = new Verdict(Optional.of(local.starttlsOffered()), Source.LOCAL_PROBE, "EHLO");
+            auth = new Verdict(Optional.of(!local.authBeforeTls().isEmpty()), Source.LOCAL_PROBE, "EHLO");
+            banner = new Verdict(Optional.of(local.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE)), Source.LOCAL_PROBE,
+                    local.banner().orElse(""));
+        }
+        return new Report(l, cf, error, local, relay, vrfy, tls, auth, banner);
+    }
+}
