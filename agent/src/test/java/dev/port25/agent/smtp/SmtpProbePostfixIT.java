@@ -37,7 +37,7 @@ class SmtpProbePostfixIT {
 
     @BeforeAll
     static void namespaces() throws Exception {
-        Prerequisites.require("ip", "postfix", "openssl", "ss");
+        Prerequisites.require("ip", "postfix", "openssl", "ss", "nmap");
         server = Netns.create("smtp-s");
         peer = Netns.create("smtp-c");
         Netns.link(server, "198.18.25.1/24", "fd00:25::1/64", peer, "198.18.25.2/24", "fd00:25::2/64");
@@ -168,6 +168,56 @@ class SmtpProbePostfixIT {
             assertThat(o.at("/verdicts/bannerLeaksSoftware/value").asBoolean()).isTrue();
             assertThat(o.at("/localProbe/relayFormsAccepted").asInt()).isPositive();
             assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
+        }
+    }
+
+    /** nmap's three scripts against the same server, from the same peer: script id to output. */
+    private static Map<String, String> nmap(String address) throws Exception {
+        CommandResult r = new CommandRunner().run(new Command(peer.inside(List.of("nmap", "-Pn", "-n", "-p25",
+                "--script", "smtp-open-relay,smtp-enum-users,smtp-commands", "-oX", "-", address)),
+                Duration.ofSeconds(120), Map.of(), new byte[0]));
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(r.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, String> out = new java.util.TreeMap<>();
+        org.w3c.dom.NodeList scripts = xml.getElementsByTagName("script");
+        for (int i = 0; i < scripts.getLength(); i++) {
+            org.w3c.dom.Element e = (org.w3c.dom.Element) scripts.item(i);
+            out.put(e.getAttribute("id"), e.getAttribute("output").strip());
+        }
+        return out;
+    }
+
+    /**
+     * nmap 7.93's smtp-enum-users asks RCPT TO for user@address without a control user: an open
+     * relay accepts every recipient, so nmap "finds" users this host does not have; on the
+     * hardened server it stops at Postfix's "550 5.1.1 User unknown" ("unhandled status code")
+     * and finds none, though RCPT tells root apart. The agent, comparing with a random control
+     * user, names root and only root on both. nmap's smtp-open-relay agrees on relaying.
+     */
+    @Test
+    void whereNmapDisagreesTheAgentIsRight() throws Exception {
+        assertThat(server.run(List.of("getent", "passwd", "admin"), Duration.ofSeconds(10)).exitCode())
+                .as("this host has no user 'admin'").isEqualTo(2);
+        try (PostfixLab pf = PostfixLab.start(server, "198.18.25.12", Map.of(
+                "mynetworks", "0.0.0.0/0 [::]/0", "disable_vrfy_command", "no"))) {
+            Map<String, String> nmap = nmap("198.18.25.12");
+            System.out.println("nmap on the open relay: " + nmap);
+            assertThat(nmap.get("smtp-open-relay")).startsWith("Server is an open relay");
+            assertThat(nmap.get("smtp-enum-users")).as("nmap's false positive").contains("root", "admin");
+            JsonNode doc = probe("198.18.25.12", "--users", "root,admin,test");
+            assertThat(doc.get("openRelay").asBoolean()).isTrue();
+            assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\"]");
+        }
+        try (PostfixLab pf = PostfixLab.start(server, "198.18.25.11", Map.of("disable_vrfy_command", "yes"))) {
+            Map<String, String> nmap = nmap("198.18.25.11");
+            System.out.println("nmap on the hardened server: " + nmap);
+            assertThat(nmap.get("smtp-open-relay")).contains("doesn't seem to be an open relay");
+            assertThat(nmap.get("smtp-enum-users")).as("nmap gives up on Postfix's 550 5.1.1")
+                    .contains("unhandled status code").doesNotContain("root");
+            JsonNode doc = probe("198.18.25.11", "--users", "root,admin,test");
+            assertThat(doc.get("openRelay").asBoolean()).isFalse();
+            assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\"]");
         }
     }
 
