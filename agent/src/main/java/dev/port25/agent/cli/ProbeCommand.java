@@ -58,7 +58,7 @@ final class ProbeCommand implements Callable<Integer> {
     String users;
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
-            description = "The server's mail domain for RCPT tests. Default: from its EHLO name.")
+            description = "The server's mail domain for RCPT tests. Default: the name it gives in EHLO.")
     String domain;
 
     @Option(names = "--json",

@@ -31,7 +31,7 @@ public final class SmtpProbe {
     /**
      * @param heloName    the name said in EHLO/HELO
      * @param users       users to test for enumeration
-     * @param domain      the server's domain for RCPT and relay tests; empty: from its EHLO name
+     * @param domain      the server's domain for RCPT and relay tests; empty: its EHLO name
      * @param connectTimeout per connection
      * @param limits      reply bounds
      */
@@ -213,8 +213,8 @@ public final class SmtpProbe {
             if (options.domain().isPresent()) {
                 return options.domain().get();
             }
-            String[] labels = ehloName.split("\\.");
-            return labels.length >= 3 ? ehloName.substring(ehloName.indexOf('.') + 1) : ehloName;
+            // the server's own name: Postfix's mydestination and Exim's local_domains include it by default
+            return ehloName;
         }
 
         void enumerate() throws IOException {
@@ -222,8 +222,13 @@ public final class SmtpProbe {
             reopen();
             Map<String, SmtpReply> v = new LinkedHashMap<>();
             SmtpReply vc = verb("VRFY", control);
+            // Exim wants an address: "501 root: recipient address must contain a domain"
+            String qualify = vc.code() == 501 ? "@" + domain() : "";
+            if (!qualify.isEmpty()) {
+                vc = verb("VRFY", control + qualify);
+            }
             for (String u : options.users()) {
-                v.put(u, verb("VRFY", u));
+                v.put(u, verb("VRFY", u + qualify));
             }
             vrfy = classify(vc, v, "VRFY");
             if (vrfy == SmtpProbeResult.Answer.DISCLOSES) {

@@ -1,15 +1,14 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.testing.Netns;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A Postfix instance of the test's own inside a namespace: its own config directory, queue and
@@ -102,11 +101,7 @@ final class PostfixLab implements AutoCloseable {
                 }
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TempDirs.deleteTree(dir);
         }
     }
 }

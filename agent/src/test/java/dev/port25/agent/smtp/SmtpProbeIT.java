@@ -23,12 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code port25-agent probe} (the built jar, run in a peer namespace) against real Postfix 3.7
- * instances in a server namespace, each with its own configuration and address; the expected
- * verdicts of each instance are written down here. Mail never leaves: every transport is error or
- * discard, and the probe never sends DATA.
+ * and Exim 4.96 instances in a server namespace, each with its own configuration and address; the
+ * expected verdicts of each instance are written down here. Mail never leaves: Postfix's
+ * transports are all discard, Exim's default configuration delivers only locally, and the probe
+ * never sends DATA.
  */
 @Tag("netns")
-class SmtpProbePostfixIT {
+class SmtpProbeIT {
 
     private static Netns server;
     private static Netns peer;
@@ -218,6 +219,32 @@ class SmtpProbePostfixIT {
             JsonNode doc = probe("198.18.25.11", "--users", "root,admin,test");
             assertThat(doc.get("openRelay").asBoolean()).isFalse();
             assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\"]");
+        }
+    }
+
+    /**
+     * Exim with Debian's default configuration: VRFY wants an address and then answers the same
+     * for everyone, EXPN is refused, relay is refused, RCPT tells root apart ("550 Unrouteable
+     * address" for the random user), and the banner names Exim and its version.
+     */
+    @Test
+    void eximWithDebiansDefaultConfiguration() throws Exception {
+        Prerequisites.require("dpkg-deb");
+        if (!java.nio.file.Files.isDirectory(EximLab.debs())) {
+            if (Prerequisites.ci()) {
+                throw new AssertionError("the exim4 .deb files are missing in " + EximLab.debs() + " (.ci/run fetches them)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("no exim4 .deb files in " + EximLab.debs());
+        }
+        try (EximLab exim = EximLab.start(server, "198.18.25.12")) {
+            JsonNode doc = probe("198.18.25.12", "--users", "root,postmaster");
+            assertThat(doc.get("banner").asText()).startsWith("220 mx.p25.test ESMTP Exim 4.96");
+            assertThat(doc.get("openRelay").asBoolean()).isFalse();
+            assertThat(doc.get("vrfy").asText()).as(doc.get("transcript").toString()).isEqualTo("UNIFORM");
+            assertThat(doc.get("vrfyDisclosesUsers").asBoolean()).isFalse();
+            assertThat(doc.get("expnEnabled").asBoolean()).isFalse();
+            assertThat(doc.get("rcpt").asText()).isEqualTo("DISCLOSES");
+            assertThat(doc.get("bannerLeaksSoftware").asBoolean()).isTrue();
         }
     }
 
