@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
             "Run it from another host: the MTA usually trusts its own host, so a local probe cannot say \"open relay\"."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 no finding above LOW, 1 a HIGH or MEDIUM finding, 2 a CRITICAL one (open relay),",
-            "  3 the probe could not run (no connection, bad usage)"})
+            "  3 the probe could not run or stopped early (no connection, a broken session, bad usage)"})
 final class ProbeCommand implements Callable<Integer> {
 
     @Spec
@@ -118,11 +118,11 @@ final class ProbeCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        if (r.banner().isEmpty() && r.findings().isEmpty()) {
-            return ExitCodes.UNKNOWN;
-        }
         if (r.findings().stream().anyMatch(f -> f.severity() == SmtpFinding.Severity.CRITICAL)) {
             return ExitCodes.CRITICAL;
+        }
+        if (r.error().isPresent() || (r.banner().isEmpty() && r.findings().isEmpty())) {
+            return ExitCodes.UNKNOWN; // the probe did not get through: what it did not test is not clean
         }
         if (r.findings().stream().anyMatch(f -> f.severity() != SmtpFinding.Severity.LOW)) {
             return ExitCodes.WARNING;

@@ -248,6 +248,51 @@ class SmtpProbeIT {
         }
     }
 
+    /**
+     * A hostile or broken server gives a finding or an error within bounded time, never a hang:
+     * the jar runs with a 64 MB heap, so an unbounded buffer would fail it too.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"endless-line", "slow-drip", "huge-ehlo",
+            "garbage-after-starttls", "early-close"})
+    void hostileServersEndInBoundedTime(String mode) throws Exception {
+        java.nio.file.Path script = jar.resource("/smtp/hostile_server.py");
+        var server25 = server.spawn(server.inside(List.of("/usr/bin/python3", script.toString(), mode, "198.18.25.13")));
+        server.ok("ip", "addr", "add", "198.18.25.13/24", "dev", "p25a");
+        try {
+            assertThat(server25.readLine(Duration.ofSeconds(10))).as(server25.stderrIfEnded()).contains("READY");
+            long t0 = System.nanoTime();
+            List<String> argv = new ArrayList<>(peer.inside(List.of()));
+            argv.addAll(jar.argvWithJvmOptions(List.of("-Xmx64m"), "probe", "198.18.25.13", "--json"));
+            CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            JsonNode doc = MAPPER.readTree(r.stdout());
+            System.out.println(mode + ": " + String.format(java.util.Locale.ROOT, "%.1f s", seconds) + ", exit "
+                    + r.exitCode() + ", findings " + ids(doc) + ", error " + doc.get("error"));
+            assertThat(seconds).as("bounded by the 10 s reply deadline, not the server").isLessThan(30);
+            assertThat(r.stderr()).doesNotContain("Exception", "OutOfMemoryError");
+            switch (mode) {
+                case "endless-line", "slow-drip" -> {
+                    assertThat(ids(doc)).containsExactly("NOT_SMTP");
+                    assertThat(r.exitCode()).isEqualTo(1);
+                }
+                case "huge-ehlo" -> {
+                    assertThat(doc.get("error").asText()).contains("a reply of more than 100 lines");
+                    assertThat(r.exitCode()).as("stopped early: not clean").isEqualTo(3);
+                }
+                case "garbage-after-starttls" -> assertThat(doc.at("/tls/error").asText())
+                        .contains("bytes after its STARTTLS reply");
+                default -> {
+                    assertThat(doc.get("error").asText()).contains("closed the connection");
+                    assertThat(r.exitCode()).isEqualTo(3);
+                }
+            }
+        } finally {
+            server25.stop();
+            server.ok("ip", "addr", "del", "198.18.25.13/24", "dev", "p25a");
+        }
+    }
+
     @Test
     void nothingListeningIsUnknownNotClean() throws Exception {
         JsonNode doc = probe("198.18.25.1");
