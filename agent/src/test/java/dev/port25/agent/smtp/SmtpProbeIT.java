@@ -293,6 +293,34 @@ class SmtpProbeIT {
         }
     }
 
+    /** Relay refused, VRFY on: users are told apart by VRFY (252 against 550) and by RCPT. */
+    @Test
+    void enumerablePostfix() throws Exception {
+        try (PostfixLab pf = PostfixLab.start(server, "198.18.25.12", Map.of("disable_vrfy_command", "no"))) {
+            JsonNode doc = probe("198.18.25.12", "--users", "root,postmaster,p25nosuchuser");
+            assertThat(doc.get("openRelay").asBoolean()).isFalse();
+            assertThat(doc.get("vrfy").asText()).isEqualTo("DISCLOSES");
+            assertThat(doc.get("rcpt").asText()).isEqualTo("DISCLOSES");
+            assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\",\"postmaster\"]");
+            assertThat(ids(doc)).contains("VRFY_DISCLOSES", "USER_ENUMERATION").doesNotContain("OPEN_RELAY");
+            assertThat(doc.get("exitCode").asInt()).isEqualTo(1);
+        }
+    }
+
+    /** Loopback only: an outsider cannot connect at all; the local path still sees and judges it. */
+    @Test
+    void loopbackOnlyPostfix() throws Exception {
+        try (PostfixLab pf = PostfixLab.start(server, "127.0.0.1", Map.of("disable_vrfy_command", "yes"))) {
+            JsonNode outside = probe("198.18.25.1");
+            assertThat(outside.get("error").asText()).contains("Connection refused");
+            JsonNode local = run(server, "probe", "--local", "--json");
+            assertThat(local.at("/listeners/0/endpoint").asText()).isEqualTo("tcp 127.0.0.1:25");
+            assertThat(local.at("/listeners/0/mta").asText()).isEqualTo("postfix");
+            assertThat(local.at("/listeners/0/verdicts/openRelay/value").asBoolean()).isFalse();
+            assertThat(local.at("/listeners/0/localProbe/banner").asText()).startsWith("220 mx.p25.test ESMTP");
+        }
+    }
+
     @Test
     void nothingListeningIsUnknownNotClean() throws Exception {
         JsonNode doc = probe("198.18.25.1");
