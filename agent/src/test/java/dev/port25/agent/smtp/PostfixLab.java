@@ -32,7 +32,14 @@ final class PostfixLab implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         PostfixLab lab = new PostfixLab(ns, dir);
         try {
-            Files.copy(Path.of("/etc/postfix/master.cf"), dir.resolve("master.cf"));
+            // smtpd not chrooted: the SASL configuration and any certificate stay where main.cf says
+            Files.writeString(dir.resolve("master.cf"), Files.readString(Path.of("/etc/postfix/master.cf"))
+                    .replaceFirst("(?m)^smtp(\\s+)inet(\\s+)n(\\s+)-(\\s+)y", "smtp$1inet$2n$3-$4n"));
+            Path sasl = dir.resolve("sasl");
+            Files.createDirectories(sasl);
+            // Cyrus SASL with an empty sasldb: enough for smtpd to offer AUTH (no one can log in)
+            Files.writeString(sasl.resolve("smtpd.conf"), "pwcheck_method: auxprop\nauxprop_plugin: sasldb\n"
+                    + "mech_list: PLAIN LOGIN\nsasldb_path: " + sasl.resolve("sasldb2") + "\n");
             Files.createDirectories(dir.resolve("queue"));
             Files.createDirectories(dir.resolve("data"));
             ns.ok("chown", "postfix", dir.resolve("data").toString());
@@ -56,6 +63,7 @@ final class PostfixLab implements AutoCloseable {
             cf.put("default_transport", "discard:mail never leaves a test");
             cf.put("relay_transport", "discard:mail never leaves a test");
             cf.put("local_transport", "discard:mail never leaves a test");
+            cf.put("cyrus_sasl_config_path", sasl.toString());
             // no tarpit (Postfix sleeps 1 s per rejected command): the relay forms would cost 13 s per run
             cf.put("smtpd_error_sleep_time", "0s");
             cf.putAll(overrides);

@@ -119,11 +119,12 @@ class SmtpProbeIT {
     }
 
     @Test
-    void openRelayPostfixWithVrfyAndAProductBanner() throws Exception {
+    void openRelayPostfixWithVrfyAProductBannerAndAuthBeforeTls() throws Exception {
         try (PostfixLab pf = PostfixLab.start(server, "198.18.25.12", Map.of(
                 "mynetworks", "0.0.0.0/0 [::]/0",
                 "disable_vrfy_command", "no",
-                "smtpd_banner", "$myhostname ESMTP $mail_name $mail_version"))) {
+                "smtpd_banner", "$myhostname ESMTP $mail_name $mail_version",
+                "smtpd_sasl_auth_enable", "yes"))) {
             JsonNode doc = probe("198.18.25.12:25");
             assertThat(doc.get("banner").asText()).startsWith("220 mx.p25.test ESMTP Postfix 3.7");
             assertThat(doc.get("openRelay").asBoolean()).as(doc.get("relayAttempts").toString() + pf.log()).isTrue();
@@ -132,7 +133,9 @@ class SmtpProbeIT {
             assertThat(doc.get("starttlsOffered").asBoolean()).isFalse();
             assertThat(doc.get("tls").isNull()).isTrue();
             assertThat(ids(doc)).contains("OPEN_RELAY", "VRFY_DISCLOSES", "USER_ENUMERATION", "NO_STARTTLS",
-                    "BANNER_LEAKS_SOFTWARE");
+                    "BANNER_LEAKS_SOFTWARE", "AUTH_BEFORE_TLS");
+            assertThat(doc.get("authBeforeTls").asBoolean()).isTrue();
+            assertThat(doc.get("authMechanismsBeforeTls").toString()).contains("PLAIN", "LOGIN");
             assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
             assertThat(pf.log()).doesNotContain("status=sent");
         }
