@@ -48,8 +48,8 @@ final class ProbeCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--local", description = "Instead of HOST: every TCP listener on port 25 of this host, probed "
-            + "from here and, where Postfix owns it, judged from Postfix's own configuration (postconf), since "
-            + "Postfix trusts its own host. Each verdict names its source. Needs root to see owners.")
+            + "from here and, where Postfix or Exim owns it, judged from the MTA's own configuration (postconf, "
+            + "exim -bP), since an MTA trusts its own host. Each verdict names its source. Needs root to see owners.")
     boolean local;
 
     @Option(names = "--users", paramLabel = "LIST|FILE",
@@ -150,7 +150,8 @@ final class ProbeCommand implements Callable<Integer> {
             }
             for (LocalSmtpAudit.Report r : reports) {
                 out.println(r.listener().endpoint() + (r.configuration().isPresent()
-                        ? " (postfix, " + r.configuration().get().dir() + ")" : ""));
+                        ? " (postfix, " + r.configuration().get().dir() + ")"
+                        : r.exim().map(e -> " (exim" + e.file().map(f -> ", " + f).orElse("") + ")").orElse("")));
                 line(out, "open relay", r.openRelay());
                 line(out, "VRFY discloses users", r.vrfyDisclosesUsers());
                 line(out, "STARTTLS offered", r.starttlsOffered());

@@ -39,7 +39,8 @@ public final class LocalSmtpAudit {
      * @param configuration the Postfix configuration, when the owner is Postfix and it could be read
      * @param configError   why it could not be read
      */
-    public record Report(Listener listener, Optional<PostfixConfig> configuration, Optional<String> configError,
+    public record Report(Listener listener, Optional<PostfixConfig> configuration, Optional<EximConfig> exim,
+                         Optional<String> configError,
                          SmtpProbeResult localProbe, Verdict openRelay, Verdict vrfyDisclosesUsers,
                          Verdict starttlsOffered, Verdict authBeforeTls, Verdict bannerLeaksSoftware) {
     }
@@ -71,7 +72,16 @@ public final class LocalSmtpAudit {
                 .filter(o -> o.exe().orElse("").endsWith("/postfix/sbin/master") || o.name().equals("master"))
                 .findFirst();
         Optional<PostfixConfig> cf = Optional.empty();
+        Optional<EximConfig> exim = Optional.empty();
         Optional<String> error = Optional.empty();
+        Optional<Owner> eximOwner = l.owners().stream().filter(o -> o.name().startsWith("exim")).findFirst();
+        if (postfix.isEmpty() && eximOwner.isPresent()) {
+            try {
+                exim = Optional.of(EximConfig.read(runner, eximOwner.get().pid()));
+            } catch (IOException e) {
+                error = Optional.of(e.getMessage());
+            }
+        }
         if (postfix.isPresent()) {
             Path dir = PostfixConfig.configDir(postfix.get().pid());
             try {
@@ -100,6 +110,19 @@ public final class LocalSmtpAudit {
                             + c.values().get("smtpd_tls_auth_only"));
             banner = new Verdict(Optional.of(SmtpProbe.leaks(c.banner())), Source.CONFIGURATION,
                     "smtpd_banner = " + c.banner());
+        } else if (exim.isPresent()) {
+            EximConfig c = exim.get();
+            Optional<String> because = c.openRelayBecause();
+            relay = new Verdict(Optional.of(because.isPresent()), Source.CONFIGURATION, because.orElse(
+                    "relay_from_hosts = " + c.values().getOrDefault("relay_from_hosts", "") + "; the RCPT ACL "
+                            + "refuses other clients' foreign recipients"));
+            vrfy = new Verdict(Optional.of(local.vrfy() == SmtpProbeResult.Answer.DISCLOSES), Source.LOCAL_PROBE,
+                    "VRFY " + local.vrfy() + " (acl_smtp_vrfy = " + c.values().getOrDefault("acl_smtp_vrfy", "") + ")");
+            tls = new Verdict(Optional.of(c.starttlsOffered()), Source.CONFIGURATION,
+                    "tls_advertise_hosts = " + c.values().getOrDefault("tls_advertise_hosts", ""));
+            auth = new Verdict(Optional.of(!local.authBeforeTls().isEmpty()), Source.LOCAL_PROBE, "EHLO");
+            banner = new Verdict(Optional.of(SmtpProbe.leaks(c.banner())), Source.CONFIGURATION,
+                    "smtp_banner = " + c.banner());
         } else {
             // from the host itself the MTA usually trusts us: an accepted relay says nothing about outsiders
             relay = new Verdict(local.openRelay() ? Optional.empty() : Optional.of(false), Source.LOCAL_PROBE,
@@ -112,6 +135,6 @@ public final class LocalSmtpAudit {
             banner = new Verdict(Optional.of(local.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE)), Source.LOCAL_PROBE,
                     local.banner().orElse(""));
         }
-        return new Report(l, cf, error, local, relay, vrfy, tls, auth, banner);
+        return new Report(l, cf, exim, error, local, relay, vrfy, tls, auth, banner);
     }
 }

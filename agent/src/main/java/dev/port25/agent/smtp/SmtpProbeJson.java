@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Path;
+
 /** The {@code probe --json} document, schema {@value #SCHEMA}; see docs/probe-json.md. */
 public final class SmtpProbeJson {
 
@@ -98,6 +100,9 @@ public final class SmtpProbeJson {
             if (r.configuration().isPresent()) {
                 l.put("mta", "postfix");
                 l.put("configDir", r.configuration().get().dir().toString());
+            } else if (r.exim().isPresent()) {
+                l.put("mta", "exim");
+                l.put("configDir", r.exim().get().file().map(Path::toString).orElse(null));
             } else {
                 l.putNull("mta");
                 l.putNull("configDir");

@@ -248,6 +248,14 @@ class SmtpProbeIT {
             assertThat(doc.get("expnEnabled").asBoolean()).isFalse();
             assertThat(doc.get("rcpt").asText()).isEqualTo("DISCLOSES");
             assertThat(doc.get("bannerLeaksSoftware").asBoolean()).isTrue();
+
+            JsonNode local = run(server, "probe", "--local", "--json");
+            assertThat(local.at("/listeners/0/mta").asText()).as(local.toString()).isEqualTo("exim");
+            assertThat(local.at("/listeners/0/verdicts/openRelay/value").asBoolean()).isFalse();
+            assertThat(local.at("/listeners/0/verdicts/openRelay/source").asText()).isEqualTo("configuration");
+            assertThat(local.at("/listeners/0/verdicts/starttlsOffered/why").asText())
+                    .isEqualTo("tls_advertise_hosts = *");
+            assertThat(local.at("/listeners/0/verdicts/bannerLeaksSoftware/value").asBoolean()).isTrue();
         }
     }
 
@@ -307,6 +315,10 @@ class SmtpProbeIT {
             assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\",\"postmaster\"]");
             assertThat(ids(doc)).contains("VRFY_DISCLOSES", "USER_ENUMERATION").doesNotContain("OPEN_RELAY");
             assertThat(doc.get("exitCode").asInt()).isEqualTo(1);
+            JsonNode local = run(server, "probe", "--local", "--json");
+            assertThat(local.at("/listeners/0/verdicts/vrfyDisclosesUsers/value").asBoolean()).isTrue();
+            assertThat(local.at("/listeners/0/verdicts/vrfyDisclosesUsers/source").asText()).isEqualTo("configuration");
+            assertThat(local.at("/listeners/0/verdicts/openRelay/value").asBoolean()).isFalse();
         }
     }
 
