@@ -282,7 +282,7 @@ public final class SmtpProbe {
             return r == null ? new SmtpReply(421, List.of("(session ended)")) : r;
         }
 
-        /** Sends, reopening once when the server dropped the session (421 or closed); null if it keeps refusing. */
+        /** Sends; when the server dropped the session (421, closed, reset) opens a new one and returns null. */
         SmtpReply send(String command) throws IOException {
             try {
                 SmtpReply r = session.send(command);
@@ -295,6 +295,10 @@ public final class SmtpProbe {
                 if (e.kind() != SmtpProtocolException.Kind.CLOSED) {
                     throw e;
                 }
+                reopen();
+                return null;
+            } catch (java.net.SocketException e) {
+                // reset or broken pipe: Exim drops a session after too many rejected commands
                 reopen();
                 return null;
             }
