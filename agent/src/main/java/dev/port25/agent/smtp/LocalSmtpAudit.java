@@ -1,5 +1,6 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
@@ -36,11 +37,12 @@ public final class LocalSmtpAudit {
     /**
      * One listener's findings.
      *
+     * @param probed        the address:port the local probe connected to
      * @param configuration the Postfix configuration, when the owner is Postfix and it could be read
      * @param configError   why it could not be read
      */
-    public record Report(Listener listener, Optional<PostfixConfig> configuration, Optional<EximConfig> exim,
-                         Optional<String> configError,
+    public record Report(Listener listener, String probed, Optional<PostfixConfig> configuration,
+                         Optional<EximConfig> exim, Optional<String> configError,
                          SmtpProbeResult localProbe, Verdict openRelay, Verdict vrfyDisclosesUsers,
                          Verdict starttlsOffered, Verdict authBeforeTls, Verdict bannerLeaksSoftware) {
     }
@@ -64,9 +66,22 @@ public final class LocalSmtpAudit {
         return out;
     }
 
+    /** 127.0.0.1 or ::1: a wildcard listener of that family is reached there (an IPv6-only one too). */
+    private static InetAddress loopback(int addressLength) {
+        byte[] b = new byte[addressLength];
+        if (addressLength == 4) {
+            b[0] = 127;
+        }
+        b[addressLength - 1] = 1;
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Report audit(Listener l) {
-        InetAddress to = l.scope() == Scope.WILDCARD
-                ? InetAddress.getLoopbackAddress() : l.address();
+        InetAddress to = l.scope() != Scope.WILDCARD ? l.address() : loopback(l.address().getAddress().length);
         SmtpProbeResult local = probe.probe(new InetSocketAddress(to, l.port()), to.getHostAddress());
         Optional<Owner> postfix = l.owners().stream()
                 .filter(o -> o.exe().orElse("").endsWith("/postfix/sbin/master") || o.name().equals("master"))
@@ -135,6 +150,8 @@ public final class LocalSmtpAudit {
             banner = new Verdict(Optional.of(local.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE)), Source.LOCAL_PROBE,
                     local.banner().orElse(""));
         }
-        return new Report(l, cf, exim, error, local, relay, vrfy, tls, auth, banner);
+        String probed = (to.getAddress().length == 16 ? "[" + Addresses.toText(to) + "]" : Addresses.toText(to)) + ":"
+                + l.port();
+        return new Report(l, probed, cf, exim, error, local, relay, vrfy, tls, auth, banner);
     }
 }

@@ -120,6 +120,7 @@ public final class SmtpProbeJson {
             verdict(v.putObject("bannerLeaksSoftware"), r.bannerLeaksSoftware());
             ObjectNode p = l.putObject("localProbe");
             p.put("source", "local probe");
+            p.put("target", r.probed());
             p.put("banner", r.localProbe().banner().orElse(null));
             p.put("relayFormsAccepted", r.localProbe().relayAttempts().stream()
                     .filter(SmtpProbeResult.RelayAttempt::accepted).count());

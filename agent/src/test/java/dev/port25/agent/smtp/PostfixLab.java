@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,7 +77,9 @@ final class PostfixLab implements AutoCloseable {
                 throw new IllegalStateException("postfix did not start: " + r.describe() + "\n" + lab.log());
             }
             for (int i = 0; i < 50; i++) {
-                if (ns.ok("ss", "-Hltn", "src", address, "sport", "= :25").stdout().contains(":25")) {
+                List<String> ss = address.equals("all") ? List.of("ss", "-Hltn", "sport", "= :25")
+                        : List.of("ss", "-Hltn", "src", address, "sport", "= :25");
+                if (ns.ok(ss.toArray(String[]::new)).stdout().contains(":25")) {
                     return lab;
                 }
                 Thread.sleep(100);

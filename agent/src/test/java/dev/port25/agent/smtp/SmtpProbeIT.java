@@ -350,6 +350,23 @@ class SmtpProbeIT {
         }
     }
 
+    /** A wildcard Postfix, IPv4 and IPv6: the local path probes each listener on its own family's loopback. */
+    @Test
+    void wildcardPostfixIsProbedOnEachFamilysLoopback() throws Exception {
+        try (PostfixLab pf = PostfixLab.start(server, "all", Map.of("mynetworks", "127.0.0.0/8 [::1]/128"))) {
+            JsonNode local = run(server, "probe", "--local", "--json");
+            Map<String, JsonNode> byEndpoint = new java.util.HashMap<>();
+            local.get("listeners").forEach(l -> byEndpoint.put(l.get("endpoint").asText(), l));
+            assertThat(byEndpoint).containsOnlyKeys("tcp 0.0.0.0:25", "tcp [::]:25");
+            assertThat(byEndpoint.get("tcp 0.0.0.0:25").at("/localProbe/target").asText()).isEqualTo("127.0.0.1:25");
+            assertThat(byEndpoint.get("tcp [::]:25").at("/localProbe/target").asText()).isEqualTo("[::1]:25");
+            for (JsonNode l : byEndpoint.values()) {
+                assertThat(l.at("/localProbe/banner").asText()).as(l.toString()).startsWith("220 mx.p25.test");
+                assertThat(l.at("/verdicts/openRelay/value").asBoolean()).isFalse();
+            }
+        }
+    }
+
     @Test
     void nothingListeningIsUnknownNotClean() throws Exception {
         JsonNode doc = probe("198.18.25.1");
