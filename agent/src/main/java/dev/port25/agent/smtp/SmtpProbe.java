@@ -343,7 +343,7 @@ public final class SmtpProbe {
         /** nmap smtp-open-relay's forms: sender and recipient spellings a careless MTA may relay. */
         void relay() throws IOException {
             String d = domain();
-            String ip = target.getAddress().getHostAddress();
+            String ip = dev.port25.agent.inventory.Addresses.toText(target.getAddress());
             String lit = target.getAddress() instanceof java.net.Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
             String to = "relaytest@" + FOREIGN;
             List<String[]> forms = List.of(

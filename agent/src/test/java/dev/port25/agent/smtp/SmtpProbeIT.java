@@ -364,6 +364,14 @@ class SmtpProbeIT {
                 assertThat(l.at("/localProbe/banner").asText()).as(l.toString()).startsWith("220 mx.p25.test");
                 assertThat(l.at("/verdicts/openRelay/value").asBoolean()).isFalse();
             }
+            // and from the peer over IPv6, the address bare and in brackets with a port
+            for (String target : List.of("fd00:25::1", "[fd00:25::1]:25")) {
+                JsonNode v6 = probe(target);
+                assertThat(v6.get("target").asText()).isEqualTo("[fd00:25::1]:25");
+                assertThat(v6.get("banner").asText()).startsWith("220 mx.p25.test");
+                assertThat(v6.get("openRelay").asBoolean()).isFalse();
+                assertThat(v6.get("relayAttempts").toString()).contains("[IPv6:fd00:25::1]");
+            }
         }
     }
 
