@@ -26,19 +26,9 @@ public record SmtpReply(int code, List<String> lines) {
         return code / 100 == 2;
     }
 
-    /** 3yz: the server waits for more (354 after DATA, 334 in AUTH). */
-    public boolean intermediate() {
-        return code / 100 == 3;
-    }
-
     /** 5yz: refused for good. */
     public boolean permanentFailure() {
         return code / 100 == 5;
-    }
-
-    /** 4yz: refused for now. */
-    public boolean transientFailure() {
-        return code / 100 == 4;
     }
 
     /** The first line's text. */

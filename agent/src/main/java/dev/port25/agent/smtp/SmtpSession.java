@@ -189,10 +189,6 @@ public final class SmtpSession implements AutoCloseable {
         return List.copyOf(transcript);
     }
 
-    public boolean tls() {
-        return socket instanceof SSLSocket;
-    }
-
     @Override
     public void close() throws IOException {
         socket.close();

@@ -142,10 +142,10 @@ final class XtablesRules {
             }
             String arg = i + 1 < t.size() ? t.get(i + 1) : "";
             switch (opt) {
-                case "-s", "--source" -> conds.add(new Cond.Source(family, ranges(family, arg), negate));
-                case "-d", "--destination" -> conds.add(new Cond.Destination(family, ranges(family, arg), negate));
-                case "--src-range" -> conds.add(new Cond.Source(family, List.of(range(family, arg)), negate));
-                case "--dst-range" -> conds.add(new Cond.Destination(family, List.of(range(family, arg)), negate));
+                case "-s", "--source" -> conds.add(new Cond.Source(family, ranges(arg), negate));
+                case "-d", "--destination" -> conds.add(new Cond.Destination(family, ranges(arg), negate));
+                case "--src-range" -> conds.add(new Cond.Source(family, List.of(range(arg)), negate));
+                case "--dst-range" -> conds.add(new Cond.Destination(family, List.of(range(arg)), negate));
                 case "-i", "--in-interface" -> conds.add(new Cond.Interface(true, List.of(arg), negate));
                 case "-o", "--out-interface" -> conds.add(new Cond.Interface(false, List.of(arg), negate));
                 case "-p", "--protocol" -> conds.add(new Cond.Protocol(Set.of(arg.toLowerCase(Locale.ROOT)), negate));
@@ -328,7 +328,7 @@ final class XtablesRules {
         return Set.of(csv.toLowerCase(Locale.ROOT).split(","));
     }
 
-    private static List<AddrRange> ranges(IpFamily family, String csv) {
+    private static List<AddrRange> ranges(String csv) {
         List<AddrRange> out = new ArrayList<>();
         for (String a : csv.split(",")) {
             out.add(AddrRange.of(Cidr.parse(a)));
@@ -336,9 +336,10 @@ final class XtablesRules {
         return out;
     }
 
-    private static AddrRange range(IpFamily family, String dashed) {
+    private static AddrRange range(String dashed) {
         String[] ab = dashed.split("-");
-        return new AddrRange(family, AddrRange.of(Cidr.parse(ab[0])).lo(), AddrRange.of(Cidr.parse(ab[1])).lo());
+        AddrRange first = AddrRange.of(Cidr.parse(ab[0]));
+        return new AddrRange(first.family(), first.lo(), AddrRange.of(Cidr.parse(ab[1])).lo());
     }
 
     /** "25", "20:30", "25,587,1000:2000" as inclusive ranges. */

@@ -47,9 +47,4 @@ public record Desired(Map<Integer, Inbound> tcpInbound, Map<Integer, Outbound> t
         }
         return Collections.unmodifiableMap(new TreeMap<>(map));
     }
-
-    /** True when some port has an outbound state other than OPEN (the agent must add egress rules). */
-    public boolean blocksEgress() {
-        return tcpOutbound.values().stream().anyMatch(o -> o instanceof Outbound.BlockedExcept);
-    }
 }
