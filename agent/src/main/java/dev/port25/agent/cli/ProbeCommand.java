@@ -49,7 +49,8 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--local", description = "Instead of HOST: every TCP listener on port 25 of this host, probed "
             + "from here and, where Postfix or Exim owns it, judged from the MTA's own configuration (postconf, "
-            + "exim -bP), since an MTA trusts its own host. Each verdict names its source. Needs root to see owners.")
+            + "exim -bP, and Exim's own ACLs run for an outside client with exim -bh), since an MTA trusts its own "
+            + "host. Each verdict names its source. Needs root to see owners.")
     boolean local;
 
     @Option(names = "--users", paramLabel = "LIST|FILE",
@@ -153,6 +154,7 @@ final class ProbeCommand implements Callable<Integer> {
                         ? " (postfix, " + r.configuration().get().dir() + ")"
                         : r.exim().map(e -> " (exim" + e.file().map(f -> ", " + f).orElse("") + ")").orElse("")));
                 line(out, "open relay", r.openRelay());
+                line(out, "users can be enumerated", r.userEnumeration());
                 line(out, "VRFY discloses users", r.vrfyDisclosesUsers());
                 line(out, "STARTTLS offered", r.starttlsOffered());
                 line(out, "AUTH before TLS", r.authBeforeTls());
@@ -165,7 +167,7 @@ final class ProbeCommand implements Callable<Integer> {
             if (r.openRelay().value().orElse(false)) {
                 return ExitCodes.CRITICAL;
             }
-            if (r.vrfyDisclosesUsers().value().orElse(false) || !r.starttlsOffered().value().orElse(true)
+            if (r.vrfyDisclosesUsers().value().orElse(false) || r.userEnumeration().value().orElse(false) || !r.starttlsOffered().value().orElse(true)
                     || r.authBeforeTls().value().orElse(false) || r.openRelay().value().isEmpty()) {
                 code = ExitCodes.WARNING;
             }

@@ -1,13 +1,18 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.exec.Conversation;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +94,82 @@ public record EximConfig(Path binary, Optional<Path> file, Map<String, String> v
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A documentation address (RFC 5737 / RFC 3849) for Exim to judge as a client from outside:
+     * no relay or trust list has a reason to name it.
+     */
+    public static String outsider(boolean ipv6) {
+        return ipv6 ? "2001:db8::1" : "192.0.2.1";
+    }
+
+    /**
+     * Sessions with this Exim as if from {@code client}: {@code exim [-C FILE] -bh CLIENT -oMs NAME}
+     * runs the configuration's real ACLs for that client over the process's pipes, delivers
+     * nothing, skips callouts, and with {@code -oMs} looks up no host name, so nothing leaves the
+     * host. Each session is one process, stopped by pid when the session closes.
+     */
+    public SmtpProbe.Connector hostCheck(CommandRunner runner, String client, SmtpReader.Limits limits) {
+        List<String> argv = new ArrayList<>(List.of(binary.toString()));
+        file.ifPresent(f -> argv.addAll(List.of("-C", f.toString())));
+        argv.addAll(List.of("-bh", client, "-oMs", "port25-agent.invalid"));
+        Command command = Command.of(argv).withTimeout(HOST_CHECK_TIMEOUT);
+        return () -> {
+            Conversation c;
+            try {
+                c = runner.converse(command, Duration.ofMillis(250));
+            } catch (CommandException e) {
+                throw new IOException("exim -bh: " + e.getMessage(), e);
+            }
+            return SmtpSession.over(new SkipPreamble(c.output()), c.input(), c, limits);
+        };
+    }
+
+    private static final Duration HOST_CHECK_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * {@code exim -bh} first prints a few lines of its own ("**** SMTP testing session as if
+     * from host ..."); the session starts with the first line that begins with a digit. At most
+     * 4 KiB are skipped.
+     */
+    static final class SkipPreamble extends FilterInputStream {
+        private static final int MAX_SKIP = 4096;
+        private boolean inSession;
+        private boolean lineStart = true;
+        private int skipped;
+
+        SkipPreamble(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (!inSession) {
+                int c = in.read();
+                if (c < 0) {
+                    return -1;
+                }
+                if (lineStart && c >= '0' && c <= '9') {
+                    inSession = true;
+                    b[off] = (byte) c;
+                    return 1;
+                }
+                lineStart = c == '\n';
+                if (++skipped > MAX_SKIP) {
+                    throw new SmtpProtocolException(SmtpProtocolException.Kind.MALFORMED,
+                            "exim -bh printed more than " + MAX_SKIP + " bytes before its greeting");
+                }
+            }
+            return in.read(b, off, len);
+        }
     }
 
     public boolean starttlsOffered() {

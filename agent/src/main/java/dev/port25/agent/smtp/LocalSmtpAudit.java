@@ -21,9 +21,11 @@ import java.util.Set;
 
 /**
  * Every TCP listener on port 25 of this host, probed from the host itself, and, where its owner is
- * Postfix, judged from Postfix's own configuration too. A local probe is usually a trusted client
- * ({@code mynetworks}), so relay and enumeration verdicts come from the configuration where there
- * is one; each verdict says its source.
+ * Postfix or Exim, judged from the MTA's own configuration too. A local probe is usually a trusted
+ * client ({@code mynetworks}, {@code relay_from_hosts}), so relay and enumeration verdicts come
+ * from the configuration where there is one: Postfix's parameters ({@code postconf}), and for
+ * Exim its ACLs run for a client from outside ({@code exim -bh}, see
+ * {@link EximConfig#hostCheck}). Each verdict says its source.
  */
 public final class LocalSmtpAudit {
 
@@ -39,12 +41,15 @@ public final class LocalSmtpAudit {
      *
      * @param probed        the address:port the local probe connected to
      * @param configuration the Postfix configuration, when the owner is Postfix and it could be read
-     * @param configError   why it could not be read
+     * @param exim          the Exim configuration, when the owner is Exim and it could be read
+     * @param eximHostCheck the relay and enumeration tries through {@code exim -bh}, as a client from outside
+     * @param configError   why a configuration could not be read
      */
     public record Report(Listener listener, String probed, Optional<PostfixConfig> configuration,
-                         Optional<EximConfig> exim, Optional<String> configError,
-                         SmtpProbeResult localProbe, Verdict openRelay, Verdict vrfyDisclosesUsers,
-                         Verdict starttlsOffered, Verdict authBeforeTls, Verdict bannerLeaksSoftware) {
+                         Optional<EximConfig> exim, Optional<SmtpProbeResult> eximHostCheck,
+                         Optional<String> configError, SmtpProbeResult localProbe, Verdict openRelay,
+                         Verdict userEnumeration, Verdict vrfyDisclosesUsers, Verdict starttlsOffered,
+                         Verdict authBeforeTls, Verdict bannerLeaksSoftware) {
     }
 
     private final CommandRunner runner;
@@ -106,17 +111,24 @@ public final class LocalSmtpAudit {
             }
         }
         Verdict relay;
+        Verdict users;
         Verdict vrfy;
         Verdict tls;
         Verdict auth;
         Verdict banner;
+        Optional<SmtpProbeResult> hostCheck = Optional.empty();
         if (cf.isPresent()) {
             PostfixConfig c = cf.get();
             Optional<String> because = c.openRelayBecause();
             relay = new Verdict(Optional.of(because.isPresent()), Source.CONFIGURATION,
                     because.orElse("reject_unauth_destination stops relay for clients outside mynetworks ("
                             + c.values().get("mynetworks") + ")"));
-            vrfy = new Verdict(Optional.of(c.vrfyEnabled() && c.rejectsUnknownLocalUsers()), Source.CONFIGURATION,
+            boolean vrfyTells = c.vrfyEnabled() && c.rejectsUnknownLocalUsers();
+            users = new Verdict(Optional.of(vrfyTells || c.rcptDisclosesUsers()), Source.CONFIGURATION,
+                    "local_recipient_maps = " + c.values().get("local_recipient_maps")
+                            + ", smtpd_reject_unlisted_recipient = " + c.values().get("smtpd_reject_unlisted_recipient")
+                            + ", disable_vrfy_command = " + c.values().get("disable_vrfy_command"));
+            vrfy = new Verdict(Optional.of(vrfyTells), Source.CONFIGURATION,
                     "disable_vrfy_command = " + c.values().get("disable_vrfy_command"));
             tls = new Verdict(Optional.of(c.starttlsOffered()), Source.CONFIGURATION,
                     "smtpd_tls_security_level = " + c.values().get("smtpd_tls_security_level"));
@@ -127,12 +139,24 @@ public final class LocalSmtpAudit {
                     "smtpd_banner = " + c.banner());
         } else if (exim.isPresent()) {
             EximConfig c = exim.get();
-            Optional<String> because = c.openRelayBecause();
-            relay = new Verdict(Optional.of(because.isPresent()), Source.CONFIGURATION, because.orElse(
-                    "relay_from_hosts = " + c.values().getOrDefault("relay_from_hosts", "") + "; the RCPT ACL "
-                            + "refuses other clients' foreign recipients"));
-            vrfy = new Verdict(Optional.of(local.vrfy() == SmtpProbeResult.Answer.DISCLOSES), Source.LOCAL_PROBE,
-                    "VRFY " + local.vrfy() + " (acl_smtp_vrfy = " + c.values().getOrDefault("acl_smtp_vrfy", "") + ")");
+            String client = EximConfig.outsider(l.address().getAddress().length == 16);
+            SmtpProbeResult outside = probe.probeAccess(c.hostCheck(runner, client, probe.limits()), l.address());
+            hostCheck = Optional.of(outside);
+            String how = "exim -bh " + client + " (its ACLs for a client from outside): ";
+            Optional<String> everyone = c.openRelayBecause();
+            if (outside.relayAttempts().isEmpty()) {
+                relay = new Verdict(everyone.isPresent() ? Optional.of(true) : Optional.empty(), Source.CONFIGURATION,
+                        everyone.orElse(how + outside.error().orElse("no relay try completed")));
+            } else {
+                relay = new Verdict(Optional.of(outside.openRelay()), Source.CONFIGURATION, how + outside.relayAttempts()
+                        .stream().filter(SmtpProbeResult.RelayAttempt::accepted).findFirst()
+                        .map(a -> "accepted RCPT TO:" + a.rcptTo() + " from MAIL FROM:" + a.mailFrom())
+                        .orElse("refused all " + outside.relayAttempts().size() + " relay forms"));
+            }
+            users = enumeration(outside, Source.CONFIGURATION, how);
+            vrfy = new Verdict(outside.vrfy() == SmtpProbeResult.Answer.NOT_TESTED ? Optional.empty()
+                    : Optional.of(outside.vrfy() == SmtpProbeResult.Answer.DISCLOSES), Source.CONFIGURATION,
+                    how + "VRFY " + outside.vrfy());
             tls = new Verdict(Optional.of(c.starttlsOffered()), Source.CONFIGURATION,
                     "tls_advertise_hosts = " + c.values().getOrDefault("tls_advertise_hosts", ""));
             auth = new Verdict(Optional.of(!local.authBeforeTls().isEmpty()), Source.LOCAL_PROBE, "EHLO");
@@ -143,6 +167,7 @@ public final class LocalSmtpAudit {
             relay = new Verdict(local.openRelay() ? Optional.empty() : Optional.of(false), Source.LOCAL_PROBE,
                     local.openRelay() ? "relayed for this host, which the MTA may trust; probe from another host"
                             : "refused relay even to this host");
+            users = enumeration(local, Source.LOCAL_PROBE, "");
             vrfy = new Verdict(Optional.of(local.vrfy() == SmtpProbeResult.Answer.DISCLOSES), Source.LOCAL_PROBE,
                     "VRFY " + local.vrfy());
             tls = new Verdict(Optional.of(local.starttlsOffered()), Source.LOCAL_PROBE, "EHLO");
@@ -152,6 +177,16 @@ public final class LocalSmtpAudit {
         }
         String probed = (to.getAddress().length == 16 ? "[" + Addresses.toText(to) + "]" : Addresses.toText(to)) + ":"
                 + l.port();
-        return new Report(l, probed, cf, exim, error, local, relay, vrfy, tls, auth, banner);
+        return new Report(l, probed, cf, exim, hostCheck, error, local, relay, users, vrfy, tls, auth, banner);
+    }
+
+    /** Users told apart from a random one by VRFY, EXPN or RCPT, as a probe found them. */
+    private static Verdict enumeration(SmtpProbeResult r, Source source, String how) {
+        if (r.vrfy() == SmtpProbeResult.Answer.NOT_TESTED && r.rcpt() == SmtpProbeResult.Answer.NOT_TESTED) {
+            return new Verdict(Optional.empty(), source, how + r.error().orElse("enumeration was not tested"));
+        }
+        return new Verdict(Optional.of(!r.enumerableUsers().isEmpty()), source, how + "VRFY " + r.vrfy() + ", EXPN "
+                + r.expn() + ", RCPT " + r.rcpt() + (r.enumerableUsers().isEmpty() ? ""
+                : "; told apart: " + String.join(", ", r.enumerableUsers())));
     }
 }

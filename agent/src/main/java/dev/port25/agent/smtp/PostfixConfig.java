@@ -29,7 +29,7 @@ public record PostfixConfig(Path dir, Map<String, String> values) {
     /** The parameters read, in this order. */
     static final List<String> KEYS = List.of("mynetworks", "smtpd_relay_restrictions", "smtpd_recipient_restrictions",
             "disable_vrfy_command", "local_recipient_maps", "smtpd_tls_security_level", "smtpd_tls_auth_only",
-            "smtpd_sasl_auth_enable", "smtpd_banner", "inet_interfaces");
+            "smtpd_sasl_auth_enable", "smtpd_banner", "inet_interfaces", "smtpd_reject_unlisted_recipient");
 
     public PostfixConfig {
         values = java.util.Collections.unmodifiableMap(new TreeMap<>(values));
@@ -122,6 +122,16 @@ public record PostfixConfig(Path dir, Map<String, String> values) {
     /** Unknown local recipients are rejected (so RCPT and VRFY tell users apart). */
     public boolean rejectsUnknownLocalUsers() {
         return !values.getOrDefault("local_recipient_maps", "").isBlank();
+    }
+
+    /**
+     * RCPT TO tells users of the local domains apart: unknown ones are rejected (a lookup table in
+     * local_recipient_maps, and smtpd_reject_unlisted_recipient not turned off), known ones
+     * accepted, which Postfix does for any client, trusted or not.
+     */
+    public boolean rcptDisclosesUsers() {
+        return rejectsUnknownLocalUsers()
+                && !values.getOrDefault("smtpd_reject_unlisted_recipient", "yes").equalsIgnoreCase("no");
     }
 
     public boolean starttlsOffered() {

@@ -1,6 +1,7 @@
 package dev.port25.agent.smtp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -60,19 +61,53 @@ public final class SmtpProbe {
         this.options = options;
     }
 
+    /** The reply bounds every session of this probe reads with. */
+    public SmtpReader.Limits limits() {
+        return options.limits();
+    }
+
     /**
      * Probes {@code target}; {@code name} is the name probed (for SNI and the certificate name
      * check; an address literal when probed by address). Never throws for what the server does:
      * that ends up in the result.
      */
     public SmtpProbeResult probe(InetSocketAddress target, String name) {
-        Run run = new Run(target);
-        try {
+        return run(new Run(() -> SmtpSession.open(target, options.connectTimeout(), options.limits()),
+                target.getAddress()), run -> {
             run.first(name);
             if (run.banner.isPresent()) {
                 run.enumerate();
                 run.relay();
             }
+        });
+    }
+
+    /** Opens one session whose greeting is still to be read. */
+    @FunctionalInterface
+    public interface Connector {
+        SmtpSession open() throws IOException;
+    }
+
+    /**
+     * Only the enumeration and relay tries, over sessions {@code connector} opens (no STARTTLS,
+     * AUTH or banner verdicts): for an MTA that runs its own policy for a client address it is
+     * told, {@code exim -bh}. {@code server} is the listener's address, for the IP-literal forms.
+     */
+    public SmtpProbeResult probeAccess(Connector connector, InetAddress server) {
+        return run(new Run(connector, server), run -> {
+            run.enumerate();
+            run.relay();
+        });
+    }
+
+    private interface Steps {
+        void on(Run run) throws IOException;
+    }
+
+    /** Runs the steps; what the server did that stopped them goes into the result as its error. */
+    private static SmtpProbeResult run(Run run, Steps steps) {
+        try {
+            steps.on(run);
         } catch (IOException e) {
             run.error = Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
@@ -83,7 +118,8 @@ public final class SmtpProbe {
 
     /** One probe's sessions and what they found. */
     private final class Run {
-        final InetSocketAddress target;
+        final Connector connector;
+        final InetAddress server;
         SmtpSession session;
         final List<String> transcript = new ArrayList<>();
         Optional<String> banner = Optional.empty();
@@ -102,15 +138,16 @@ public final class SmtpProbe {
         boolean expnAnswers;
         String vrfyEvidence = "";
 
-        Run(InetSocketAddress target) {
-            this.target = target;
+        Run(Connector connector, InetAddress server) {
+            this.connector = connector;
+            this.server = server;
         }
 
         /** Session 1: banner, EHLO, STARTTLS and TLS facts, AUTH before and after. */
         void first(String name) throws IOException {
             SmtpReply greeting;
             try {
-                session = SmtpSession.open(target, options.connectTimeout(), options.limits());
+                session = connector.open();
                 greeting = session.greeting();
             } catch (SmtpProtocolException e) {
                 findings.add(new SmtpFinding(SmtpFinding.Id.NOT_SMTP, SmtpFinding.Severity.MEDIUM,
@@ -200,13 +237,21 @@ public final class SmtpProbe {
         /** A fresh plaintext session, greeted and EHLO'd, for enumeration and relay tries. */
         void reopen() throws IOException {
             close();
-            session = SmtpSession.open(target, options.connectTimeout(), options.limits());
-            transcript.add("--");
+            session = connector.open();
+            if (!transcript.isEmpty()) {
+                transcript.add("--");
+            }
             SmtpReply g = session.greeting();
             if (g.code() != 220) {
                 throw new IOException("the server refused a new session: " + g);
             }
-            hello();
+            if (banner.isEmpty()) {
+                banner = Optional.of(g.toString());
+            }
+            SmtpReply ehlo = hello();
+            if (ehloName.isEmpty() && ehlo.positive()) {
+                ehloName = ehlo.first().split(" ")[0];
+            }
         }
 
         String domain() {
@@ -343,8 +388,8 @@ public final class SmtpProbe {
         /** nmap smtp-open-relay's forms: sender and recipient spellings a careless MTA may relay. */
         void relay() throws IOException {
             String d = domain();
-            String ip = dev.port25.agent.inventory.Addresses.toText(target.getAddress());
-            String lit = target.getAddress() instanceof java.net.Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
+            String ip = dev.port25.agent.inventory.Addresses.toText(server);
+            String lit = server instanceof java.net.Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
             String to = "relaytest@" + FOREIGN;
             List<String[]> forms = List.of(
                     new String[] {"<>", "<" + to + ">"},

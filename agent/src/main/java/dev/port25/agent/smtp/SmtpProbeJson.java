@@ -114,6 +114,7 @@ public final class SmtpProbeJson {
             }
             ObjectNode v = l.putObject("verdicts");
             verdict(v.putObject("openRelay"), r.openRelay());
+            verdict(v.putObject("userEnumeration"), r.userEnumeration());
             verdict(v.putObject("vrfyDisclosesUsers"), r.vrfyDisclosesUsers());
             verdict(v.putObject("starttlsOffered"), r.starttlsOffered());
             verdict(v.putObject("authBeforeTls"), r.authBeforeTls());
@@ -130,6 +131,21 @@ public final class SmtpProbeJson {
             strings(p.putArray("findings"), r.localProbe().findings().stream().map(f -> f.id().code() + " "
                     + f.id().name()).toList());
             p.put("error", r.localProbe().error().orElse(null));
+            if (r.eximHostCheck().isPresent()) {
+                SmtpProbeResult h = r.eximHostCheck().get();
+                ObjectNode e = l.putObject("eximHostCheck");
+                e.put("source", "configuration");
+                e.put("relayFormsTried", h.relayAttempts().size());
+                e.put("relayFormsAccepted", h.relayAttempts().stream().filter(SmtpProbeResult.RelayAttempt::accepted)
+                        .count());
+                e.put("vrfy", h.vrfy().name());
+                e.put("expn", h.expn().name());
+                e.put("rcpt", h.rcpt().name());
+                strings(e.putArray("enumerableUsers"), h.enumerableUsers());
+                e.put("error", h.error().orElse(null));
+            } else {
+                l.putNull("eximHostCheck");
+            }
         }
         try {
             return MAPPER.writeValueAsString(root) + System.lineSeparator();

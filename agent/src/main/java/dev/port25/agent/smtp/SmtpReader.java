@@ -2,7 +2,7 @@ package dev.port25.agent.smtp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
  * Reads SMTP replies with hard bounds, so that a hostile or broken server gives an error, never a
  * hang or an unbounded buffer: each line at most {@code maxLineBytes}, each reply at most
  * {@code maxLines} lines, the whole session at most {@code maxSessionBytes}, and each reply
- * complete within {@code replyTimeoutMillis} (the underlying socket must have a read timeout of
- * its own, shorter than that, so a silent peer returns control to the deadline check).
+ * complete within {@code replyTimeoutMillis} (the underlying stream must give up each read after a
+ * slice shorter than that with an {@link java.io.InterruptedIOException}, as a socket with a read
+ * timeout does, so a silent peer returns control to the deadline check).
  *
  * <p>Parsing follows RFC 5321 section 4.2: "ddd-text" continues a reply, "ddd text" (or "ddd"
  * alone) ends it; every line of a reply carries the same code; lines end in CRLF (a bare LF is
@@ -129,7 +130,7 @@ public final class SmtpReader {
             int n;
             try {
                 n = in.read(buffer, 0, buffer.length);
-            } catch (SocketTimeoutException e) {
+            } catch (InterruptedIOException e) { // a socket's (or a pipe's) read slice ran out
                 continue;
             }
             if (n < 0) {

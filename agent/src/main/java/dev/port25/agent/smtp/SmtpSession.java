@@ -8,6 +8,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,7 +25,9 @@ import java.util.Optional;
 
 /**
  * One SMTP connection as a client: commands out, bounded replies in, STARTTLS, and a transcript
- * for evidence. It never sends DATA (the probe has no reason to, and refuses to).
+ * for evidence. It never sends DATA (the probe has no reason to, and refuses to). The connection
+ * is a socket, or the pipes of a process that speaks SMTP on them ({@code exim -bh}), which has
+ * no STARTTLS.
  */
 public final class SmtpSession implements AutoCloseable {
 
@@ -34,6 +37,7 @@ public final class SmtpSession implements AutoCloseable {
     private final InetSocketAddress target;
     private final SmtpReader.Limits limits;
     private Socket socket;
+    private final AutoCloseable channel;
     private OutputStream out;
     private SmtpReader reader;
     private final List<String> transcript = new ArrayList<>();
@@ -42,8 +46,26 @@ public final class SmtpSession implements AutoCloseable {
         this.target = target;
         this.limits = limits;
         this.socket = socket;
+        this.channel = null;
         this.out = socket.getOutputStream();
         this.reader = new SmtpReader(socket.getInputStream(), limits);
+    }
+
+    private SmtpSession(SmtpReader.Limits limits, InputStream in, OutputStream out, AutoCloseable channel) {
+        this.target = null;
+        this.limits = limits;
+        this.channel = channel;
+        this.out = out;
+        this.reader = new SmtpReader(in, limits);
+    }
+
+    /**
+     * A session over a process's pipes: {@code in} must give up each read after a slice with an
+     * {@link java.io.InterruptedIOException} ({@link dev.port25.firewall.exec.Conversation} does);
+     * closing the session closes {@code channel}.
+     */
+    public static SmtpSession over(InputStream in, OutputStream out, AutoCloseable channel, SmtpReader.Limits limits) {
+        return new SmtpSession(limits, in, out, channel);
     }
 
     /** Connects; the greeting is read with {@link #greeting()}. */
@@ -97,6 +119,9 @@ public final class SmtpSession implements AutoCloseable {
      * server (or a man in the middle) that does so invites command injection (CVE-2011-0411).
      */
     public TlsFacts startTls(String serverName) throws IOException {
+        if (socket == null) {
+            throw new IOException("no STARTTLS over a process's pipes");
+        }
         if (reader.buffered() > 0) {
             throw new SmtpProtocolException(SmtpProtocolException.Kind.MALFORMED,
                     "the server sent " + reader.buffered() + " bytes after its STARTTLS reply, before the handshake");
@@ -191,7 +216,17 @@ public final class SmtpSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        if (socket != null) {
+            socket.close();
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     /** Accepts every server certificate and keeps the chain, so the facts can say what it is. */

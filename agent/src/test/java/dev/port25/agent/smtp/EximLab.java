@@ -37,7 +37,8 @@ final class EximLab implements AutoCloseable {
         return Path.of(System.getProperty("p25.exim.debs", DEBS));
     }
 
-    static EximLab start(Netns ns, String address) throws Exception {
+    /** Starts Exim on {@code address}:25 with the generated configuration changed by {@code edit}. */
+    static EximLab start(Netns ns, String address, java.util.function.UnaryOperator<String> edit) throws Exception {
         Path dir = Files.createTempDirectory("p25-exim-");
         EximLab lab = new EximLab(dir);
         CommandRunner root = new CommandRunner();
@@ -84,7 +85,7 @@ final class EximLab implements AutoCloseable {
             ok(root.run("chown", "64025:64025", spool.toString(), log.toString()));
             dir.toFile().setExecutable(true, false);
             Files.writeString(dir.resolve("exim4.conf"), "log_file_path = " + log + "/%slog\nSPOOLDIR = " + spool
-                    + "\nprimary_hostname = mx.p25.test\n" + Files.readString(generated));
+                    + "\nprimary_hostname = mx.p25.test\n" + edit.apply(Files.readString(generated)));
             ok(ns.run(List.of(rootfs.resolve("usr/sbin/exim4").toString(), "-C", dir.resolve("exim4.conf").toString(),
                     "-bd", "-oP", lab.pidFile.toString()), Duration.ofSeconds(30)));
             for (int i = 0; i < 50; i++) {

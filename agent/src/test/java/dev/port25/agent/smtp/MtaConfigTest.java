@@ -15,7 +15,7 @@ class MtaConfigTest {
 
     private static PostfixConfig postfix(String mynetworks, String relay, String recipient) {
         return PostfixConfig.parse(Path.of("/etc/postfix"), String.join("\n", mynetworks, relay, recipient, "no",
-                "proxy:unix:passwd.byname $alias_maps", "may", "no", "no", "mx.p25.test ESMTP Postfix", "all") + "\n");
+                "proxy:unix:passwd.byname $alias_maps", "may", "no", "no", "mx.p25.test ESMTP Postfix", "all", "yes") + "\n");
     }
 
     @Test
@@ -33,6 +33,13 @@ class MtaConfigTest {
         PostfixConfig c = postfix("127.0.0.0/8", defaults, "");
         assertThat(c.vrfyEnabled()).isTrue();
         assertThat(c.rejectsUnknownLocalUsers()).isTrue();
+        assertThat(c.rcptDisclosesUsers()).isTrue();
+        var unlisted = new java.util.TreeMap<>(c.values());
+        unlisted.put("smtpd_reject_unlisted_recipient", "no");
+        assertThat(new PostfixConfig(c.dir(), unlisted).rcptDisclosesUsers()).isFalse();
+        var noMaps = new java.util.TreeMap<>(c.values());
+        noMaps.put("local_recipient_maps", "");
+        assertThat(new PostfixConfig(c.dir(), noMaps).rcptDisclosesUsers()).isFalse();
         assertThat(c.starttlsOffered()).isTrue();
         assertThat(c.authBeforeTls()).isFalse();
         assertThat(SmtpProbe.leaks(c.banner())).isTrue();
@@ -56,5 +63,21 @@ class MtaConfigTest {
         open.put("relay_from_hosts", "<; 0.0.0.0/0 ; ::/0");
         assertThat(new EximConfig(Path.of("/usr/sbin/exim4"), java.util.Optional.empty(), open).openRelayBecause())
                 .isPresent();
+    }
+    @Test
+    void eximHostCheckPreambleIsSkippedUpToTheGreetingAndBounded() throws Exception {
+        // as exim 4.96 -bh printed it on this machine (the replies end in CRLF, its own lines do not)
+        String out = "\n**** SMTP testing session as if from host 192.0.2.1\n**** but without any ident (RFC 1413) "
+                + "callback.\n**** This is not for real!\n\n220 mx.p25.test ESMTP Exim 4.96\r\n250 OK\r\n";
+        var in = new EximConfig.SkipPreamble(new java.io.ByteArrayInputStream(out.getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)));
+        SmtpReader reader = new SmtpReader(in, SmtpReader.Limits.DEFAULT);
+        assertThat(reader.read().toString()).isEqualTo("220 mx.p25.test ESMTP Exim 4.96");
+        assertThat(reader.read().code()).isEqualTo(250);
+
+        var endless = new EximConfig.SkipPreamble(new java.io.ByteArrayInputStream(("****\n".repeat(2000))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SmtpReader(endless, SmtpReader.Limits.DEFAULT).read())
+                .isInstanceOf(SmtpProtocolException.class).hasMessageContaining("more than 4096 bytes before its greeting");
     }
 }

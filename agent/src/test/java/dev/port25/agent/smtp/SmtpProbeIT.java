@@ -163,6 +163,10 @@ class SmtpProbeIT {
             assertThat(h.at("/verdicts/openRelay/value").asBoolean()).isFalse();
             assertThat(h.at("/verdicts/openRelay/source").asText()).isEqualTo("configuration");
             assertThat(h.at("/verdicts/vrfyDisclosesUsers/value").asBoolean()).isFalse();
+            // RCPT still tells root from an unknown user, as the outside probe of this instance finds
+            assertThat(h.at("/verdicts/userEnumeration/value").asBoolean()).isTrue();
+            assertThat(h.at("/verdicts/userEnumeration/source").asText()).isEqualTo("configuration");
+            assertThat(h.at("/eximHostCheck").isNull()).isTrue();
             assertThat(h.at("/verdicts/starttlsOffered/value").asBoolean()).isFalse();
             JsonNode o = byEndpoint.get("tcp 198.18.25.12:25");
             assertThat(o.get("configDir").asText()).isEqualTo(open.dir().toString());
@@ -172,6 +176,16 @@ class SmtpProbeIT {
             assertThat(o.at("/verdicts/bannerLeaksSoftware/value").asBoolean()).isTrue();
             assertThat(o.at("/localProbe/relayFormsAccepted").asInt()).isPositive();
             assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
+        }
+    }
+
+    private static void requireEximDebs() {
+        Prerequisites.require("dpkg-deb");
+        if (!java.nio.file.Files.isDirectory(EximLab.debs())) {
+            if (Prerequisites.ci()) {
+                throw new AssertionError("the exim4 .deb files are missing in " + EximLab.debs() + " (.ci/run fetches them)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("no exim4 .deb files in " + EximLab.debs());
         }
     }
 
@@ -232,14 +246,8 @@ class SmtpProbeIT {
      */
     @Test
     void eximWithDebiansDefaultConfiguration() throws Exception {
-        Prerequisites.require("dpkg-deb");
-        if (!java.nio.file.Files.isDirectory(EximLab.debs())) {
-            if (Prerequisites.ci()) {
-                throw new AssertionError("the exim4 .deb files are missing in " + EximLab.debs() + " (.ci/run fetches them)");
-            }
-            org.junit.jupiter.api.Assumptions.abort("no exim4 .deb files in " + EximLab.debs());
-        }
-        try (EximLab exim = EximLab.start(server, "198.18.25.12")) {
+        requireEximDebs();
+        try (EximLab exim = EximLab.start(server, "198.18.25.12", conf -> conf)) {
             JsonNode doc = probe("198.18.25.12", "--users", "root,postmaster");
             Map<String, String> nmap = nmap("198.18.25.12");
             System.out.println("nmap on Exim: " + nmap);
@@ -259,11 +267,43 @@ class SmtpProbeIT {
 
             JsonNode local = run(server, "probe", "--local", "--json");
             assertThat(local.at("/listeners/0/mta").asText()).as(local.toString()).isEqualTo("exim");
+            // relay and enumeration from Exim's own ACLs for an outside client (exim -bh), as the peer met them
+            assertThat(local.at("/listeners/0/eximHostCheck/relayFormsTried").asInt()).as(local.toString()).isEqualTo(13);
+            assertThat(local.at("/listeners/0/eximHostCheck/relayFormsAccepted").asInt()).isZero();
+            assertThat(local.at("/listeners/0/eximHostCheck/rcpt").asText()).isEqualTo(doc.get("rcpt").asText());
+            assertThat(local.at("/listeners/0/eximHostCheck/vrfy").asText()).isEqualTo(doc.get("vrfy").asText());
             assertThat(local.at("/listeners/0/verdicts/openRelay/value").asBoolean()).isFalse();
             assertThat(local.at("/listeners/0/verdicts/openRelay/source").asText()).isEqualTo("configuration");
+            assertThat(local.at("/listeners/0/verdicts/openRelay/why").asText())
+                    .isEqualTo("exim -bh 192.0.2.1 (its ACLs for a client from outside): refused all 13 relay forms");
+            assertThat(local.at("/listeners/0/verdicts/userEnumeration/value").asBoolean()).isTrue();
+            assertThat(local.at("/listeners/0/verdicts/userEnumeration/why").asText()).contains("told apart: root");
             assertThat(local.at("/listeners/0/verdicts/starttlsOffered/why").asText())
                     .isEqualTo("tls_advertise_hosts = *");
             assertThat(local.at("/listeners/0/verdicts/bannerLeaksSoftware/value").asBoolean()).isTrue();
+        }
+    }
+
+    /**
+     * An Exim whose RCPT ACL accepts every recipient ("accept" put first in acl_check_rcpt) while
+     * relay_from_hosts stays loopback only: the list alone would say "no relay"; the outside probe
+     * relays, and so does the local verdict, which runs Exim's ACLs through {@code exim -bh}.
+     */
+    @Test
+    void eximWhoseRcptAclAcceptsEveryoneIsAnOpenRelayFromTheLocalPathToo() throws Exception {
+        requireEximDebs();
+        try (EximLab exim = EximLab.start(server, "198.18.25.12",
+                conf -> conf.replaceFirst("(?m)^acl_check_rcpt:$", "acl_check_rcpt:\n  accept"))) {
+            JsonNode doc = probe("198.18.25.12", "--users", "root");
+            assertThat(doc.get("openRelay").asBoolean()).as(doc.get("transcript").toString()).isTrue();
+            JsonNode local = run(server, "probe", "--local", "--json");
+            JsonNode l = local.at("/listeners/0");
+            assertThat(l.at("/verdicts/openRelay/value").asBoolean()).as(local.toString()).isTrue();
+            assertThat(l.at("/verdicts/openRelay/source").asText()).isEqualTo("configuration");
+            assertThat(l.at("/verdicts/openRelay/why").asText())
+                    .startsWith("exim -bh 192.0.2.1 (its ACLs for a client from outside): accepted RCPT TO:");
+            assertThat(l.at("/eximHostCheck/relayFormsAccepted").asInt()).isPositive();
+            assertThat(local.get("exitCode").asInt()).isEqualTo(2);
         }
     }
 

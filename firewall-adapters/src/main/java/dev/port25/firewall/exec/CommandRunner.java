@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       {@link CommandResult}.</li>
  * </ul>
  *
- * <p>Long-running helpers (test servers, daemons) are started with {@link #spawn(Command)}.
+ * <p>Long-running helpers (test servers, daemons) are started with {@link #spawn(Command)}, and
+ * a process to hold a conversation with (a protocol over its pipes) with {@link #converse}.
  * A runner may carry an argv prefix that every command is run through, e.g.
  * {@link #inNetworkNamespace(String)}; plans render argv without it. Instances are immutable and
  * thread-safe.
@@ -125,11 +126,27 @@ public final class CommandRunner {
         return new BackgroundProcess(command.argv(), process);
     }
 
+    /**
+     * Starts {@code command} to talk to through its standard input and output (a protocol spoken
+     * over a pipe, e.g. {@code exim -bh}). Reads of its output give up after {@code readSlice};
+     * the command's timeout kills it. The caller closes the {@link Conversation}.
+     */
+    public Conversation converse(Command command, Duration readSlice) throws CommandException {
+        if (command.stdin().length > 0) {
+            throw new IllegalArgumentException("a conversation's input is written through Conversation.input()");
+        }
+        return new Conversation(full(command.argv()), start(command, true), readSlice, command.timeout());
+    }
+
     private Process start(Command command) throws CommandException {
+        return start(command, false);
+    }
+
+    private Process start(Command command, boolean pipeInput) throws CommandException {
         ProcessBuilder pb = new ProcessBuilder(full(command.argv()));
         pb.environment().putAll(command.env());
         pb.environment().put("LC_ALL", "C");
-        if (command.stdin().length == 0) {
+        if (command.stdin().length == 0 && !pipeInput) {
             pb.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
         }
         try {

@@ -127,6 +127,54 @@ class CommandRunnerTest {
     }
 
     @Test
+    void conversationEchoesThroughThePipesAndASilentChildTimesOutEachRead() throws Exception {
+        try (Conversation c = runner.converse(Command.of("cat"), Duration.ofMillis(200))) {
+            c.input().write("HELO x\r\n".getBytes(StandardCharsets.US_ASCII));
+            c.input().flush();
+            byte[] got = new byte[8];
+            int n = 0;
+            while (n < got.length) {
+                n += c.output().read(got, n, got.length - n);
+            }
+            assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("HELO x\r\n");
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> c.output().read(got)).isInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageContaining("no output within 200 ms");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(150L, 2_000L);
+        }
+    }
+
+    @Test
+    void conversationKeepsEveryByteAChildWroteBeforeItExited() throws Exception {
+        // 1 MB is eight times what the queue holds: the pump waits for the reader, nothing is dropped
+        try (Conversation c = runner.converse(Command.of("head", "-c", "1000000", "/dev/zero"), Duration.ofSeconds(5))) {
+            long total = 0;
+            byte[] buf = new byte[3000];
+            for (int n; (n = c.output().read(buf)) >= 0; ) {
+                total += n;
+            }
+            assertThat(total).isEqualTo(1_000_000L);
+        }
+    }
+
+    @Test
+    void conversationCloseAndTimeoutEndTheChildByPid() throws Exception {
+        Conversation c = runner.converse(Command.of("sleep", "60"), Duration.ofMillis(100));
+        ProcessHandle h = ProcessHandle.of(c.pid()).orElseThrow();
+        long t0 = System.nanoTime();
+        c.close();
+        assertThat(h.isAlive()).isFalse();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000L);
+
+        Conversation timed = runner.converse(Command.of("sleep", "60").withTimeout(Duration.ofMillis(300)),
+                Duration.ofMillis(100));
+        ProcessHandle t = ProcessHandle.of(timed.pid()).orElseThrow();
+        assertThat(t.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(timed.output().read()).as("output ends with the process").isEqualTo(-1);
+        timed.close();
+    }
+
+    @Test
     void commandRejectsEmptyArgvAndBadTimeout() {
         assertThatThrownBy(() -> Command.of(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Command(List.of("x"), Duration.ZERO, Map.of(), new byte[0]))
