@@ -95,8 +95,15 @@ public final class SmtpSession implements AutoCloseable {
             throw new IllegalArgumentException("the probe never sends mail");
         }
         transcript.add("C: " + command);
-        out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        try {
+            out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            // a peer that has gone: a socket's "Broken pipe", or a process's pipe after it exited
+            transcript.add("S: (closed: " + e.getMessage() + ")");
+            throw new SmtpProtocolException(SmtpProtocolException.Kind.CLOSED,
+                    "the server closed the connection (" + e.getMessage() + ")");
+        }
         return read();
     }
 

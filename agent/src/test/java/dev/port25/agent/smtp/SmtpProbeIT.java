@@ -173,6 +173,7 @@ class SmtpProbeIT {
             assertThat(o.at("/verdicts/openRelay/value").asBoolean()).isTrue();
             assertThat(o.at("/verdicts/openRelay/why").asText()).contains("permit_mynetworks", "0.0.0.0/0");
             assertThat(o.at("/verdicts/vrfyDisclosesUsers/value").asBoolean()).isTrue();
+            assertThat(o.at("/verdicts/userEnumeration/value").asBoolean()).isTrue();
             assertThat(o.at("/verdicts/bannerLeaksSoftware/value").asBoolean()).isTrue();
             assertThat(o.at("/localProbe/relayFormsAccepted").asInt()).isPositive();
             assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
@@ -372,6 +373,7 @@ class SmtpProbeIT {
             JsonNode local = run(server, "probe", "--local", "--json");
             assertThat(local.at("/listeners/0/verdicts/vrfyDisclosesUsers/value").asBoolean()).isTrue();
             assertThat(local.at("/listeners/0/verdicts/vrfyDisclosesUsers/source").asText()).isEqualTo("configuration");
+            assertThat(local.at("/listeners/0/verdicts/userEnumeration/value").asBoolean()).isTrue();
             assertThat(local.at("/listeners/0/verdicts/openRelay/value").asBoolean()).isFalse();
         }
     }
@@ -386,6 +388,8 @@ class SmtpProbeIT {
             assertThat(local.at("/listeners/0/endpoint").asText()).isEqualTo("tcp 127.0.0.1:25");
             assertThat(local.at("/listeners/0/mta").asText()).isEqualTo("postfix");
             assertThat(local.at("/listeners/0/verdicts/openRelay/value").asBoolean()).isFalse();
+            assertThat(local.at("/listeners/0/verdicts/userEnumeration/value").asBoolean())
+                    .as("RCPT tells users apart for whoever reaches it, here only the host itself").isTrue();
             assertThat(local.at("/listeners/0/localProbe/banner").asText()).startsWith("220 mx.p25.test ESMTP");
         }
     }
