@@ -15,9 +15,12 @@ import java.util.Map;
 /**
  * Wall time of a full probe ({@code java -jar port25-agent.jar probe ADDRESS --json}, a new JVM
  * each time) against nmap with smtp-open-relay, smtp-enum-users and smtp-commands, on the same
- * Postfix instance from the same peer namespace, 3 runs each after one unmeasured run; medians.
- * Postfix's error tarpit is off (as in the tests); with it on, every rejected relay form costs
- * the probe and nmap alike one more second. Prints a Markdown table. Needs -Dport25.jar.
+ * instance from the same namespace, 3 runs each after one unmeasured run; medians. The instances
+ * are SmtpProbeIT's: Postfix hardened, open relay, enumerable and loopback-only (probed from the
+ * server's own namespace on 127.0.0.1, the only place it answers), and Exim 4.96 with Debian's
+ * default configuration when its .deb files are there. Postfix's error tarpit is off (as in the
+ * tests); with it on, every rejected relay form costs the probe and nmap alike one more second.
+ * Prints a Markdown table. Needs -Dport25.jar.
  */
 public final class ProbeBenchmark {
 
@@ -32,23 +35,38 @@ public final class ProbeBenchmark {
             Netns.link(server, "198.18.25.1/24", "fd00:25::1/64", peer, "198.18.25.2/24", "fd00:25::2/64");
             System.out.println("| instance | agent probe, median (ms) | nmap 3 scripts, median (ms) | agent / nmap | runs |");
             System.out.println("|---|---:|---:|---:|---:|");
-            bench("hardened (VRFY off, relay refused)", server, peer, jar, Map.of("disable_vrfy_command", "yes"));
-            bench("open relay (VRFY on)", server, peer, jar, Map.of("mynetworks", "0.0.0.0/0 [::]/0",
-                    "disable_vrfy_command", "no"));
+            String at = "198.18.25.1";
+            try (PostfixLab pf = PostfixLab.start(server, at, Map.of("disable_vrfy_command", "yes"))) {
+                bench("Postfix hardened (VRFY off, relay refused)", peer, at, jar);
+            }
+            try (PostfixLab pf = PostfixLab.start(server, at, Map.of("mynetworks", "0.0.0.0/0 [::]/0",
+                    "disable_vrfy_command", "no"))) {
+                bench("Postfix open relay (VRFY on)", peer, at, jar);
+            }
+            try (PostfixLab pf = PostfixLab.start(server, at, Map.of("disable_vrfy_command", "no"))) {
+                bench("Postfix enumerable (VRFY on, relay refused)", peer, at, jar);
+            }
+            try (PostfixLab pf = PostfixLab.start(server, "127.0.0.1", Map.of("disable_vrfy_command", "yes"))) {
+                bench("Postfix loopback-only (from its own namespace)", server, "127.0.0.1", jar);
+            }
+            if (java.nio.file.Files.isDirectory(EximLab.debs())) {
+                try (EximLab exim = EximLab.start(server, at, conf -> conf)) {
+                    bench("Exim 4.96, Debian's default configuration", peer, at, jar);
+                }
+            } else {
+                System.out.println("| Exim: no .deb files in " + EximLab.debs() + " | | | | |");
+            }
         }
     }
 
-    private static void bench(String name, Netns server, Netns peer, AgentJar jar, Map<String, String> cf)
-            throws Exception {
-        try (PostfixLab pf = PostfixLab.start(server, "198.18.25.1", cf)) {
-            List<String> agent = new ArrayList<>(peer.inside(List.of()));
-            agent.addAll(jar.argv("probe", "198.18.25.1", "--json"));
-            List<String> nmap = peer.inside(List.of("nmap", "-Pn", "-n", "-p25", "--script",
-                    "smtp-open-relay,smtp-enum-users,smtp-commands", "198.18.25.1"));
-            double a = median(agent);
-            double n = median(nmap);
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2fx | %d |%n", name, a, n, a / n, RUNS);
-        }
+    private static void bench(String name, Netns from, String address, AgentJar jar) throws Exception {
+        List<String> agent = new ArrayList<>(from.inside(List.of()));
+        agent.addAll(jar.argv("probe", address, "--json"));
+        List<String> nmap = from.inside(List.of("nmap", "-Pn", "-n", "-p25", "--script",
+                "smtp-open-relay,smtp-enum-users,smtp-commands", address));
+        double a = median(agent);
+        double n = median(nmap);
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2fx | %d |%n", name, a, n, a / n, RUNS);
     }
 
     private static double median(List<String> argv) throws Exception {
