@@ -29,24 +29,26 @@ public final class Conversation implements AutoCloseable {
     private final CompletableFuture<CommandRunner.Captured> stderr;
     private final InputStream output;
     private final Thread pump;
-    private volatile boolean drained;
+    /** Put after the last chunk: the output has ended. */
+    private static final byte[] END = new byte[0];
 
     Conversation(List<String> argv, Process process, Duration readSlice, Duration timeout) {
         this.argv = List.copyOf(argv);
         this.process = process;
         this.stderr = CommandRunner.capture(process.getErrorStream());
         this.pump = new Thread(() -> {
-            try (InputStream in = process.getInputStream()) {
-                byte[] buf = new byte[8192];
-                for (int n; (n = in.read(buf)) >= 0; ) {
-                    chunks.put(Arrays.copyOf(buf, n));
+            try {
+                try (InputStream in = process.getInputStream()) {
+                    byte[] buf = new byte[8192];
+                    for (int n; (n = in.read(buf)) >= 0; ) {
+                        chunks.put(Arrays.copyOf(buf, n));
+                    }
+                } catch (IOException ignored) {
+                    // the pipe closed under us (the process was killed): that is the end too
                 }
-            } catch (IOException ignored) {
-                // closed by close()
+                chunks.put(END); // waits for room like any chunk, so nothing before it is lost
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // close(): nobody reads any more
-            } finally {
-                drained = true;
             }
         }, "conversation-stdout");
         pump.setDaemon(true);
@@ -113,6 +115,7 @@ public final class Conversation implements AutoCloseable {
         private final long sliceMillis;
         private byte[] current = new byte[0];
         private int pos;
+        private boolean ended;
 
         SlicedInput(Duration slice) {
             this.sliceMillis = slice.toMillis();
@@ -131,19 +134,22 @@ public final class Conversation implements AutoCloseable {
                 return 0;
             }
             while (pos >= current.length) {
-                boolean last = drained; // read before polling: a chunk put before the end is then in the queue
+                if (ended) {
+                    return -1;
+                }
                 byte[] next;
                 try {
-                    next = last ? chunks.poll() : chunks.poll(sliceMillis, TimeUnit.MILLISECONDS);
+                    next = chunks.poll(sliceMillis, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted");
                 }
                 if (next == null) {
-                    if (last) {
-                        return -1;
-                    }
                     throw new InterruptedIOException("no output within " + sliceMillis + " ms");
+                }
+                if (next == END) {
+                    ended = true;
+                    return -1;
                 }
                 current = next;
                 pos = 0;
