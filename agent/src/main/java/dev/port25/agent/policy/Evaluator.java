@@ -1,0 +1,319 @@
+package dev.port25.agent.policy;
+
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.Owner;
+import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.inventory.Scope;
+import dev.port25.agent.settings.Settings;
+import dev.port25.agent.smtp.LocalSmtpAudit;
+import dev.port25.agent.smtp.SmtpFinding;
+import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.spi.Cidr;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Compares what is with what the host's role needs, and gives findings and a verdict. Pure:
+ * everything it weighs is in the {@link Facts}.
+ *
+ * <ul>
+ *   <li>NONE: a TCP listener beyond loopback is CRITICAL while some family reaches it, a warning
+ *       when the firewall verifiably blocks every family it listens on; inbound 25 not blocked is
+ *       a warning when something listens beyond loopback, else shown only (defence in depth);
+ *       egress is checked when the settings ask for it.</li>
+ *   <li>RELAY: inbound only from {@code roles.relay.allowFrom}.</li>
+ *   <li>MAIL_SERVER: something listens beyond loopback and every family it listens on is open
+ *       to everyone.</li>
+ *   <li>Every role: the SMTP findings of each listener beyond loopback, when probed.</li>
+ * </ul>
+ * A firewall or inventory that could not be read, or an SMTP verdict that could not be given,
+ * is a finding that makes the verdict UNKNOWN unless something is CRITICAL.
+ */
+public final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    public static Assessment evaluate(Facts f) {
+        Run run = new Run(f);
+        run.all();
+        List<Finding> findings = new ArrayList<>(run.findings);
+        findings.sort(Comparator.comparing(Finding::severity).thenComparing(x -> x.kind().id()));
+        return new Assessment(verdict(findings), f.role(), findings, run.facts);
+    }
+
+    static Verdict verdict(List<Finding> findings) {
+        if (findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL)) {
+            return Verdict.CRITICAL;
+        }
+        if (findings.stream().anyMatch(x -> x.kind().unknown())) {
+            return Verdict.UNKNOWN;
+        }
+        if (findings.stream().anyMatch(x -> x.severity() == Severity.HIGH || x.severity() == Severity.MEDIUM)) {
+            return Verdict.WARNING;
+        }
+        return Verdict.OK;
+    }
+
+    /** One evaluation's state. */
+    private static final class Run {
+        final Facts f;
+        final Role role;
+        final List<Finding> findings = new ArrayList<>();
+        final List<String> facts = new ArrayList<>();
+
+        Run(Facts f) {
+            this.f = f;
+            this.role = f.role().role();
+        }
+
+        void add(FindingKind kind, Severity severity, String evidence) {
+            Finding x = new Finding(kind, severity, evidence);
+            if (!findings.contains(x)) {
+                findings.add(x);
+            }
+        }
+
+        void all() {
+            facts.add("role " + role + ": " + f.role().why());
+            f.inventory().error().ifPresent(e -> add(FindingKind.INVENTORY_FAILED, Severity.HIGH, e));
+            f.firewall().error().ifPresent(e -> add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH,
+                    "the firewall could not be read: " + e));
+            f.firewall().value().ifPresent(v -> {
+                facts.add("firewall: " + v.backend().map(b -> "acts through " + b).orElse("no backend can act"));
+                v.unread().forEach(u -> facts.add("firewall layer not read: " + u));
+            });
+            if (role == Role.RELAY && f.settings().roles().relay().allowFrom().isEmpty()) {
+                add(FindingKind.RELAY_WITHOUT_NETWORKS, Severity.MEDIUM, "roles.relay.allowFrom is empty");
+            }
+            if (f.inventory().value().isEmpty()) {
+                return;
+            }
+            Inventory inv = f.inventory().value().get();
+            for (int port : f.settings().ports()) {
+                port(port, inv.listeners().stream().filter(l -> l.port() == port).toList());
+            }
+            f.smtp().ifPresent(reports -> reports.forEach(this::smtp));
+        }
+
+        void port(int port, List<Listener> listeners) {
+            List<Listener> wide = listeners.stream().filter(l -> l.protocol() == Protocol.TCP
+                    && l.scope() != Scope.LOOPBACK).toList();
+            List<Listener> loopback = listeners.stream().filter(l -> l.protocol() == Protocol.TCP
+                    && l.scope() == Scope.LOOPBACK).toList();
+            for (Listener l : listeners) {
+                facts.add(l.endpoint() + " " + owners(l) + ": " + l.scope() + ", reachable over "
+                        + l.reachableOver().stream().map(x -> x.label()).toList());
+                if (l.protocol() == Protocol.UDP && l.scope() != Scope.LOOPBACK) {
+                    add(FindingKind.UDP_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l));
+                }
+            }
+            Optional<Map<IpFamily, Exposure>> in = f.firewall().value().map(v -> v.inbound().getOrDefault(port, Map.of()));
+            in.ifPresent(m -> facts.add("inbound " + port + ": " + m.values().stream()
+                    .sorted(Comparator.comparing(Exposure::family)).map(Evaluator::describe)
+                    .collect(Collectors.joining("; "))));
+            switch (role) {
+                case NONE -> none(port, wide, loopback, in);
+                case RELAY -> relay(port, wide, in);
+                case MAIL_SERVER -> mailServer(port, wide, in);
+            }
+        }
+
+        Exposure.Level level(Optional<Map<IpFamily, Exposure>> in, IpFamily family) {
+            return in.map(m -> m.get(family)).map(Exposure::level).orElse(Exposure.Level.UNKNOWN);
+        }
+
+        void unknown(int port, IpFamily family, Optional<Map<IpFamily, Exposure>> in, String direction) {
+            String why = in.map(m -> m.get(family)).map(e -> String.join("; ", e.notes()))
+                    .orElse(f.firewall().error().orElse("not judged"));
+            add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH, direction + " " + port + " over " + label(family) + ": "
+                    + (why.isEmpty() ? "undecided" : why));
+        }
+
+        void none(int port, List<Listener> wide, List<Listener> loopback, Optional<Map<IpFamily, Exposure>> in) {
+            for (Listener l : wide) {
+                Set<IpFamily> fams = families(l);
+                List<String> open = new ArrayList<>();
+                boolean unknown = false;
+                for (IpFamily fam : fams) {
+                    Exposure.Level lv = level(in, fam);
+                    if (lv == Exposure.Level.OPEN || lv == Exposure.Level.RESTRICTED) {
+                        open.add(label(fam) + " " + lv);
+                    } else if (lv == Exposure.Level.UNKNOWN) {
+                        unknown = true;
+                    }
+                }
+                if (!open.isEmpty()) {
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l)
+                            + " is reachable: inbound " + port + " is " + String.join(", ", open));
+                } else if (unknown) {
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.HIGH, l.endpoint() + " " + owners(l)
+                            + " listens beyond loopback and the firewall's effect cannot be judged");
+                } else {
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l)
+                            + " listens beyond loopback; the firewall blocks inbound " + port + " on "
+                            + fams.stream().map(Evaluator::label).collect(Collectors.joining(" and ")));
+                }
+            }
+            if (!f.settings().roles().none().allowLoopbackListener()) {
+                for (Listener l : loopback) {
+                    add(FindingKind.LOOPBACK_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l));
+                }
+            }
+            for (IpFamily fam : IpFamily.values()) {
+                Exposure.Level lv = level(in, fam);
+                if (lv == Exposure.Level.UNKNOWN) {
+                    unknown(port, fam, in, "inbound");
+                } else if (lv != Exposure.Level.CLOSED) {
+                    add(FindingKind.INBOUND_NOT_BLOCKED, wide.isEmpty() ? Severity.LOW : Severity.MEDIUM,
+                            "inbound " + port + " over " + label(fam) + " is " + lv);
+                }
+            }
+            if (f.settings().roles().none().blockEgress()) {
+                Optional<Map<IpFamily, Exposure>> out = f.firewall().value().map(v -> v.egress().getOrDefault(port,
+                        Map.of()));
+                List<Cidr> relays = f.settings().roles().none().egressRelays();
+                for (IpFamily fam : IpFamily.values()) {
+                    Optional<Exposure> e = out.map(m -> m.get(fam));
+                    Exposure.Level lv = e.map(Exposure::level).orElse(Exposure.Level.UNKNOWN);
+                    if (lv == Exposure.Level.UNKNOWN) {
+                        unknown(port, fam, out, "outbound");
+                    } else if (lv == Exposure.Level.OPEN || (lv == Exposure.Level.RESTRICTED
+                            && !within(e.get().allowedFrom(), relays))) {
+                        add(FindingKind.EGRESS_NOT_BLOCKED, Severity.MEDIUM, "outbound " + port + " over " + label(fam)
+                                + " is " + describe(e.get()));
+                    }
+                }
+            }
+        }
+
+        void relay(int port, List<Listener> wide, Optional<Map<IpFamily, Exposure>> in) {
+            List<Cidr> allowed = f.settings().roles().relay().allowFrom();
+            for (IpFamily fam : families(wide)) {
+                Optional<Exposure> e = in.map(m -> m.get(fam));
+                Exposure.Level lv = e.map(Exposure::level).orElse(Exposure.Level.UNKNOWN);
+                if (lv == Exposure.Level.UNKNOWN) {
+                    unknown(port, fam, in, "inbound");
+                } else if (lv == Exposure.Level.OPEN
+                        || (lv == Exposure.Level.RESTRICTED && !within(e.get().allowedFrom(), allowed))) {
+                    add(FindingKind.RELAY_REACHABLE_BEYOND_ALLOWED, Severity.HIGH, "inbound " + port + " over "
+                            + label(fam) + " is " + describe(e.get()) + "; allowed: " + allowed.stream()
+                            .filter(c -> c.ipv6() == (fam == IpFamily.IPV6)).toList());
+                }
+            }
+        }
+
+        void mailServer(int port, List<Listener> wide, Optional<Map<IpFamily, Exposure>> in) {
+            if (wide.isEmpty()) {
+                add(FindingKind.MAIL_SERVER_NOT_LISTENING, Severity.HIGH, "no TCP listener on port " + port
+                        + " beyond loopback");
+                return;
+            }
+            for (IpFamily fam : families(wide)) {
+                Optional<Exposure> e = in.map(m -> m.get(fam));
+                Exposure.Level lv = e.map(Exposure::level).orElse(Exposure.Level.UNKNOWN);
+                if (lv == Exposure.Level.UNKNOWN) {
+                    unknown(port, fam, in, "inbound");
+                } else if (lv != Exposure.Level.OPEN) {
+                    add(FindingKind.MAIL_SERVER_BLOCKED, Severity.HIGH, "inbound " + port + " over " + label(fam)
+                            + " is " + describe(e.get()));
+                }
+            }
+        }
+
+        void smtp(LocalSmtpAudit.Report r) {
+            if (r.listener().scope() == Scope.LOOPBACK) {
+                return; // nobody else can reach it; its weaknesses are not exposed
+            }
+            String who = r.listener().endpoint() + " " + owners(r.listener()) + ": ";
+            verdict(who, r.openRelay(), FindingKind.OPEN_RELAY, Severity.CRITICAL, true);
+            verdict(who, r.userEnumeration(), FindingKind.USER_ENUMERATION, Severity.HIGH, true);
+            verdict(who, r.vrfyDisclosesUsers(), FindingKind.VRFY_DISCLOSES, Severity.MEDIUM, true);
+            boolean required = role == Role.MAIL_SERVER && f.settings().roles().mailServer().requireStarttls();
+            verdict(who, r.starttlsOffered(), FindingKind.NO_STARTTLS, required ? Severity.CRITICAL : Severity.HIGH,
+                    false);
+            verdict(who, r.authBeforeTls(), FindingKind.AUTH_BEFORE_TLS, Severity.HIGH, true);
+            verdict(who, r.bannerLeaksSoftware(), FindingKind.BANNER_LEAKS_SOFTWARE, Severity.LOW, true);
+            for (SmtpFinding s : r.localProbe().findings()) {
+                switch (s.id()) {
+                    case EXPN_ENABLED, WEAK_TLS, NOT_SMTP -> add(FindingKind.byId(s.id().code()),
+                            Severity.valueOf(s.severity().name()), who + s.evidence() + " [local probe]");
+                    default -> {
+                        // judged above from the verdicts, which weigh the MTA's configuration
+                    }
+                }
+            }
+        }
+
+        /** A finding when the verdict's value is {@code bad}; SMTP_NOT_JUDGED when it has none. */
+        void verdict(String who, LocalSmtpAudit.Verdict v, FindingKind kind, Severity severity, boolean bad) {
+            String source = v.source() == LocalSmtpAudit.Source.CONFIGURATION ? "configuration" : "local probe";
+            if (v.value().isEmpty()) {
+                add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + kind.id() + " " + kind.name() + ": " + v.why()
+                        + " [" + source + "]");
+            } else if (v.value().get() == bad) {
+                add(kind, severity, who + v.why() + " [" + source + "]");
+            }
+        }
+    }
+
+    private static Set<IpFamily> families(Listener l) {
+        return l.reachableOver().stream().map(x -> IpFamily.valueOf(x.name()))
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(IpFamily.class)));
+    }
+
+    private static Set<IpFamily> families(List<Listener> ls) {
+        Set<IpFamily> out = EnumSet.noneOf(IpFamily.class);
+        ls.forEach(l -> out.addAll(families(l)));
+        return out;
+    }
+
+    static String label(IpFamily f) {
+        return f == IpFamily.IPV4 ? "ipv4" : "ipv6";
+    }
+
+    static String owners(Listener l) {
+        if (l.owners().isEmpty()) {
+            return "(owner unknown)";
+        }
+        return l.owners().stream().map(Owner::name).distinct().collect(Collectors.joining(",", "(", ")"));
+    }
+
+    /** "ipv4 OPEN", "ipv6 RESTRICTED to [fd00::/8]", "ipv4 UNKNOWN (why)". */
+    static String describe(Exposure e) {
+        String s = label(e.family()) + " " + e.level();
+        if (e.level() == Exposure.Level.RESTRICTED) {
+            s += " to " + e.allowedFrom();
+        }
+        if (e.level() == Exposure.Level.UNKNOWN && !e.notes().isEmpty()) {
+            s += " (" + String.join("; ", e.notes()) + ")";
+        }
+        return s;
+    }
+
+    /** Every network in {@code inner} lies inside one of {@code outer}. */
+    static boolean within(List<Cidr> inner, List<Cidr> outer) {
+        return inner.stream().allMatch(i -> outer.stream().anyMatch(o -> contains(o, i)));
+    }
+
+    static boolean contains(Cidr outer, Cidr inner) {
+        if (outer.ipv6() != inner.ipv6() || outer.prefix() > inner.prefix()) {
+            return false;
+        }
+        int bits = outer.ipv6() ? 128 : 32;
+        BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
+                .xor(BigInteger.ONE.shiftLeft(bits - outer.prefix()).subtract(BigInteger.ONE));
+        return new BigInteger(1, inner.network().getAddress()).and(mask)
+                .equals(new BigInteger(1, outer.network().getAddress()).and(mask));
+    }
+}

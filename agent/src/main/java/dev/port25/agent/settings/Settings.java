@@ -1,0 +1,291 @@
+package dev.port25.agent.settings;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.port25.agent.policy.Role;
+import dev.port25.firewall.spi.Cidr;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's settings: one file ({@code /etc/port25-agent/agent.yml}) for a whole fleet, each
+ * host working out its role from {@link Roles#rules()}. Every key is optional; a key left out
+ * takes the default shown in {@code config/agent.yml}. Read with {@link SettingsLoader}, which
+ * rejects unknown keys, wrong types and explicit nulls with the file, line and key.
+ *
+ * @param mode     audit (report only) or enforce (also converge the firewall)
+ * @param ports    the TCP ports the policy covers
+ * @param host     this host's own facts (tags)
+ * @param roles    how a host finds its role, and what each role needs
+ * @param firewall which firewall backend acts
+ * @param probe    SMTP probe options
+ * @param dns      where DNS questions go
+ * @param report   where the daemon sends reports
+ */
+public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, Firewall firewall, Probe probe,
+                       Dns dns, Report report) {
+
+    /** The settings of a host without a settings file: audit, port 25, role NONE. */
+    public static Settings defaults() {
+        return new Settings(null, null, null, null, null, null, null, null);
+    }
+
+    public Settings {
+        mode = Objects.requireNonNullElse(mode, Mode.AUDIT);
+        ports = List.copyOf(Objects.requireNonNullElse(ports, List.of(25)));
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("ports: at least one port");
+        }
+        for (int p : ports) {
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("ports: " + p + " is not a TCP port (1-65535)");
+            }
+        }
+        if (new HashSet<>(ports).size() != ports.size()) {
+            throw new IllegalArgumentException("ports: " + ports + " names a port twice");
+        }
+        host = Objects.requireNonNullElse(host, new Host(null));
+        roles = Objects.requireNonNullElse(roles, new Roles(null, null, null, null));
+        firewall = Objects.requireNonNullElse(firewall, new Firewall(null));
+        probe = Objects.requireNonNullElse(probe, new Probe(null, null));
+        dns = Objects.requireNonNullElse(dns, new Dns(null, null));
+        report = Objects.requireNonNullElse(report, new Report(null, null, null));
+    }
+
+    /** What the agent does with what it finds. */
+    public enum Mode {
+        /** Report only; never change the firewall. */
+        @JsonProperty("audit") AUDIT,
+        /** Also converge the firewall to what the role needs (port-25 rules only). */
+        @JsonProperty("enforce") ENFORCE
+    }
+
+    /**
+     * This host's own facts. A fleet file usually leaves them out; configuration management sets
+     * them in a host's copy.
+     *
+     * @param tags labels that {@link Rule#tags()} match
+     */
+    public record Host(List<Tag> tags) {
+        public Host {
+            tags = List.copyOf(Objects.requireNonNullElse(tags, List.of()));
+        }
+    }
+
+    /**
+     * Role rules and per-role settings.
+     *
+     * @param rules      tried in order; the first that matches this host gives its role; none: NONE
+     * @param mailServer what a MAIL_SERVER needs
+     * @param relay      what a RELAY needs
+     * @param none       what a NONE host needs
+     */
+    public record Roles(List<Rule> rules, MailServer mailServer, Relay relay, NoneRole none) {
+        public Roles {
+            rules = List.copyOf(Objects.requireNonNullElse(rules, List.of()));
+            mailServer = Objects.requireNonNullElse(mailServer, new MailServer(null, null));
+            relay = Objects.requireNonNullElse(relay, new Relay(null));
+            none = Objects.requireNonNullElse(none, new NoneRole(null, null, null));
+        }
+    }
+
+    /**
+     * One role rule. It matches a host when its {@code hostname} pattern matches the host name
+     * and the host has every tag in {@code tags}; a rule with neither matches every host (an
+     * explicit role).
+     *
+     * @param hostname a pattern for the host name ({@code *}, {@code ?}, {@code [...]}), or absent
+     * @param tags     tags the host must all have
+     * @param role     the role it gives
+     */
+    public record Rule(Optional<HostGlob> hostname, List<Tag> tags, Role role) {
+        @JsonCreator
+        public Rule(@JsonProperty("hostname") HostGlob hostname, @JsonProperty("tags") List<Tag> tags,
+                    @JsonProperty("role") Role role) {
+            this(Optional.ofNullable(hostname), tags, role);
+        }
+
+        public Rule {
+            Objects.requireNonNull(hostname, "hostname");
+            tags = List.copyOf(Objects.requireNonNullElse(tags, List.of()));
+            if (role == null) {
+                throw new IllegalArgumentException("a rule needs a role (MAIL_SERVER, RELAY or NONE)");
+            }
+        }
+    }
+
+    /**
+     * @param domains         the mail domains it receives for, whose SPF, DMARC and MTA-STS are checked
+     * @param requireStarttls a missing STARTTLS is then CRITICAL rather than a warning
+     */
+    public record MailServer(List<DomainName> domains, Boolean requireStarttls) {
+        public MailServer {
+            domains = List.copyOf(Objects.requireNonNullElse(domains, List.of()));
+            requireStarttls = Objects.requireNonNullElse(requireStarttls, Boolean.TRUE);
+        }
+    }
+
+    /** @param allowFrom the networks it relays for: inbound 25 is allowed from these only */
+    public record Relay(List<Cidr> allowFrom) {
+        public Relay {
+            allowFrom = List.copyOf(Objects.requireNonNullElse(allowFrom, List.of()));
+        }
+    }
+
+    /**
+     * @param allowLoopbackListener a listener on 127.0.0.1 / ::1 only is fine (a local MTA for cron mail)
+     * @param blockEgress           also block outgoing connections to port 25
+     * @param egressRelays          when blocking egress, the relays outgoing 25 may still reach
+     */
+    public record NoneRole(Boolean allowLoopbackListener, Boolean blockEgress, List<Cidr> egressRelays) {
+        public NoneRole {
+            allowLoopbackListener = Objects.requireNonNullElse(allowLoopbackListener, Boolean.TRUE);
+            blockEgress = Objects.requireNonNullElse(blockEgress, Boolean.FALSE);
+            egressRelays = List.copyOf(Objects.requireNonNullElse(egressRelays, List.of()));
+        }
+    }
+
+    /** @param backend the firewall backend that acts: auto (detect) or one by name */
+    public record Firewall(Backend backend) {
+        public Firewall {
+            backend = Objects.requireNonNullElse(backend, Backend.AUTO);
+        }
+    }
+
+    /** Firewall backends by the ids the adapters use. */
+    public enum Backend {
+        @JsonProperty("auto") AUTO, @JsonProperty("nftables") NFTABLES, @JsonProperty("iptables") IPTABLES,
+        @JsonProperty("ufw") UFW, @JsonProperty("firewalld") FIREWALLD, @JsonProperty("windows") WINDOWS;
+
+        /** The adapter id to pin, or empty for detection. */
+        public Optional<String> pin() {
+            return this == AUTO ? Optional.empty() : Optional.of(name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * @param users                 users tried for enumeration (compared with a random one)
+     * @param connectTimeoutSeconds per SMTP connection, 1-300
+     */
+    public record Probe(List<UserName> users, Integer connectTimeoutSeconds) {
+        public Probe {
+            users = List.copyOf(Objects.requireNonNullElse(users, List.of(new UserName("root"),
+                    new UserName("postmaster"))));
+            connectTimeoutSeconds = Objects.requireNonNullElse(connectTimeoutSeconds, 10);
+            if (connectTimeoutSeconds < 1 || connectTimeoutSeconds > 300) {
+                throw new IllegalArgumentException("connectTimeoutSeconds: " + connectTimeoutSeconds
+                        + " is outside 1-300");
+            }
+        }
+    }
+
+    /**
+     * @param resolvers      DNS servers by address; empty: the system's (/etc/resolv.conf)
+     * @param timeoutSeconds per question, 1-60
+     */
+    public record Dns(List<Cidr> resolvers, Integer timeoutSeconds) {
+        public Dns {
+            resolvers = List.copyOf(Objects.requireNonNullElse(resolvers, List.of()));
+            for (Cidr r : resolvers) {
+                if (r.prefix() != r.network().getAddress().length * 8) {
+                    throw new IllegalArgumentException("resolvers: " + r + " is a network, not a server's address");
+                }
+            }
+            timeoutSeconds = Objects.requireNonNullElse(timeoutSeconds, 5);
+            if (timeoutSeconds < 1 || timeoutSeconds > 60) {
+                throw new IllegalArgumentException("timeoutSeconds: " + timeoutSeconds + " is outside 1-60");
+            }
+        }
+    }
+
+    /**
+     * Where {@code port25-agent run} sends compliance reports.
+     *
+     * @param endpoint  an https:// URL (http:// only with {@code insecure: true}); absent: no reports sent
+     * @param tokenFile a file holding the bearer token, not readable by group or others
+     * @param insecure  allow an http:// endpoint
+     */
+    public record Report(Optional<URI> endpoint, Optional<Path> tokenFile, boolean insecure) {
+        @JsonCreator
+        public Report(@JsonProperty("endpoint") String endpoint, @JsonProperty("tokenFile") String tokenFile,
+                      @JsonProperty("insecure") Boolean insecure) {
+            this(Optional.ofNullable(endpoint).map(Report::uri), Optional.ofNullable(tokenFile).map(Report::path),
+                    Objects.requireNonNullElse(insecure, Boolean.FALSE));
+        }
+
+        public Report {
+            Objects.requireNonNull(endpoint, "endpoint");
+            Objects.requireNonNull(tokenFile, "tokenFile");
+            if (endpoint.isPresent() && endpoint.get().getScheme().equals("http") && !insecure) {
+                throw new IllegalArgumentException("endpoint: " + endpoint.get() + " is plain http; use https, or "
+                        + "set insecure: true to send reports in cleartext");
+            }
+        }
+
+        private static URI uri(String text) {
+            URI u;
+            try {
+                u = new URI(text);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("endpoint: '" + text + "' is not a URL: " + e.getReason());
+            }
+            if (u.getScheme() == null || !(u.getScheme().equals("https") || u.getScheme().equals("http"))
+                    || u.getHost() == null) {
+                throw new IllegalArgumentException("endpoint: '" + text + "' is not an https:// URL with a host");
+            }
+            return u;
+        }
+
+        private static Path path(String text) {
+            Path p = Path.of(text);
+            if (!p.isAbsolute()) {
+                throw new IllegalArgumentException("tokenFile: '" + text + "' is not an absolute path");
+            }
+            return p;
+        }
+    }
+
+    /** A host tag: letters, digits, '.', '_', '-'. */
+    public record Tag(@JsonValue String name) {
+        private static final Pattern OK = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public Tag {
+            if (name == null || !OK.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "' is not a tag (1-64 letters, digits, '.', '_', '-')");
+            }
+        }
+    }
+
+    /** A mail domain: a DNS name of at least two labels, without a trailing dot. */
+    public record DomainName(@JsonValue String name) {
+        private static final Pattern OK = Pattern.compile(
+                "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public DomainName {
+            if (name == null || !OK.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "' is not a mail domain (a DNS name like example.org)");
+            }
+        }
+    }
+
+    /** A user name tried for enumeration: letters, digits, '.', '_', '+', '-'. */
+    public record UserName(@JsonValue String name) {
+        private static final Pattern OK = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public UserName {
+            if (name == null || !OK.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "' is not a user name (letters, digits, . _ + -)");
+            }
+        }
+    }
+}

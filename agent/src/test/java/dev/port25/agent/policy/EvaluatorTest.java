@@ -1,0 +1,243 @@
+package dev.port25.agent.policy;
+
+import dev.port25.agent.inventory.Family;
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.InventorySource;
+import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.Owner;
+import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.settings.Settings;
+import dev.port25.agent.settings.SettingsLoader;
+import dev.port25.agent.smtp.LocalSmtpAudit;
+import dev.port25.agent.smtp.SmtpProbeResult;
+import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.RecordedFilters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetAddress;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Policy tables: role x listeners x firewall state -> verdict and findings. The firewall states
+ * are the rule sets {@code VerdictTruthIT} recorded from real tools (the firewall-adapters
+ * test-jar), read by the same PacketFilter the agent uses; the listeners are the sockets the
+ * Postfix instances of the netns tests hold.
+ */
+class EvaluatorTest {
+
+    static final Owner MASTER = new Owner(4242, "master", Optional.of("/usr/lib/postfix/sbin/master"),
+            Optional.of("root"), OptionalInt.of(0));
+
+    static Listener tcp(String address, Optional<Boolean> v6only) throws Exception {
+        InetAddress a = InetAddress.getByName(address);
+        return new Listener(Protocol.TCP, a.getAddress().length == 16 ? Family.IPV6 : Family.IPV4, a, 25, v6only,
+                Optional.empty(), OptionalInt.of(0), OptionalLong.of(1000), List.of(MASTER), Optional.empty());
+    }
+
+    static final List<Listener> NOTHING = List.of();
+    static final List<Listener> LOOPBACK;
+    static final List<Listener> WILDCARD; // Postfix inet_interfaces = all: 0.0.0.0 and [::] v6only
+    static final List<Listener> WILDCARD_V4;
+    static final List<Listener> UDP;
+
+    static {
+        try {
+            LOOPBACK = List.of(tcp("127.0.0.1", Optional.empty()));
+            WILDCARD = List.of(tcp("0.0.0.0", Optional.empty()), tcp("::", Optional.of(true)));
+            WILDCARD_V4 = List.of(tcp("0.0.0.0", Optional.empty()));
+            InetAddress any = InetAddress.getByName("0.0.0.0");
+            UDP = List.of(new Listener(Protocol.UDP, Family.IPV4, any, 25, Optional.empty(), Optional.empty(),
+                    OptionalInt.of(0), OptionalLong.of(1001), List.of(), Optional.empty()));
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static Settings settings(String yaml) throws Exception {
+        return SettingsLoader.parse(yaml, "test.yml");
+    }
+
+    /** The recorded case's exposures of port 25, inbound and outbound, as the agent reads them. */
+    static Facts.Result<Facts.FirewallView> recorded(String name) throws Exception {
+        PacketFilter filter = RecordedFilters.load(name);
+        Map<IpFamily, Exposure> in = new EnumMap<>(IpFamily.class);
+        Map<IpFamily, Exposure> out = new EnumMap<>(IpFamily.class);
+        for (IpFamily f : IpFamily.values()) {
+            in.put(f, filter.exposure(f, 25));
+            out.put(f, filter.egress(f, 25));
+        }
+        return Facts.Result.of(new Facts.FirewallView(Optional.of("nftables"), Map.of(25, in), Map.of(25, out),
+                filter.unread()));
+    }
+
+    record Row(String name, Role role, String yaml, List<Listener> listeners, String firewall, Verdict verdict,
+               List<String> findings) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final String RELAY_NETS = "roles:\n  relay:\n    allowFrom: [198.18.25.0/30, \"fd00:25::/126\"]\n";
+
+    static Stream<Row> table() {
+        return Stream.of(
+                new Row("NONE, nothing listens, no rules", Role.NONE, "", NOTHING, "no-rules", Verdict.OK,
+                        List.of("P25-003 LOW", "P25-003 LOW")),
+                new Row("NONE, loopback-only listener, no rules", Role.NONE, "", LOOPBACK, "no-rules", Verdict.OK,
+                        List.of("P25-003 LOW", "P25-003 LOW")),
+                new Row("NONE, loopback listener not allowed", Role.NONE,
+                        "roles:\n  none:\n    allowLoopbackListener: false\n", LOOPBACK, "no-rules", Verdict.WARNING,
+                        List.of("P25-002 MEDIUM", "P25-003 LOW", "P25-003 LOW")),
+                new Row("NONE, wildcard, no rules", Role.NONE, "", WILDCARD, "no-rules", Verdict.CRITICAL,
+                        List.of("P25-001 CRITICAL", "P25-001 CRITICAL", "P25-003 MEDIUM", "P25-003 MEDIUM")),
+                new Row("NONE, wildcard, firewall drops both families", Role.NONE, "", WILDCARD,
+                        "legacy-drop-under-nft-accept", Verdict.WARNING, List.of("P25-001 MEDIUM", "P25-001 MEDIUM")),
+                new Row("NONE, wildcard, firewall drops IPv4 only", Role.NONE, "", WILDCARD,
+                        "iptables-nft-ipv4-only-drop", Verdict.CRITICAL,
+                        List.of("P25-001 CRITICAL", "P25-001 MEDIUM", "P25-003 MEDIUM")),
+                new Row("NONE, IPv4 wildcard, firewall drops IPv4 only", Role.NONE, "", WILDCARD_V4,
+                        "iptables-nft-ipv4-only-drop", Verdict.WARNING, List.of("P25-001 MEDIUM", "P25-003 MEDIUM")),
+                new Row("NONE, wildcard, firewall not readable", Role.NONE, "", WILDCARD, null, Verdict.UNKNOWN,
+                        List.of("P25-001 HIGH", "P25-001 HIGH", "P25-010 HIGH", "P25-010 HIGH", "P25-010 HIGH")),
+                new Row("NONE, UDP socket on 25", Role.NONE, "", UDP, "legacy-drop-under-nft-accept", Verdict.WARNING,
+                        List.of("P25-009 MEDIUM")),
+                new Row("NONE, egress block asked for, no rules", Role.NONE, "roles:\n  none:\n    blockEgress: true\n",
+                        NOTHING, "legacy-drop-under-nft-accept", Verdict.WARNING,
+                        List.of("P25-004 MEDIUM", "P25-004 MEDIUM")),
+                new Row("RELAY, wildcard, no rules", Role.RELAY, RELAY_NETS, WILDCARD, "no-rules", Verdict.WARNING,
+                        List.of("P25-005 HIGH", "P25-005 HIGH")),
+                new Row("RELAY, wildcard, firewall allows only its networks", Role.RELAY, RELAY_NETS, WILDCARD,
+                        "iptables-nft-allow-from-peer-net", Verdict.OK, List.of()),
+                new Row("RELAY, wildcard, firewall allows another host", Role.RELAY,
+                        "roles:\n  relay:\n    allowFrom: [198.18.25.0/30]\n", WILDCARD_V4, "nft-allow-from-other-host",
+                        Verdict.WARNING, List.of("P25-005 HIGH")),
+                new Row("RELAY without networks", Role.RELAY, "", WILDCARD, "legacy-drop-under-nft-accept",
+                        Verdict.WARNING, List.of("P25-006 MEDIUM")),
+                new Row("MAIL_SERVER, wildcard, no rules", Role.MAIL_SERVER, "", WILDCARD, "no-rules", Verdict.OK,
+                        List.of()),
+                new Row("MAIL_SERVER, wildcard, firewall drops both", Role.MAIL_SERVER, "", WILDCARD,
+                        "legacy-drop-under-nft-accept", Verdict.WARNING, List.of("P25-008 HIGH", "P25-008 HIGH")),
+                new Row("MAIL_SERVER, nothing listens", Role.MAIL_SERVER, "", NOTHING, "no-rules", Verdict.WARNING,
+                        List.of("P25-007 HIGH")),
+                new Row("MAIL_SERVER, loopback only", Role.MAIL_SERVER, "", LOOPBACK, "no-rules", Verdict.WARNING,
+                        List.of("P25-007 HIGH")));
+    }
+
+    static Assessment evaluate(Role role, Settings s, List<Listener> listeners,
+                               Facts.Result<Facts.FirewallView> fw, Optional<List<LocalSmtpAudit.Report>> smtp) {
+        Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25), listeners, List.of());
+        return Evaluator.evaluate(new Facts(new RoleResolver.Decision(role, "test"), s, Facts.Result.of(inv), fw, smtp));
+    }
+
+    static List<String> ids(Assessment a) {
+        return a.findings().stream().map(f -> f.kind().id() + " " + f.severity()).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void policyTable(Row row) throws Exception {
+        Facts.Result<Facts.FirewallView> fw = row.firewall() == null
+                ? Facts.Result.failed("nft: Operation not permitted") : recorded(row.firewall());
+        Assessment a = evaluate(row.role(), settings(row.yaml()), row.listeners(), fw, Optional.empty());
+        assertThat(ids(a)).as(a.findings().toString()).containsExactlyElementsOf(row.findings());
+        assertThat(a.verdict()).as(a.findings().toString()).isEqualTo(row.verdict());
+    }
+
+    @Test
+    void aFailedInventoryIsUnknownNeverOk() throws Exception {
+        Assessment a = Evaluator.evaluate(new Facts(new RoleResolver.Decision(Role.NONE, "test"), Settings.defaults(),
+                Facts.Result.failed("netlink: EPERM"), recorded("legacy-drop-under-nft-accept"), Optional.empty()));
+        assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(ids(a)).containsExactly("P25-011 HIGH");
+    }
+
+    static LocalSmtpAudit.Report smtp(Listener l, Optional<Boolean> relay, boolean starttls) {
+        SmtpProbeResult probe = new SmtpProbeResult(Optional.of("220 mx.p25.test ESMTP"), List.of("PIPELINING"),
+                starttls, Optional.empty(), List.of(), List.of(), SmtpProbeResult.Answer.DISABLED,
+                SmtpProbeResult.Answer.DISABLED, SmtpProbeResult.Answer.UNIFORM, List.of(), List.of(), List.of(),
+                List.of(), Optional.empty());
+        LocalSmtpAudit.Source cf = LocalSmtpAudit.Source.CONFIGURATION;
+        return new LocalSmtpAudit.Report(l, "127.0.0.1:25", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), probe,
+                new LocalSmtpAudit.Verdict(relay, cf, relay.isEmpty() ? "relayed for this host" : "mynetworks"),
+                new LocalSmtpAudit.Verdict(Optional.of(false), cf, "RCPT UNIFORM"),
+                new LocalSmtpAudit.Verdict(Optional.of(false), cf, "disable_vrfy_command = yes"),
+                new LocalSmtpAudit.Verdict(Optional.of(starttls), cf, "smtpd_tls_security_level = " + (starttls ? "may" : "")),
+                new LocalSmtpAudit.Verdict(Optional.of(false), cf, "smtpd_sasl_auth_enable = no"),
+                new LocalSmtpAudit.Verdict(Optional.of(false), cf, "smtpd_banner = $myhostname ESMTP"));
+    }
+
+    @Test
+    void smtpFindingsWeighTheRoleAndAnUnjudgedVerdictIsUnknown() throws Exception {
+        Listener l = WILDCARD_V4.get(0);
+        var open = recorded("no-rules");
+        assertThat(ids(evaluate(Role.MAIL_SERVER, Settings.defaults(), WILDCARD_V4, open,
+                Optional.of(List.of(smtp(l, Optional.of(true), true)))))).containsExactly("P25-101 CRITICAL");
+        Assessment noTls = evaluate(Role.MAIL_SERVER, Settings.defaults(), WILDCARD_V4, open,
+                Optional.of(List.of(smtp(l, Optional.of(false), false))));
+        assertThat(ids(noTls)).containsExactly("P25-105 CRITICAL");
+        assertThat(noTls.verdict()).isEqualTo(Verdict.CRITICAL);
+        Assessment lenient = evaluate(Role.MAIL_SERVER, settings("roles:\n  mailServer:\n    requireStarttls: false\n"),
+                WILDCARD_V4, open, Optional.of(List.of(smtp(l, Optional.of(false), false))));
+        assertThat(ids(lenient)).containsExactly("P25-105 HIGH");
+        assertThat(lenient.verdict()).isEqualTo(Verdict.WARNING);
+        Assessment unjudged = evaluate(Role.MAIL_SERVER, Settings.defaults(), WILDCARD_V4, open,
+                Optional.of(List.of(smtp(l, Optional.empty(), true))));
+        assertThat(ids(unjudged)).containsExactly("P25-012 HIGH");
+        assertThat(unjudged.verdict()).isEqualTo(Verdict.UNKNOWN);
+        // a loopback-only MTA's weaknesses are nobody else's to exploit
+        assertThat(ids(evaluate(Role.NONE, Settings.defaults(), LOOPBACK, recorded("legacy-drop-under-nft-accept"),
+                Optional.of(List.of(smtp(LOOPBACK.get(0), Optional.of(true), false)))))).isEmpty();
+    }
+
+    @Test
+    void everyCatalogueEntryHasAStableIdTitleAndRemediation() {
+        assertThat(Stream.of(FindingKind.values()).map(FindingKind::id).distinct().count())
+                .isEqualTo(FindingKind.values().length);
+        for (FindingKind k : FindingKind.values()) {
+            assertThat(k.id()).matches("P25-[0-9]{3}");
+            assertThat(k.title()).isNotBlank();
+            assertThat(k.remediation()).isNotBlank();
+            assertThat(FindingKind.byId(k.id())).isSameAs(k);
+        }
+        for (var smtp : dev.port25.agent.smtp.SmtpFinding.Id.values()) {
+            assertThat(FindingKind.byId(smtp.code()).name()).as("the probe's ids are in the catalogue").isEqualTo(smtp.name());
+        }
+        assertThat(FindingKind.NONLOCAL_LISTENER.references()).anyMatch(r -> r.contains("has_nonlocal_mta"))
+                .anyMatch(r -> r.contains("postfix_network_listening_disabled"))
+                .anyMatch(r -> r.contains("local-only mode"));
+        assertThat(FindingKind.OPEN_RELAY.references()).anyMatch(r -> r.contains("postfix_prevent_unrestricted_relay"));
+    }
+
+    @Test
+    void rolesResolveByFirstMatchingRule() throws Exception {
+        Settings s = SettingsLoader.parse(dev.port25.agent.settings.SettingsLoaderTest.resource("examples/fleet.yml"),
+                "fleet.yml");
+        assertThat(RoleResolver.resolve(s, "MX1.example.org").role()).isEqualTo(Role.MAIL_SERVER);
+        RoleResolver.Decision relay = RoleResolver.resolve(s, "app1");
+        assertThat(relay.role()).isEqualTo(Role.RELAY);
+        assertThat(relay.why()).isEqualTo("rule 2 (tags [smtp-relay]) matches host 'app1' with tags [dmz, smtp-relay]");
+        Settings untagged = new Settings(s.mode(), s.ports(), new Settings.Host(List.of()), s.roles(), s.firewall(),
+                s.probe(), s.dns(), s.report());
+        assertThat(RoleResolver.resolve(untagged, "app1").why()).isEqualTo("rule 3 (every host) matches host 'app1'");
+        RoleResolver.Decision none = RoleResolver.resolve(Settings.defaults(), "app1");
+        assertThat(none.role()).isEqualTo(Role.NONE);
+        assertThat(none.why()).isEqualTo("no role rules; NONE is the default");
+        assertThat(RoleResolver.resolve(settings("roles:\n  rules:\n    - role: RELAY\n"), "x").why())
+                .isEqualTo("rule 1 (every host) matches host 'x'");
+    }
+}
