@@ -1,6 +1,8 @@
 package dev.port25.agent.cli;
 
 import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.agent.settings.SettingsException;
+import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.status.StatusJson;
 import dev.port25.agent.status.StatusReport;
 import dev.port25.agent.status.StatusService;
@@ -23,8 +25,11 @@ import java.util.concurrent.Callable;
             "Show every socket listening on the watched ports (default 25; TCP LISTEN and bound UDP, "
                 + "IPv4 and IPv6), the processes that hold it, how far it is exposed, and a verdict.",
             "",
-            "Until host roles and firewall state are weighed, a TCP listener beyond loopback is "
-                + "CRITICAL, a UDP one WARNING, loopback-only OK; a failed inventory is UNKNOWN.",
+            "The verdict weighs the host's role (from the settings), its listeners and every firewall layer: "
+                + "on a host that is not a mail server (role NONE, the default) a TCP listener beyond loopback is "
+                + "CRITICAL unless the firewall verifiably blocks it on every family it listens on (then WARNING), "
+                + "and loopback-only is OK; a firewall or inventory that cannot be read is never OK. The SMTP "
+                + "service itself is judged by 'audit'.",
             "As non-root the socket list is complete, but owners in other users' processes "
                 + "are shown as unknown, with the reason."},
         footerHeading = "%nExit codes:%n",
@@ -35,8 +40,11 @@ final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT",
-            description = "Port to watch, 1-65535; repeat for more (465, 587, ...). Default: 25.")
+            description = "Port to watch, 1-65535; repeat for more (465, 587, ...). Default: the settings' ports (25).")
     List<Integer> ports = List.of();
+
+    @CommandLine.Mixin
+    SettingsOption settings = new SettingsOption();
 
     @Option(names = "--json", description = "Print the status document (schema port25-agent/status/v1, "
             + "see docs/status-json.md) instead of the summary.")
@@ -49,14 +57,21 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Set<Integer> watched = new TreeSet<>(ports.isEmpty() ? List.of(25) : ports);
+        Set<Integer> watched = new TreeSet<>(ports);
         for (int port : watched) {
             if (port < 1 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "Invalid value for option '--port': " + port + " is not a port (1-65535)");
             }
         }
-        StatusReport report = new StatusService().status(source, watched);
+        SettingsLoader.Loaded loaded;
+        try {
+            loaded = settings.load();
+        } catch (SettingsException e) {
+            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
+            return ExitCodes.UNKNOWN;
+        }
+        StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.print(StatusJson.render(report));

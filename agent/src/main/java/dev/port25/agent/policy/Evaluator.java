@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
  * everything it weighs is in the {@link Facts}.
  *
  * <ul>
- *   <li>NONE: a TCP listener beyond loopback is CRITICAL while some family reaches it, a warning
- *       when the firewall verifiably blocks every family it listens on; inbound 25 not blocked is
+ *   <li>NONE: a TCP listener beyond loopback is CRITICAL unless the firewall verifiably blocks
+ *       every family it listens on, then a warning; inbound 25 not blocked is
  *       a warning when something listens beyond loopback, else shown only (defence in depth);
  *       egress is checked when the settings ask for it.</li>
  *   <li>RELAY: inbound only from {@code roles.relay.allowFrom}.</li>
@@ -86,11 +86,11 @@ public final class Evaluator {
 
         void all() {
             facts.add("role " + role + ": " + f.role().why());
-            f.inventory().error().ifPresent(e -> add(FindingKind.INVENTORY_FAILED, Severity.HIGH, e));
+            f.inventory().error().ifPresent(e -> add(FindingKind.INVENTORY_FAILED, Severity.HIGH, "inventory failed: " + e));
             f.firewall().error().ifPresent(e -> add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH,
                     "the firewall could not be read: " + e));
             f.firewall().value().ifPresent(v -> {
-                facts.add("firewall: " + v.backend().map(b -> "acts through " + b).orElse("no backend can act"));
+                facts.add("firewall: " + v.backend().map(b -> "acts through " + b).orElse("no backend selected"));
                 v.unread().forEach(u -> facts.add("firewall layer not read: " + u));
             });
             if (role == Role.RELAY && f.settings().roles().relay().allowFrom().isEmpty()) {
@@ -157,8 +157,9 @@ public final class Evaluator {
                     add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l)
                             + " is reachable: inbound " + port + " is " + String.join(", ", open));
                 } else if (unknown) {
-                    add(FindingKind.NONLOCAL_LISTENER, Severity.HIGH, l.endpoint() + " " + owners(l)
-                            + " listens beyond loopback and the firewall's effect cannot be judged");
+                    // only a verifiable block makes it less than critical
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l)
+                            + " listens beyond loopback and nothing shows that the firewall blocks it");
                 } else {
                     add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l)
                             + " listens beyond loopback; the firewall blocks inbound " + port + " on "

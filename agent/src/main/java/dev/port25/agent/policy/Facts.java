@@ -52,7 +52,8 @@ public record Facts(RoleResolver.Decision role, Settings settings, Result<Invent
     /**
      * The firewall as it affects the covered ports.
      *
-     * @param backend the backend the agent would act through, if any can
+     * @param backend the backend the agent would act through; empty when none can, or when it was
+     *                not detected ({@code status} does not)
      * @param inbound per port, per family: who can connect in
      * @param egress  per port, per family: where this host can connect out
      * @param unread  layers that could not be read, each with why

@@ -61,7 +61,11 @@ public final class LocalSmtpAudit {
     }
 
     public List<Report> audit() throws InventoryException {
-        Inventory inv = SocketInventories.list(SocketInventories.Choice.AUTO, Set.of(25));
+        return audit(SocketInventories.list(SocketInventories.Choice.AUTO, Set.of(25)));
+    }
+
+    /** Audits each TCP listener of an inventory already taken. */
+    public List<Report> audit(Inventory inv) {
         List<Report> out = new ArrayList<>();
         for (Listener l : inv.listeners()) {
             if (l.protocol() == Protocol.TCP) {

@@ -9,6 +9,7 @@ import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
+import dev.port25.agent.policy.PolicyJson;
 
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,8 @@ public final class StatusJson {
         root.put("schema", SCHEMA);
         root.put("verdict", report.verdict().name());
         strings(root.putArray("reasons"), report.reasons());
+        PolicyJson.role(root.putObject("role"), report.role());
+        root.put("settings", report.settingsSource());
         ArrayNode ports = root.putArray("ports");
         report.ports().forEach(ports::add);
         ObjectNode inventory = root.putObject("inventory");
@@ -59,6 +62,8 @@ public final class StatusJson {
             inventory.putArray("gaps");
             root.putNull("listeners");
         }
+        PolicyJson.firewall(root.putObject("firewall"), report.firewall());
+        PolicyJson.findings(root.putArray("findings"), report.findings());
         return root;
     }
 

@@ -1,6 +1,9 @@
 package dev.port25.agent.status;
 
 import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.policy.Facts;
+import dev.port25.agent.policy.Finding;
+import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
 
 import java.util.List;
@@ -11,23 +14,35 @@ import java.util.SortedSet;
 /**
  * What {@code port25-agent status} found.
  *
- * @param verdict   OK, WARNING, CRITICAL or UNKNOWN
- * @param reasons   one line per fact that set the verdict, worst first
- * @param ports     the ports watched
- * @param inventory the listing; empty when it could not be taken (then {@code error} says why)
- * @param error     why the inventory failed; empty when it succeeded
+ * @param verdict        OK, WARNING, CRITICAL or UNKNOWN
+ * @param reasons        one line per fact that set the verdict, worst first (LOW findings last)
+ * @param ports          the ports watched
+ * @param inventory      the listing; empty when it could not be taken (then {@code error} says why)
+ * @param error          why the inventory failed; empty when it succeeded
+ * @param role           the host's role and why
+ * @param findings       the policy's findings, worst first
+ * @param firewall       what the firewall does to the watched ports, or why it could not be read
+ * @param settingsSource the settings file, or that the built-in defaults apply
  */
 public record StatusReport(Verdict verdict, List<String> reasons, SortedSet<Integer> ports,
-                           Optional<Inventory> inventory, Optional<String> error) {
+                           Optional<Inventory> inventory, Optional<String> error, RoleResolver.Decision role,
+                           List<Finding> findings, Facts.Result<Facts.FirewallView> firewall, String settingsSource) {
 
     public StatusReport {
         Objects.requireNonNull(verdict, "verdict");
         reasons = List.copyOf(reasons);
+        if (reasons.isEmpty()) {
+            throw new IllegalArgumentException("a status has at least one reason");
+        }
         ports = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(ports));
         Objects.requireNonNull(inventory, "inventory");
         Objects.requireNonNull(error, "error");
         if (inventory.isPresent() == error.isPresent()) {
             throw new IllegalArgumentException("exactly one of inventory and error");
         }
+        Objects.requireNonNull(role, "role");
+        findings = List.copyOf(findings);
+        Objects.requireNonNull(firewall, "firewall");
+        Objects.requireNonNull(settingsSource, "settingsSource");
     }
 }

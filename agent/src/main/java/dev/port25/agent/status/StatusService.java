@@ -1,65 +1,87 @@
 package dev.port25.agent.status;
 
-import dev.port25.agent.inventory.Family;
-import dev.port25.agent.inventory.Inventory;
-import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
 import dev.port25.agent.inventory.SocketInventories;
-import dev.port25.agent.policy.Verdict;
+import dev.port25.agent.policy.Assessment;
+import dev.port25.agent.policy.Facts;
+import dev.port25.agent.policy.Finding;
+import dev.port25.agent.policy.Role;
+import dev.port25.agent.policy.Severity;
+import dev.port25.agent.settings.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Takes the inventory and judges it. Until host roles and firewall state exist (see DESIGN.md),
- * the rule is the one for a host that should not be a mail server: a TCP listener beyond
- * loopback on a watched port is CRITICAL, a UDP one (SMTP does not use UDP) a WARNING,
- * loopback-only is OK, and an inventory that failed is UNKNOWN.
+ * The quick check: the host's role, its listeners and every firewall layer, judged by the
+ * policy (no SMTP probe: that is {@code audit}). A loopback-only listener on a NONE host is OK; a
+ * listener beyond loopback that the firewall verifiably blocks on every family it listens on
+ * is a WARNING, one that it does not is CRITICAL; a firewall or inventory that cannot be read is
+ * never OK.
  */
 public final class StatusService {
 
-    /** Takes the inventory with {@code choice} and evaluates it. */
-    public StatusReport status(SocketInventories.Choice choice, Set<Integer> ports) {
-        try {
-            return evaluate(SocketInventories.list(choice, ports));
-        } catch (InventoryException e) {
-            return new StatusReport(Verdict.UNKNOWN, List.of("inventory failed: " + e.getMessage()),
-                    new TreeSet<>(ports), Optional.empty(), Optional.of(e.getMessage()));
-        }
+    private final AuditService audit;
+
+    public StatusService() {
+        this(new AuditService());
     }
 
-    /** Evaluates a taken inventory. Pure. */
-    public static StatusReport evaluate(Inventory inventory) {
-        List<String> critical = new ArrayList<>();
-        List<String> warning = new ArrayList<>();
-        for (Listener l : inventory.listeners()) {
-            if (l.scope() == Scope.LOOPBACK) {
-                continue;
-            }
-            String over = Family.labels(l.reachableOver(), " and ");
-            if (l.protocol() == Protocol.TCP) {
-                critical.add(l.endpoint() + " accepts connections from beyond this host (" + describeScope(l)
-                        + ", over " + over + ")");
-            } else {
-                warning.add(l.endpoint() + " is bound beyond loopback (" + describeScope(l)
-                        + "); SMTP does not use UDP, find out what does");
-            }
+    public StatusService(AuditService audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * @param settings       the settings in force
+     * @param settingsSource where they came from, for the report
+     * @param choice         the inventory source
+     * @param ports          ports to watch instead of the settings' (empty: the settings')
+     */
+    public StatusReport status(Settings settings, String settingsSource, SocketInventories.Choice choice,
+                               Set<Integer> ports) {
+        Settings s = ports.isEmpty() ? settings : new Settings(settings.mode(), List.copyOf(new TreeSet<>(ports)),
+                settings.host(), settings.roles(), settings.firewall(), settings.probe(), settings.dns(),
+                settings.report());
+        AuditService.Result r = audit.run(s, choice, false);
+        return report(r.facts(), r.assessment(), settingsSource);
+    }
+
+    /** The report of gathered facts and their judgement. Pure. */
+    public static StatusReport report(Facts facts, Assessment a, String settingsSource) {
+        List<String> reasons = new ArrayList<>();
+        List<String> also = new ArrayList<>();
+        for (Finding f : a.findings()) {
+            (f.severity() == Severity.LOW ? also : reasons).add(f.evidence() + " (" + f.kind().id() + ")");
         }
-        List<String> reasons = new ArrayList<>(critical);
-        reasons.addAll(warning);
-        Verdict verdict = !critical.isEmpty() ? Verdict.CRITICAL : !warning.isEmpty() ? Verdict.WARNING : Verdict.OK;
         if (reasons.isEmpty()) {
-            String ports = inventory.portsText(", ");
-            reasons.add(inventory.listeners().isEmpty()
-                    ? "nothing listens on port " + ports
-                    : "every listener on port " + ports + " is loopback-only");
+            reasons.add(fine(facts));
         }
-        return new StatusReport(verdict, reasons, inventory.ports(), Optional.of(inventory), Optional.empty());
+        reasons.addAll(also);
+        return new StatusReport(a.verdict(), reasons, new TreeSet<>(facts.settings().ports()),
+                facts.inventory().value(), facts.inventory().error(), a.role(), a.findings(), facts.firewall(),
+                settingsSource);
+    }
+
+    /** The one-line answer when nothing is wrong. */
+    private static String fine(Facts facts) {
+        String ports = dev.port25.agent.inventory.Inventory.portsText(new TreeSet<>(facts.settings().ports()), ", ");
+        List<Listener> all = facts.inventory().value().map(i -> i.listeners()).orElse(List.of());
+        boolean wide = all.stream().anyMatch(l -> l.protocol() == Protocol.TCP && l.scope() != Scope.LOOPBACK);
+        Role role = facts.role().role();
+        if (role == Role.MAIL_SERVER) {
+            return "port " + ports + " listens and is open to everyone, as a MAIL_SERVER needs";
+        }
+        if (role == Role.RELAY && wide) {
+            return "port " + ports + " is reachable only from the relay's networks";
+        }
+        return all.isEmpty() ? "nothing listens on port " + ports
+                : wide ? "no listener on port " + ports + " beyond loopback is reachable"
+                : "every listener on port " + ports + " is loopback-only";
     }
 
     /** "WILDCARD", "ADDRESS private", "LOOPBACK". */

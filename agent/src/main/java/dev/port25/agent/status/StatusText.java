@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 
 /**
  * The human summary, shaped as a monitoring-plugin answer: the first line is
- * {@code PORT25 <VERDICT>: <worst reason>}, then one line per listener, then notes. Plain string
+ * {@code PORT25 <VERDICT>: <worst reason>}, then the role, one line per listener, the firewall's
+ * exposure of each port, then the other reasons. Plain string
  * building (no {@code printf}, no streams): this is on the cold-start path of {@code status}.
  */
 public final class StatusText {
@@ -22,8 +23,10 @@ public final class StatusText {
         int more = report.reasons().size() - 1;
         out.println("PORT25 " + report.verdict() + ": " + first + (more > 0 ? " (+" + more + " more)" : ""));
         String ports = Inventory.portsText(report.ports(), ",");
+        out.println("  role: " + report.role().role() + " (" + report.role().why() + ")");
         if (report.inventory().isEmpty()) {
             out.println("  listeners on port " + ports + " are UNKNOWN: " + report.error().orElseThrow());
+            firewall(report, out);
             return;
         }
         Inventory inv = report.inventory().get();
@@ -38,6 +41,7 @@ public final class StatusText {
             out.println("  " + pad(l.endpoint(), width) + "  " + pad(StatusService.describeScope(l), 18) + " "
                     + pad(Family.labels(l.reachableOver(), "+"), 10) + " " + owners(l));
         }
+        firewall(report, out);
         for (String reason : report.reasons().subList(1, report.reasons().size())) {
             out.println("  also: " + reason);
         }
@@ -46,6 +50,30 @@ public final class StatusText {
             source.append("; gap: ").append(gap);
         }
         out.println(source);
+    }
+
+    private static void firewall(StatusReport report, PrintWriter out) {
+        if (report.firewall().value().isEmpty()) {
+            out.println("  firewall: UNKNOWN: " + report.firewall().error().orElseThrow());
+            return;
+        }
+        dev.port25.agent.policy.Facts.FirewallView v = report.firewall().value().get();
+        for (var port : new java.util.TreeMap<>(v.inbound()).entrySet()) {
+            StringBuilder sb = new StringBuilder("  firewall, inbound ").append(port.getKey()).append(':');
+            for (var e : new java.util.TreeMap<>(port.getValue()).values()) {
+                sb.append(' ').append(e.family() == dev.port25.firewall.eval.IpFamily.IPV4 ? "ipv4 " : "ipv6 ")
+                        .append(e.level());
+                if (!e.allowedFrom().isEmpty()) {
+                    sb.append(" from ").append(e.allowedFrom());
+                }
+                sb.append(';');
+            }
+            sb.setLength(sb.length() - 1);
+            out.println(sb);
+        }
+        for (String u : v.unread()) {
+            out.println("  firewall layer not read: " + u);
+        }
     }
 
     private static String pad(String s, int width) {

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test-jar), read by the same PacketFilter the agent uses; the listeners are the sockets the
  * Postfix instances of the netns tests hold.
  */
-class EvaluatorTest {
+public class EvaluatorTest {
 
     static final Owner MASTER = new Owner(4242, "master", Optional.of("/usr/lib/postfix/sbin/master"),
             Optional.of("root"), OptionalInt.of(0));
@@ -72,15 +72,23 @@ class EvaluatorTest {
 
     /** The recorded case's exposures of port 25, inbound and outbound, as the agent reads them. */
     static Facts.Result<Facts.FirewallView> recorded(String name) throws Exception {
+        return recorded(name, List.of(25));
+    }
+
+    /** The recorded case's exposures of {@code ports}, inbound and outbound, as the agent reads them. */
+    public static Facts.Result<Facts.FirewallView> recorded(String name, List<Integer> ports) throws Exception {
         PacketFilter filter = RecordedFilters.load(name);
-        Map<IpFamily, Exposure> in = new EnumMap<>(IpFamily.class);
-        Map<IpFamily, Exposure> out = new EnumMap<>(IpFamily.class);
-        for (IpFamily f : IpFamily.values()) {
-            in.put(f, filter.exposure(f, 25));
-            out.put(f, filter.egress(f, 25));
+        Map<Integer, Map<IpFamily, Exposure>> in = new java.util.HashMap<>();
+        Map<Integer, Map<IpFamily, Exposure>> out = new java.util.HashMap<>();
+        for (int port : ports) {
+            in.put(port, new EnumMap<>(IpFamily.class));
+            out.put(port, new EnumMap<>(IpFamily.class));
+            for (IpFamily f : IpFamily.values()) {
+                in.get(port).put(f, filter.exposure(f, port));
+                out.get(port).put(f, filter.egress(f, port));
+            }
         }
-        return Facts.Result.of(new Facts.FirewallView(Optional.of("nftables"), Map.of(25, in), Map.of(25, out),
-                filter.unread()));
+        return Facts.Result.of(new Facts.FirewallView(Optional.of("nftables"), in, out, filter.unread()));
     }
 
     record Row(String name, Role role, String yaml, List<Listener> listeners, String firewall, Verdict verdict,
@@ -111,8 +119,11 @@ class EvaluatorTest {
                         List.of("P25-001 CRITICAL", "P25-001 MEDIUM", "P25-003 MEDIUM")),
                 new Row("NONE, IPv4 wildcard, firewall drops IPv4 only", Role.NONE, "", WILDCARD_V4,
                         "iptables-nft-ipv4-only-drop", Verdict.WARNING, List.of("P25-001 MEDIUM", "P25-003 MEDIUM")),
-                new Row("NONE, wildcard, firewall not readable", Role.NONE, "", WILDCARD, null, Verdict.UNKNOWN,
-                        List.of("P25-001 HIGH", "P25-001 HIGH", "P25-010 HIGH", "P25-010 HIGH", "P25-010 HIGH")),
+                new Row("NONE, wildcard, firewall not readable: not verifiably blocked", Role.NONE, "", WILDCARD, null,
+                        Verdict.CRITICAL, List.of("P25-001 CRITICAL", "P25-001 CRITICAL", "P25-010 HIGH",
+                        "P25-010 HIGH", "P25-010 HIGH")),
+                new Row("NONE, nothing listens, firewall not readable: never OK", Role.NONE, "", LOOPBACK, null,
+                        Verdict.UNKNOWN, List.of("P25-010 HIGH", "P25-010 HIGH", "P25-010 HIGH")),
                 new Row("NONE, UDP socket on 25", Role.NONE, "", UDP, "legacy-drop-under-nft-accept", Verdict.WARNING,
                         List.of("P25-009 MEDIUM")),
                 new Row("NONE, egress block asked for, no rules", Role.NONE, "roles:\n  none:\n    blockEgress: true\n",

@@ -7,7 +7,14 @@ import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.policy.Evaluator;
+import dev.port25.agent.policy.EvaluatorTest;
+import dev.port25.agent.policy.Facts;
+import dev.port25.agent.policy.Role;
+import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
+import dev.port25.agent.settings.Settings;
+import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +56,13 @@ class StatusJsonTest {
         Listener loopbackUdp = new Listener(Protocol.UDP, Family.IPV6, Addresses.of(mapped), 25,
                 Optional.of(false), Optional.of("lo"), OptionalInt.of(65534), OptionalLong.of(13876), List.of(),
                 Optional.of("owner not visible: /proc/<pid>/fd of 3 processes not readable by uid 65534"));
-        return StatusService.evaluate(new Inventory(InventorySource.NETLINK, Set.of(25, 587),
-                List.of(loopbackUdp, dualStack, wildcard), List.of()));
+        Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25, 587), List.of(loopbackUdp, dualStack, wildcard),
+                List.of());
+        Settings settings = SettingsLoader.parse("ports: [25, 587]\n", "agent.yml");
+        Facts facts = new Facts(new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"), settings,
+                Facts.Result.of(inv), EvaluatorTest.recorded("iptables-nft-ipv4-only-drop", settings.ports()),
+                Optional.empty());
+        return StatusService.report(facts, Evaluator.evaluate(facts), "/etc/port25-agent/agent.yml");
     }
 
     @Test
@@ -68,6 +80,16 @@ class StatusJsonTest {
         assertThat(fields(doc.get("inventory"))).isEqualTo(strings(schema.at("/properties/inventory/required")));
         assertThat(fields(doc.get("listeners").get(0))).isEqualTo(strings(schema.at("/$defs/listener/required")));
         assertThat(fields(doc.at("/listeners/0/owners/0"))).isEqualTo(strings(schema.at("/$defs/owner/required")));
+        assertThat(fields(doc.get("role"))).isEqualTo(strings(schema.at("/properties/role/required")));
+        assertThat(fields(doc.get("firewall"))).isEqualTo(strings(schema.at("/properties/firewall/required")));
+        assertThat(fields(doc.at("/firewall/inbound/0"))).isEqualTo(strings(schema.at("/$defs/exposure/required")));
+        assertThat(fields(doc.at("/findings/0"))).isEqualTo(strings(schema.at("/$defs/finding/required")));
+        assertThat(strings(schema.at("/properties/role/properties/name/enum")))
+                .isEqualTo(java.util.Arrays.stream(Role.values()).map(Enum::name).toList());
+        assertThat(strings(schema.at("/$defs/finding/properties/severity/enum")))
+                .isEqualTo(java.util.Arrays.stream(dev.port25.agent.policy.Severity.values()).map(Enum::name).toList());
+        assertThat(strings(schema.at("/$defs/exposure/properties/level/enum"))).isEqualTo(
+                java.util.Arrays.stream(dev.port25.firewall.eval.Exposure.Level.values()).map(Enum::name).toList());
         assertThat(strings(schema.at("/properties/verdict/enum")))
                 .isEqualTo(java.util.Arrays.stream(Verdict.values()).map(Enum::name).toList());
         assertThat(strings(schema.at("/$defs/listener/properties/addressClass/enum"))).containsExactlyInAnyOrder(
@@ -75,6 +97,10 @@ class StatusJsonTest {
         assertThat(strings(schema.at("/$defs/listener/properties/scope/enum"))).containsExactlyInAnyOrder(
                 java.util.Arrays.stream(dev.port25.agent.inventory.Scope.values()).map(Enum::name).toArray(String[]::new));
         assertThat(schema.at("/properties/schema/const").asText()).isEqualTo(StatusJson.SCHEMA);
+        com.networknt.schema.Schema validator = com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                com.networknt.schema.SpecificationVersion.DRAFT_2020_12).getSchema(schema);
+        assertThat(validator.validate(doc)).as("the document against the schema").isEmpty();
+        assertThat(validator.validate(m.readTree(golden("status-unknown.json")))).isEmpty();
     }
 
     private static List<String> fields(com.fasterxml.jackson.databind.JsonNode node) {
@@ -91,10 +117,12 @@ class StatusJsonTest {
 
     @Test
     void failedInventoryIsUnknownWithNullListenersNotAnEmptyList() throws Exception {
-        StatusReport failed = new StatusReport(Verdict.UNKNOWN,
-                List.of("inventory failed: netlink sock_diag: cannot open a NETLINK_SOCK_DIAG socket: EACCES"),
-                new TreeSet<>(Set.of(25)), Optional.empty(),
-                Optional.of("netlink sock_diag: cannot open a NETLINK_SOCK_DIAG socket: EACCES"));
+        Facts facts = new Facts(new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"),
+                Settings.defaults(), Facts.Result.failed("netlink sock_diag: cannot open a NETLINK_SOCK_DIAG socket: EACCES"),
+                Facts.Result.failed("nft: Operation not permitted"), Optional.empty());
+        StatusReport failed = StatusService.report(facts, Evaluator.evaluate(facts),
+                "built-in defaults (no /etc/port25-agent/agent.yml)");
+        assertThat(failed.verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(StatusJson.render(failed)).isEqualTo(golden("status-unknown.json"));
     }
 }

@@ -8,7 +8,13 @@ import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.policy.Evaluator;
+import dev.port25.agent.policy.EvaluatorTest;
+import dev.port25.agent.policy.Facts;
+import dev.port25.agent.policy.Role;
+import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
+import dev.port25.agent.settings.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,43 +47,61 @@ class StatusServiceTest {
         return new Inventory(InventorySource.NETLINK, Set.of(25), List.of(listeners), List.of());
     }
 
+    static StatusReport status(String firewallCase, Listener... listeners) throws Exception {
+        Facts facts = new Facts(RoleResolver.resolve(Settings.defaults(), "host1"), Settings.defaults(),
+                Facts.Result.of(inventory(listeners)), firewallCase == null
+                ? Facts.Result.failed("nft: Operation not permitted") : EvaluatorTest.recorded(firewallCase, List.of(25)),
+                Optional.empty());
+        return StatusService.report(facts, Evaluator.evaluate(facts), "built-in defaults");
+    }
+
     @Test
-    void nothingListeningIsOk() {
-        StatusReport r = StatusService.evaluate(inventory());
+    void nothingListeningBehindAClosedFirewallIsOk() throws Exception {
+        StatusReport r = status("legacy-drop-under-nft-accept");
         assertThat(r.verdict()).isEqualTo(Verdict.OK);
         assertThat(r.reasons()).containsExactly("nothing listens on port 25");
+        assertThat(r.role().role()).isEqualTo(Role.NONE);
     }
 
     @Test
-    void loopbackOnlyIsOk() throws Exception {
-        StatusReport r = StatusService.evaluate(inventory(tcp("127.0.0.1", 1), tcp("::1", 2),
-                listener(Protocol.UDP, "127.0.0.1", 3)));
+    void loopbackOnlyOnANoneHostIsOkAndAnOpenFirewallIsOnlyNoted() throws Exception {
+        StatusReport r = status("no-rules", tcp("127.0.0.1", 1), tcp("::1", 2), listener(Protocol.UDP, "127.0.0.1", 3));
         assertThat(r.verdict()).isEqualTo(Verdict.OK);
-        assertThat(r.reasons()).containsExactly("every listener on port 25 is loopback-only");
+        assertThat(r.reasons()).containsExactly("every listener on port 25 is loopback-only",
+                "inbound 25 over ipv4 is OPEN (P25-003)", "inbound 25 over ipv6 is OPEN (P25-003)");
     }
 
     @Test
-    void tcpBeyondLoopbackIsCriticalWithTheListenerNamed() throws Exception {
-        StatusReport r = StatusService.evaluate(inventory(tcp("127.0.0.1", 1), tcp("198.18.0.1", 2)));
+    void tcpBeyondLoopbackThatTheFirewallLetsInIsCriticalWithTheListenerNamed() throws Exception {
+        StatusReport r = status("no-rules", tcp("127.0.0.1", 1), tcp("198.18.0.1", 2));
         assertThat(r.verdict()).isEqualTo(Verdict.CRITICAL);
-        assertThat(r.reasons()).containsExactly(
-                "tcp 198.18.0.1:25 accepts connections from beyond this host (ADDRESS reserved, over ipv4)");
+        assertThat(r.reasons().get(0)).isEqualTo("tcp 198.18.0.1:25 (owner unknown) is reachable: inbound 25 is ipv4 OPEN "
+                + "(P25-001)");
     }
 
     @Test
-    void dualStackWildcardIsCriticalOverBothFamilies() throws Exception {
-        StatusReport r = StatusService.evaluate(inventory(tcp("::", 1)));
-        assertThat(r.verdict()).isEqualTo(Verdict.CRITICAL);
-        assertThat(r.reasons().get(0)).contains("WILDCARD, over ipv4 and ipv6");
+    void aWildcardListenerTheFirewallVerifiablyBlocksOnBothFamiliesIsAWarning() throws Exception {
+        StatusReport r = status("legacy-drop-under-nft-accept", tcp("::", 1));
+        assertThat(r.verdict()).isEqualTo(Verdict.WARNING);
+        assertThat(r.reasons()).containsExactly("tcp [::]:25 (owner unknown) listens beyond loopback; the firewall blocks "
+                + "inbound 25 on ipv4 and ipv6 (P25-001)");
+        assertThat(status("iptables-nft-ipv4-only-drop", tcp("::", 1)).verdict()).as("IPv6 still open")
+                .isEqualTo(Verdict.CRITICAL);
+    }
+
+    @Test
+    void anUnreadableFirewallIsNeverOk() throws Exception {
+        assertThat(status(null).verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(status(null, tcp("127.0.0.1", 1)).verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(status(null, tcp("0.0.0.0", 1)).verdict()).as("not verifiably blocked").isEqualTo(Verdict.CRITICAL);
     }
 
     @Test
     void udpBeyondLoopbackIsAWarningAndTcpStillWins() throws Exception {
-        assertThat(StatusService.evaluate(inventory(listener(Protocol.UDP, "0.0.0.0", 1))).verdict())
+        assertThat(status("legacy-drop-under-nft-accept", listener(Protocol.UDP, "0.0.0.0", 1)).verdict())
                 .isEqualTo(Verdict.WARNING);
-        StatusReport both = StatusService.evaluate(inventory(listener(Protocol.UDP, "0.0.0.0", 1), tcp("10.0.0.1", 2)));
+        StatusReport both = status("no-rules", listener(Protocol.UDP, "0.0.0.0", 1), tcp("10.0.0.1", 2));
         assertThat(both.verdict()).isEqualTo(Verdict.CRITICAL);
-        assertThat(both.reasons()).hasSize(2);
         assertThat(both.reasons().get(0)).startsWith("tcp 10.0.0.1:25");
     }
 

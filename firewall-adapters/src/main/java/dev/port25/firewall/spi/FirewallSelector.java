@@ -59,13 +59,28 @@ public final class FirewallSelector {
             }
             return new Selection(adapter, d, List.of(d));
         }
+        // every detection runs its own tools (firewall-cmd alone takes ~0.25 s): all at once, chosen in order
+        List<FirewallAdapter> adapters = providers.stream().map(p -> p.create(runner)).toList();
+        List<java.util.concurrent.CompletableFuture<Detection>> detections = new ArrayList<>();
+        for (FirewallAdapter adapter : adapters) {
+            java.util.concurrent.CompletableFuture<Detection> f = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    f.complete(adapter.detect());
+                } catch (RuntimeException | Error e) {
+                    f.completeExceptionally(e);
+                }
+            }, "detect-" + adapter.id());
+            t.setDaemon(true);
+            t.start();
+            detections.add(f);
+        }
         Selection chosen = null;
-        for (FirewallAdapterProvider p : providers) {
-            FirewallAdapter adapter = p.create(runner);
-            Detection d = adapter.detect();
+        for (int i = 0; i < adapters.size(); i++) {
+            Detection d = detections.get(i).join(); // detect() never throws; an Error is rethrown here
             all.add(d);
             if (chosen == null && d.active()) {
-                chosen = new Selection(adapter, d, List.of());
+                chosen = new Selection(adapters.get(i), d, List.of());
             }
         }
         if (chosen == null) {

@@ -1,0 +1,133 @@
+package dev.port25.agent.audit;
+
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.agent.policy.Assessment;
+import dev.port25.agent.policy.Evaluator;
+import dev.port25.agent.policy.Facts;
+import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.settings.Settings;
+import dev.port25.agent.smtp.LocalSmtpAudit;
+import dev.port25.agent.smtp.SmtpProbe;
+import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.PacketFilterReader;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.FirewallException;
+import dev.port25.firewall.spi.FirewallSelector;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Gathers the {@link Facts} about this host (role, listeners, every firewall layer, and on
+ * request the SMTP audit of each listener) and has the {@link Evaluator} judge them. What
+ * {@code status} and {@code audit} both call; {@code status} skips the SMTP probe.
+ */
+public final class AuditService {
+
+    /** The facts gathered and their judgement. */
+    public record Result(Facts facts, Assessment assessment, String hostname) {
+    }
+
+    private final CommandRunner runner;
+    private final FirewallSelector selector;
+
+    public AuditService() {
+        this(new CommandRunner(), new FirewallSelector());
+    }
+
+    public AuditService(CommandRunner runner, FirewallSelector selector) {
+        this.runner = runner;
+        this.selector = selector;
+    }
+
+    /**
+     * @param settings the settings in force
+     * @param source   the inventory source
+     * @param probe    also probe each TCP listener and read its MTA's configuration, and detect the
+     *                 firewall backend that would act (its tools, ufw and firewall-cmd, take most
+     *                 of a second of CPU, which the quick {@code status} does without)
+     */
+    public Result run(Settings settings, SocketInventories.Choice source, boolean probe) {
+        String hostname = RoleResolver.localHostname();
+        RoleResolver.Decision role = RoleResolver.resolve(settings, hostname);
+        // the inventory, the backend detection and the firewall read each wait on the kernel or on
+        // tools; they are independent, so they run at once
+        CompletableFuture<Facts.Result<Inventory>> inv = async("inventory", () -> {
+            try {
+                return Facts.Result.of(SocketInventories.list(source, new TreeSet<>(settings.ports())));
+            } catch (InventoryException e) {
+                return Facts.Result.failed(e.getMessage());
+            }
+        });
+        Facts.Result<Facts.FirewallView> firewall = firewall(settings, probe);
+        Facts.Result<Inventory> inventory = inv.join();
+        Optional<List<LocalSmtpAudit.Report>> smtp = Optional.empty();
+        if (probe && inventory.value().isPresent()) {
+            SmtpProbe.Options d = SmtpProbe.Options.defaults();
+            SmtpProbe p = new SmtpProbe(new SmtpProbe.Options(d.heloName(),
+                    settings.probe().users().stream().map(Settings.UserName::name).toList(), Optional.empty(),
+                    Duration.ofSeconds(settings.probe().connectTimeoutSeconds()), d.limits()));
+            smtp = Optional.of(new LocalSmtpAudit(runner, p).audit(inventory.value().get()));
+        }
+        Facts facts = new Facts(role, settings, inventory, firewall, smtp);
+        return new Result(facts, Evaluator.evaluate(facts), hostname);
+    }
+
+    private static <T> CompletableFuture<T> async(String name, java.util.function.Supplier<T> work) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(work.get());
+            } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** Every layer read once; inbound exposure of each port, and egress when the role may need it. */
+    private Facts.Result<Facts.FirewallView> firewall(Settings settings, boolean detect) {
+        Optional<String> pin = settings.firewall().backend().pin();
+        CompletableFuture<Facts.Result<String>> selected = !detect ? CompletableFuture.completedFuture(
+                Facts.Result.failed("not detected")) : async("firewall-selection", () -> {
+            try {
+                return Facts.Result.of(selector.select(runner, pin).adapter().id());
+            } catch (FirewallException e) {
+                return Facts.Result.failed(e.getMessage());
+            }
+        });
+        PacketFilter filter = new PacketFilterReader(runner).read(); // what it cannot read is in unread()
+        Facts.Result<String> chosen = selected.join();
+        if (chosen.error().isPresent() && pin.isPresent() && detect) {
+            return Facts.Result.failed("firewall.backend " + pin.get() + ": " + chosen.error().get());
+        }
+        Optional<String> backend = chosen.value();
+        Map<Integer, Map<IpFamily, Exposure>> inbound = new HashMap<>();
+        Map<Integer, Map<IpFamily, Exposure>> egress = new HashMap<>();
+        for (int port : settings.ports()) {
+            Map<IpFamily, Exposure> in = new EnumMap<>(IpFamily.class);
+            Map<IpFamily, Exposure> out = new EnumMap<>(IpFamily.class);
+            for (IpFamily f : IpFamily.values()) {
+                in.put(f, filter.exposure(f, port));
+                if (settings.roles().none().blockEgress()) {
+                    out.put(f, filter.egress(f, port));
+                }
+            }
+            inbound.put(port, in);
+            egress.put(port, out);
+        }
+        return Facts.Result.of(new Facts.FirewallView(backend, inbound, egress, filter.unread()));
+    }
+}
