@@ -16,7 +16,8 @@ import java.util.Properties;
             + "says it should be; today it reports who listens on port 25 and how far that is exposed."},
         footerHeading = "%nExit codes (monitoring-plugin convention):%n",
         footer = {"  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also bad usage and internal errors)"},
-        subcommands = {StatusCommand.class, FirewallCommand.class, ProbeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StatusCommand.class, AuditCommand.class, FirewallCommand.class, ProbeCommand.class,
+            ConfigCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
 
     @CommandLine.Spec

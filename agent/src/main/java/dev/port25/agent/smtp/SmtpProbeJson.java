@@ -93,64 +93,68 @@ public final class SmtpProbeJson {
         root.put("schema", LOCAL_SCHEMA);
         ArrayNode listeners = root.putArray("listeners");
         for (LocalSmtpAudit.Report r : reports) {
-            ObjectNode l = listeners.addObject();
-            l.put("endpoint", r.listener().endpoint());
-            ArrayNode owners = l.putArray("owners");
-            r.listener().owners().forEach(o -> owners.add(o.name() + "[" + o.pid() + "]"));
-            if (r.configuration().isPresent()) {
-                l.put("mta", "postfix");
-                l.put("configDir", r.configuration().get().dir().toString());
-            } else if (r.exim().isPresent()) {
-                l.put("mta", "exim");
-                l.put("configDir", r.exim().get().file().map(Path::toString).orElse(null));
-            } else {
-                l.putNull("mta");
-                l.putNull("configDir");
-            }
-            if (r.configError().isPresent()) {
-                l.put("configError", r.configError().get());
-            } else {
-                l.putNull("configError");
-            }
-            ObjectNode v = l.putObject("verdicts");
-            verdict(v.putObject("openRelay"), r.openRelay());
-            verdict(v.putObject("userEnumeration"), r.userEnumeration());
-            verdict(v.putObject("vrfyDisclosesUsers"), r.vrfyDisclosesUsers());
-            verdict(v.putObject("starttlsOffered"), r.starttlsOffered());
-            verdict(v.putObject("authBeforeTls"), r.authBeforeTls());
-            verdict(v.putObject("bannerLeaksSoftware"), r.bannerLeaksSoftware());
-            ObjectNode p = l.putObject("localProbe");
-            p.put("source", "local probe");
-            p.put("target", r.probed());
-            p.put("banner", r.localProbe().banner().orElse(null));
-            p.put("relayFormsAccepted", r.localProbe().relayAttempts().stream()
-                    .filter(SmtpProbeResult.RelayAttempt::accepted).count());
-            p.put("vrfy", r.localProbe().vrfy().name());
-            p.put("expn", r.localProbe().expn().name());
-            p.put("rcpt", r.localProbe().rcpt().name());
-            strings(p.putArray("findings"), r.localProbe().findings().stream().map(f -> f.id().code() + " "
-                    + f.id().name()).toList());
-            p.put("error", r.localProbe().error().orElse(null));
-            if (r.eximHostCheck().isPresent()) {
-                SmtpProbeResult h = r.eximHostCheck().get();
-                ObjectNode e = l.putObject("eximHostCheck");
-                e.put("source", "configuration");
-                e.put("relayFormsTried", h.relayAttempts().size());
-                e.put("relayFormsAccepted", h.relayAttempts().stream().filter(SmtpProbeResult.RelayAttempt::accepted)
-                        .count());
-                e.put("vrfy", h.vrfy().name());
-                e.put("expn", h.expn().name());
-                e.put("rcpt", h.rcpt().name());
-                strings(e.putArray("enumerableUsers"), h.enumerableUsers());
-                e.put("error", h.error().orElse(null));
-            } else {
-                l.putNull("eximHostCheck");
-            }
+            listener(listeners.addObject(), r);
         }
         try {
             return MAPPER.writeValueAsString(root) + System.lineSeparator();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render the local probe document", e);
+        }
+    }
+
+    /** One listener of the local audit: endpoint, owners, MTA, verdicts with their sources, what the probes met. */
+    public static void listener(ObjectNode l, LocalSmtpAudit.Report r) {
+        l.put("endpoint", r.listener().endpoint());
+        ArrayNode owners = l.putArray("owners");
+        r.listener().owners().forEach(o -> owners.add(o.name() + "[" + o.pid() + "]"));
+        if (r.configuration().isPresent()) {
+            l.put("mta", "postfix");
+            l.put("configDir", r.configuration().get().dir().toString());
+        } else if (r.exim().isPresent()) {
+            l.put("mta", "exim");
+            l.put("configDir", r.exim().get().file().map(Path::toString).orElse(null));
+        } else {
+            l.putNull("mta");
+            l.putNull("configDir");
+        }
+        if (r.configError().isPresent()) {
+            l.put("configError", r.configError().get());
+        } else {
+            l.putNull("configError");
+        }
+        ObjectNode v = l.putObject("verdicts");
+        verdict(v.putObject("openRelay"), r.openRelay());
+        verdict(v.putObject("userEnumeration"), r.userEnumeration());
+        verdict(v.putObject("vrfyDisclosesUsers"), r.vrfyDisclosesUsers());
+        verdict(v.putObject("starttlsOffered"), r.starttlsOffered());
+        verdict(v.putObject("authBeforeTls"), r.authBeforeTls());
+        verdict(v.putObject("bannerLeaksSoftware"), r.bannerLeaksSoftware());
+        ObjectNode p = l.putObject("localProbe");
+        p.put("source", "local probe");
+        p.put("target", r.probed());
+        p.put("banner", r.localProbe().banner().orElse(null));
+        p.put("relayFormsAccepted", r.localProbe().relayAttempts().stream()
+                .filter(SmtpProbeResult.RelayAttempt::accepted).count());
+        p.put("vrfy", r.localProbe().vrfy().name());
+        p.put("expn", r.localProbe().expn().name());
+        p.put("rcpt", r.localProbe().rcpt().name());
+        strings(p.putArray("findings"), r.localProbe().findings().stream().map(f -> f.id().code() + " "
+                + f.id().name()).toList());
+        p.put("error", r.localProbe().error().orElse(null));
+        if (r.eximHostCheck().isPresent()) {
+            SmtpProbeResult h = r.eximHostCheck().get();
+            ObjectNode e = l.putObject("eximHostCheck");
+            e.put("source", "configuration");
+            e.put("relayFormsTried", h.relayAttempts().size());
+            e.put("relayFormsAccepted", h.relayAttempts().stream().filter(SmtpProbeResult.RelayAttempt::accepted)
+                    .count());
+            e.put("vrfy", h.vrfy().name());
+            e.put("expn", h.expn().name());
+            e.put("rcpt", h.rcpt().name());
+            strings(e.putArray("enumerableUsers"), h.enumerableUsers());
+            e.put("error", h.error().orElse(null));
+        } else {
+            l.putNull("eximHostCheck");
         }
     }
 

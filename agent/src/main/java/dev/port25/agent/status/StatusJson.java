@@ -39,7 +39,8 @@ public final class StatusJson {
         }
     }
 
-    static ObjectNode tree(StatusReport report) {
+    /** The document as a tree, for documents that extend it ({@code audit --json}). */
+    public static ObjectNode tree(StatusReport report) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("verdict", report.verdict().name());

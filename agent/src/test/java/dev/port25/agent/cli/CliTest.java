@@ -27,7 +27,8 @@ class CliTest {
     void helpListsTheCommandsAndExitCodes() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("Usage: port25-agent", "status", "version", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
+        assertThat(r.out()).contains("Usage: port25-agent", "status", "audit", "config", "version",
+                "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
     }
 
     @Test
@@ -134,5 +135,45 @@ class CliTest {
     void statusSummaryStartsWithThePluginLine() {
         Run r = run("status");
         assertThat(r.out()).matches("(?s)PORT25 (OK|WARNING|CRITICAL|UNKNOWN): .*\n.*source: netlink.*");
+    }
+
+    @Test
+    void configCheckSaysWhatAGoodFileMeansForThisHost() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-cli");
+        try {
+            java.nio.file.Path good = dir.resolve("agent.yml");
+            java.nio.file.Files.writeString(good, "mode: enforce\nroles:\n  rules:\n    - role: RELAY\n"
+                    + "  relay:\n    allowFrom: [198.18.0.0/15]\n");
+            Run r = run("config", "check", good.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith(good + ": OK\n")
+                    .contains("mode enforce, ports [25], 1 role rule, firewall backend auto",
+                            ": RELAY, rule 1 (every host) matches host '");
+            assertThat(r.err()).isEmpty();
+        } finally {
+            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void configCheckOfABadOrMissingFileIsOneErrorAndExit3() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-cli");
+        try {
+            java.nio.file.Path bad = dir.resolve("agent.yml");
+            java.nio.file.Files.writeString(bad, "mode: enforce\nfirewall:\n  backend: pf\n");
+            Run r = run("config", "check", bad.toString());
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEqualTo("port25-agent: " + bad + ":3:3: firewall.backend: 'pf' is not one of auto, "
+                    + "nftables, iptables, ufw, firewalld, windows" + System.lineSeparator());
+            Run missing = run("config", "check", dir.resolve("nope.yml").toString());
+            assertThat(missing.code()).isEqualTo(3);
+            assertThat(missing.err()).contains("nope.yml: no such file");
+            Run noSub = run("config");
+            assertThat(noSub.code()).isEqualTo(3);
+            assertThat(noSub.err()).contains("a config command is required (check)");
+        } finally {
+            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+        }
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  * leave: every transport is "discard". Started with {@code postfix -c DIR start},
  * stopped with {@code postfix -c DIR stop} (the master of this instance only, by its pid file).
  */
-final class PostfixLab implements AutoCloseable {
+public final class PostfixLab implements AutoCloseable {
 
     private final Netns ns;
     private final Path dir;
@@ -28,7 +28,7 @@ final class PostfixLab implements AutoCloseable {
     }
 
     /** Settings every instance shares; {@code overrides} win. */
-    static PostfixLab start(Netns ns, String address, Map<String, String> overrides) throws Exception {
+    public static PostfixLab start(Netns ns, String address, Map<String, String> overrides) throws Exception {
         Path dir = Files.createTempDirectory("p25-postfix-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         PostfixLab lab = new PostfixLab(ns, dir);

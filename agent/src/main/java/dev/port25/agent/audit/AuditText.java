@@ -1,0 +1,53 @@
+package dev.port25.agent.audit;
+
+import dev.port25.agent.policy.Finding;
+import dev.port25.agent.smtp.LocalSmtpAudit;
+import dev.port25.agent.status.StatusText;
+
+import java.io.PrintWriter;
+
+/**
+ * The human audit: the status summary, then each listener's SMTP verdicts with their sources,
+ * then every finding with its remediation and references.
+ */
+public final class AuditText {
+
+    private AuditText() {
+    }
+
+    public static void print(AuditReport report, PrintWriter out) {
+        StatusText.print(report.status(), out);
+        out.println("  host " + report.hostname() + ", mode " + report.mode().name().toLowerCase(java.util.Locale.ROOT)
+                + ", settings " + report.status().settingsSource()
+                + report.status().firewall().value().flatMap(v -> v.backend()).map(b -> ", firewall backend " + b)
+                .orElse(", no firewall backend can act"));
+        for (LocalSmtpAudit.Report r : report.smtp()) {
+            out.println("  smtp " + r.listener().endpoint() + (r.configuration().isPresent() ? " (postfix, "
+                    + r.configuration().get().dir() + ")" : r.exim().isPresent() ? " (exim)" : ""));
+            line(out, "open relay", r.openRelay());
+            line(out, "users can be enumerated", r.userEnumeration());
+            line(out, "STARTTLS offered", r.starttlsOffered());
+            line(out, "AUTH before TLS", r.authBeforeTls());
+            line(out, "banner names the software", r.bannerLeaksSoftware());
+        }
+        if (report.status().findings().isEmpty()) {
+            out.println("findings: none");
+        } else {
+            out.println("findings:");
+        }
+        for (Finding f : report.status().findings()) {
+            out.println("  " + f.severity() + " " + f.kind().id() + " " + f.kind().title());
+            out.println("      evidence: " + f.evidence());
+            out.println("      fix: " + f.kind().remediation());
+            for (String ref : f.kind().references()) {
+                out.println("      see: " + ref);
+            }
+        }
+    }
+
+    private static void line(PrintWriter out, String what, LocalSmtpAudit.Verdict v) {
+        out.println("    " + what + ": " + v.value().map(b -> b ? "yes" : "no").orElse("cannot say") + " ("
+                + (v.source() == LocalSmtpAudit.Source.CONFIGURATION ? "configuration" : "local probe") + ": "
+                + v.why() + ")");
+    }
+}
