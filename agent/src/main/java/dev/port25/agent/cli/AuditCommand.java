@@ -5,7 +5,6 @@ import dev.port25.agent.audit.AuditReport;
 import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.audit.AuditText;
 import dev.port25.agent.inventory.SocketInventories;
-import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.status.StatusService;
 import picocli.CommandLine;
@@ -41,13 +40,11 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SettingsLoader.Loaded loaded;
-        try {
-            loaded = settings.load();
-        } catch (SettingsException e) {
-            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
+        java.util.Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
+        if (read.isEmpty()) {
             return ExitCodes.UNKNOWN;
         }
+        SettingsLoader.Loaded loaded = read.get();
         AuditService.Result r = new AuditService().run(loaded.settings(), SocketInventories.Choice.AUTO, true);
         AuditReport report = new AuditReport(StatusService.report(r.facts(), r.assessment(), loaded.source()),
                 r.hostname(), loaded.settings().mode(), r.facts().smtp().orElse(java.util.List.of()));

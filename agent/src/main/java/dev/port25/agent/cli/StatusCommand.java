@@ -1,7 +1,6 @@
 package dev.port25.agent.cli;
 
 import dev.port25.agent.inventory.SocketInventories;
-import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.status.StatusJson;
 import dev.port25.agent.status.StatusReport;
@@ -64,13 +63,11 @@ final class StatusCommand implements Callable<Integer> {
                         "Invalid value for option '--port': " + port + " is not a port (1-65535)");
             }
         }
-        SettingsLoader.Loaded loaded;
-        try {
-            loaded = settings.load();
-        } catch (SettingsException e) {
-            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
+        java.util.Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
+        if (read.isEmpty()) {
             return ExitCodes.UNKNOWN;
         }
+        SettingsLoader.Loaded loaded = read.get();
         StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,7 +1,6 @@
 package dev.port25.agent.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.smtp.PostfixLab;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.firewall.exec.Command;
@@ -35,7 +34,6 @@ class AuditIT {
     private static Netns peer;
     private static AgentJar jar;
     private static Path settingsDir;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @BeforeAll
     static void namespaces() throws Exception {
@@ -70,13 +68,7 @@ class AuditIT {
     }
 
     private static JsonNode agent(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(server.inside(List.of()));
-        argv.addAll(jar.argv(args));
-        CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
-        assertThat(r.stdout()).as(r.describe()).startsWith("{");
-        JsonNode doc = MAPPER.readTree(r.stdout());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("exitCode", r.exitCode());
-        return doc;
+        return jar.json(server, args);
     }
 
     /** "P25-001 CRITICAL" for each finding. */

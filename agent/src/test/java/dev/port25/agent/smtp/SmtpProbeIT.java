@@ -68,13 +68,7 @@ class SmtpProbeIT {
     }
 
     private static JsonNode run(Netns where, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(where.inside(List.of()));
-        argv.addAll(jar.argv(args));
-        CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
-        assertThat(r.stdout()).as(r.describe()).startsWith("{");
-        JsonNode doc = MAPPER.readTree(r.stdout());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("exitCode", r.exitCode());
-        return doc;
+        return jar.json(where, args);
     }
 
     private static List<String> ids(JsonNode doc) {

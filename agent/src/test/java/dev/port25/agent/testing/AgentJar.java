@@ -74,6 +74,25 @@ public final class AgentJar implements AutoCloseable {
         return argv;
     }
 
+    /**
+     * Runs the agent inside {@code where} (2 minutes at most) and reads the JSON document it
+     * printed, with its exit code added as {@code exitCode}.
+     */
+    public com.fasterxml.jackson.databind.JsonNode json(dev.port25.firewall.testing.Netns where, String... args)
+            throws Exception {
+        List<String> argv = new ArrayList<>(where.inside(List.of()));
+        argv.addAll(argv(args));
+        dev.port25.firewall.exec.CommandResult r = new dev.port25.firewall.exec.CommandRunner().run(
+                dev.port25.firewall.exec.Command.of(argv).withTimeout(java.time.Duration.ofSeconds(120)));
+        if (!r.stdout().startsWith("{")) {
+            throw new AssertionError("the agent printed no JSON document: " + r.describe());
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+        doc.put("exitCode", r.exitCode());
+        return doc;
+    }
+
     @Override
     public void close() throws IOException {
         try (var files = Files.list(dir)) {
