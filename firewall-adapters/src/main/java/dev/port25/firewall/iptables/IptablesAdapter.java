@@ -126,6 +126,10 @@ final class IptablesAdapter implements FirewallAdapter {
             for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
                 String port = "-p tcp -m tcp --dport " + e.getKey();
                 String base = "tcp/" + e.getKey();
+                if (!(e.getValue() instanceof Inbound.Open)) {
+                    // loopback is this host talking to itself (local submission to 127.0.0.1:25), not exposure
+                    rules.add(new String[] {"-i lo " + port, base + " loopback", "RETURN"});
+                }
                 if (e.getValue() instanceof Inbound.AllowFrom allow) {
                     for (Cidr c : allow.networks()) {
                         if (c.ipv6() == ipv6) {

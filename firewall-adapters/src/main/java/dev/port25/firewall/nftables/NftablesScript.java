@@ -48,11 +48,12 @@ final class NftablesScript {
             int port = e.getKey();
             String base = "tcp/" + port;
             Inbound inbound = e.getValue();
+            // loopback is this host talking to itself (local submission to 127.0.0.1:25), not exposure
             if (inbound instanceof Inbound.Closed) {
-                input.add(new Rule("tcp dport " + port, "drop", base + " drop"));
+                input.add(new Rule("iifname != \"lo\" tcp dport " + port, "drop", base + " drop"));
             } else if (inbound instanceof Inbound.AllowFrom allow) {
                 addressRules(input, "saddr", allow.networks(), port, base + " allow");
-                input.add(new Rule("tcp dport " + port, "drop", base + " drop"));
+                input.add(new Rule("iifname != \"lo\" tcp dport " + port, "drop", base + " drop"));
             }
             // Inbound.Open: nothing of ours for this port
         }

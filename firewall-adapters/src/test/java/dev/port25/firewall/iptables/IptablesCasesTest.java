@@ -35,7 +35,8 @@ class IptablesCasesTest {
         assertThat(stdin(p.changes().get(0))).isEqualTo("""
                 *filter
                 :PORT25-AGENT - [0:0]
-                -A PORT25-AGENT -p tcp -m tcp --dport 25 -m comment --comment "port25-agent tcp/25 drop #6a608b7c97f5" -j DROP
+                -A PORT25-AGENT -i lo -p tcp -m tcp --dport 25 -m comment --comment "port25-agent tcp/25 loopback #958ad301686a" -j RETURN
+                -A PORT25-AGENT -p tcp -m tcp --dport 25 -m comment --comment "port25-agent tcp/25 drop #958ad301686a" -j DROP
                 -I INPUT 1 -m comment --comment port25-agent -j PORT25-AGENT
                 COMMIT
                 """);
@@ -47,9 +48,11 @@ class IptablesCasesTest {
         assertThat(s.inUse()).isEqualTo(IptablesVariant.NFT);
         assertThat(s.ownedRules()).containsExactly(
                 "ipv4 INPUT#1 -j PORT25-AGENT", "ipv4 chain PORT25-AGENT",
-                "ipv4 PORT25-AGENT: port25-agent tcp/25 drop #6a608b7c97f5",
+                "ipv4 PORT25-AGENT: port25-agent tcp/25 loopback #958ad301686a",
+                "ipv4 PORT25-AGENT: port25-agent tcp/25 drop #958ad301686a",
                 "ipv6 INPUT#1 -j PORT25-AGENT", "ipv6 chain PORT25-AGENT",
-                "ipv6 PORT25-AGENT: port25-agent tcp/25 drop #6a608b7c97f5");
+                "ipv6 PORT25-AGENT: port25-agent tcp/25 loopback #958ad301686a",
+                "ipv6 PORT25-AGENT: port25-agent tcp/25 drop #958ad301686a");
         Plan open = adapter.plan(s, Desired.of(25, new Inbound.Open()));
         assertThat(open.changes().get(0).commands()).extracting(c -> String.join(" ", c.argv())).containsExactly(
                 "iptables-nft -w -D INPUT -m comment --comment port25-agent -j PORT25-AGENT",
@@ -70,11 +73,13 @@ class IptablesCasesTest {
         Desired allow = Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse("198.18.0.0/15"), Cidr.parse("fd00::/8"))));
         List<String> v4 = IptablesAdapter.ruleSpecs(allow, false);
         List<String> v6 = IptablesAdapter.ruleSpecs(allow, true);
-        assertThat(v4).hasSize(2);
-        assertThat(v4.get(0)).startsWith("-s 198.18.0.0/15 -p tcp -m tcp --dport 25 ").endsWith("-j RETURN");
-        assertThat(v4.get(1)).startsWith("-p tcp -m tcp --dport 25 ").endsWith("-j DROP");
-        assertThat(v6.get(0)).startsWith("-s fd00:0:0:0:0:0:0:0/8 ");
-        assertThat(v4.get(1)).as("each family's digest covers its own rendering").isNotEqualTo(v6.get(1));
+        assertThat(v4).hasSize(3);
+        assertThat(v4.get(0)).as("this host talking to itself is not exposure")
+                .startsWith("-i lo -p tcp -m tcp --dport 25 ").endsWith("-j RETURN");
+        assertThat(v4.get(1)).startsWith("-s 198.18.0.0/15 -p tcp -m tcp --dport 25 ").endsWith("-j RETURN");
+        assertThat(v4.get(2)).startsWith("-p tcp -m tcp --dport 25 ").endsWith("-j DROP");
+        assertThat(v6.get(1)).startsWith("-s fd00:0:0:0:0:0:0:0/8 ");
+        assertThat(v4.get(2)).as("each family's digest covers its own rendering").isNotEqualTo(v6.get(2));
     }
 
     @Test
