@@ -12,12 +12,15 @@ import java.util.Properties;
 @Command(name = "port25-agent",
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
-        description = {"Host agent for port 25 (SMTP) exposure. It will keep each host's port 25 where its role "
-            + "says it should be; today it reports who listens on port 25 and how far that is exposed."},
+        description = {"Host agent for port 25 (SMTP) exposure: it keeps each host's port 25 where its role (from "
+            + "/etc/port25-agent/agent.yml) says it should be. 'status' is the quick check, 'audit' the full report, "
+            + "'enforce' converges the firewall and 'undo' removes what it added; 'probe' tests an SMTP server, "
+            + "'firewall' shows what every firewall layer does to a port, 'config check' checks a settings file."},
         footerHeading = "%nExit codes (monitoring-plugin convention):%n",
         footer = {"  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also bad usage and internal errors)"},
         subcommands = {StatusCommand.class, AuditCommand.class, FirewallCommand.class, ProbeCommand.class,
-            ConfigCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+            EnforceCommand.class, UndoCommand.class, ConfigCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
 
     @CommandLine.Spec

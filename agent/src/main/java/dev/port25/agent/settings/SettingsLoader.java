@@ -50,7 +50,10 @@ public final class SettingsLoader {
     /** A settings file larger than this is refused unread. */
     static final long MAX_BYTES = 1024 * 1024;
 
-    private static final ObjectMapper MAPPER = mapper();
+    /** Built on first use: a host without a settings file never loads Jackson's YAML (cold start of status). */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = mapper();
+    }
 
     /** Settings and where they came from. */
     public record Loaded(Settings settings, Optional<Path> file) {
@@ -111,7 +114,7 @@ public final class SettingsLoader {
             if (!hasContent(text, fileName)) {
                 return Settings.defaults();
             }
-            return MAPPER.readValue(text, Settings.class);
+            return Yaml.MAPPER.readValue(text, Settings.class);
         } catch (JsonProcessingException e) {
             throw translate(e, text, fileName);
         } catch (IOException e) { // reading a String: only parse errors, which are JsonProcessingExceptions
@@ -128,7 +131,7 @@ public final class SettingsLoader {
      */
     private static boolean hasContent(String text, String fileName) throws IOException, SettingsException {
         boolean any = false;
-        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+        try (JsonParser p = Yaml.MAPPER.getFactory().createParser(text)) {
             for (JsonToken t; (t = p.nextToken()) != null; ) {
                 any = true;
                 if (t == JsonToken.VALUE_NULL) {
@@ -270,7 +273,7 @@ public final class SettingsLoader {
             ptr.append('/').append(seg.replace("~", "~0").replace("/", "~1"));
         }
         JsonPointer want = JsonPointer.compile(ptr.toString());
-        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+        try (JsonParser p = Yaml.MAPPER.getFactory().createParser(text)) {
             for (JsonToken t; (t = p.nextToken()) != null; ) {
                 if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
                     continue;

@@ -176,4 +176,25 @@ class CliTest {
             dev.port25.agent.testing.TempDirs.deleteTree(dir);
         }
     }
+
+    @Test
+    void enforceRefusesANonSmtpPortAndUndoWithoutAJournalHasNothingToDo() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-cli");
+        try {
+            java.nio.file.Path ssh = dir.resolve("agent.yml");
+            java.nio.file.Files.writeString(ssh, "ports: [25, 22]\n");
+            Run r = run("enforce", "--config", ssh.toString(), "--state-dir", dir.resolve("state").toString());
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.err()).contains("enforce refused: ports: 22 is not an SMTP port");
+            assertThat(dir.resolve("state")).as("nothing written").doesNotExist();
+            Run undo = run("undo", "--state-dir", dir.resolve("state").toString());
+            assertThat(undo.code()).isZero();
+            assertThat(undo.out()).contains("nothing to undo: no enforcement journal in " + dir.resolve("state"));
+            Run help = run("enforce", "--help");
+            assertThat(help.out()).contains("--dry-run", "--config=FILE", "--state-dir=DIR", "/var/lib/port25-agent",
+                    "rolls the agent's rules back");
+        } finally {
+            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+        }
+    }
 }

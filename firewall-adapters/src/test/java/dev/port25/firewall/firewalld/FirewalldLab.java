@@ -24,11 +24,13 @@ public final class FirewalldLab implements AutoCloseable {
     private final Path dir;
     private final List<BackgroundProcess> processes;
     private final CommandRunner runner;
+    private final String busAddress;
 
-    private FirewalldLab(Path dir, List<BackgroundProcess> processes, CommandRunner runner) {
+    private FirewalldLab(Path dir, List<BackgroundProcess> processes, CommandRunner runner, String busAddress) {
         this.dir = dir;
         this.processes = processes;
         this.runner = runner;
+        this.busAddress = busAddress;
     }
 
     /** Starts the bus and firewalld in {@code ns}; waits until firewalld says "running". */
@@ -64,7 +66,7 @@ public final class FirewalldLab implements AutoCloseable {
         BackgroundProcess firewalld = ns.spawn(ns.inside(List.of("env", address, "firewalld", "--nofork", "--nopid",
                 "--log-target", "file", "--log-file", dir.resolve("firewalld.log").toString())));
         CommandRunner runner = CommandRunner.inNetworkNamespace(ns.name()).withPrefix(List.of("env", address));
-        FirewalldLab lab = new FirewalldLab(dir, List.of(firewalld, dbus), runner);
+        FirewalldLab lab = new FirewalldLab(dir, List.of(firewalld, dbus), runner, address);
         for (int i = 0; i < 100; i++) {
             CommandResult state = runner.run("firewall-cmd", "--state");
             if (state.ok() && state.stdout().strip().equals("running")) {
@@ -74,6 +76,11 @@ public final class FirewalldLab implements AutoCloseable {
         }
         lab.close();
         throw new IllegalStateException("firewalld did not start: " + Files.readString(dir.resolve("firewalld.log")));
+    }
+
+    /** {@code DBUS_SYSTEM_BUS_ADDRESS=unix:path=...}: the environment entry a process needs to reach this firewalld. */
+    public String busAddress() {
+        return busAddress;
     }
 
     /** Runs firewall-cmd and friends in the namespace, on the private bus. */
