@@ -134,7 +134,7 @@ public final class Evaluator {
         }
 
         void unknown(int port, IpFamily family, Optional<Map<IpFamily, Exposure>> in, String direction) {
-            String why = in.map(m -> m.get(family)).map(e -> String.join("; ", e.notes()))
+            String why = in.map(m -> m.get(family)).map(e -> notes(e.notes()))
                     .orElse(f.firewall().error().orElse("not judged"));
             add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH, direction + " " + port + " over " + label(family) + ": "
                     + (why.isEmpty() ? "undecided" : why));
@@ -266,6 +266,28 @@ public final class Evaluator {
                 add(kind, severity, who + v.why() + " [" + source + "]");
             }
         }
+    }
+
+    /**
+     * An exposure's notes in one line: the layers that could not be read by name only (each is
+     * listed with its error among the facts), the rest as they are.
+     */
+    static String notes(List<String> notes) {
+        List<String> unread = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        for (String n : notes) {
+            if (n.startsWith("not read: ")) {
+                String rest = n.substring("not read: ".length());
+                int colon = rest.indexOf(':');
+                unread.add(colon > 0 ? rest.substring(0, colon) : rest);
+            } else {
+                other.add(n);
+            }
+        }
+        if (!unread.isEmpty()) {
+            other.add(0, "firewall layers not read (" + String.join(", ", unread) + "; root is needed)");
+        }
+        return String.join("; ", other);
     }
 
     private static Set<IpFamily> families(Listener l) {

@@ -251,4 +251,12 @@ public class EvaluatorTest {
         assertThat(RoleResolver.resolve(settings("roles:\n  rules:\n    - role: RELAY\n"), "x").why())
                 .isEqualTo("rule 1 (every host) matches host 'x'");
     }
+
+    @Test
+    void unreadLayersAreNamedNotQuotedInTheFinding() {
+        assertThat(Evaluator.notes(List.of("not read: nft -j list ruleset: 'nft -j list ruleset' exited 1: Operation not "
+                + "permitted (you must be root)", "not read: iptables-nft-save: exited 4", "rate limit in INPUT")))
+                .isEqualTo("firewall layers not read (nft -j list ruleset, iptables-nft-save; root is needed); rate limit "
+                        + "in INPUT");
+    }
 }
