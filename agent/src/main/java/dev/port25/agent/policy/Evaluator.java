@@ -136,7 +136,7 @@ public final class Evaluator {
         void unknown(int port, IpFamily family, Optional<Map<IpFamily, Exposure>> in, String direction) {
             String why = in.map(m -> m.get(family)).map(e -> notes(e.notes()))
                     .orElse(f.firewall().error().orElse("not judged"));
-            add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH, direction + " " + port + " over " + label(family) + ": "
+            add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH, direction + " " + port + " over " + family.label() + ": "
                     + (why.isEmpty() ? "undecided" : why));
         }
 
@@ -148,7 +148,7 @@ public final class Evaluator {
                 for (IpFamily fam : fams) {
                     Exposure.Level lv = level(in, fam);
                     if (lv == Exposure.Level.OPEN || lv == Exposure.Level.RESTRICTED) {
-                        open.add(label(fam) + " " + lv);
+                        open.add(fam.label() + " " + lv);
                     } else if (lv == Exposure.Level.UNKNOWN) {
                         unknown = true;
                     }
@@ -163,7 +163,7 @@ public final class Evaluator {
                 } else {
                     add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l)
                             + " listens beyond loopback; the firewall blocks inbound " + port + " on "
-                            + fams.stream().map(Evaluator::label).collect(Collectors.joining(" and ")));
+                            + fams.stream().map(IpFamily::label).collect(Collectors.joining(" and ")));
                 }
             }
             if (!f.settings().roles().none().allowLoopbackListener()) {
@@ -177,7 +177,7 @@ public final class Evaluator {
                     unknown(port, fam, in, "inbound");
                 } else if (lv != Exposure.Level.CLOSED) {
                     add(FindingKind.INBOUND_NOT_BLOCKED, wide.isEmpty() ? Severity.LOW : Severity.MEDIUM,
-                            "inbound " + port + " over " + label(fam) + " is " + lv);
+                            "inbound " + port + " over " + fam.label() + " is " + lv);
                 }
             }
             if (f.settings().roles().none().blockEgress()) {
@@ -191,7 +191,7 @@ public final class Evaluator {
                         unknown(port, fam, out, "outbound");
                     } else if (lv == Exposure.Level.OPEN || (lv == Exposure.Level.RESTRICTED
                             && !within(e.get().allowedFrom(), relays))) {
-                        add(FindingKind.EGRESS_NOT_BLOCKED, Severity.MEDIUM, "outbound " + port + " over " + label(fam)
+                        add(FindingKind.EGRESS_NOT_BLOCKED, Severity.MEDIUM, "outbound " + port + " over " + fam.label()
                                 + " is " + describe(e.get()));
                     }
                 }
@@ -208,7 +208,7 @@ public final class Evaluator {
                 } else if (lv == Exposure.Level.OPEN
                         || (lv == Exposure.Level.RESTRICTED && !within(e.get().allowedFrom(), allowed))) {
                     add(FindingKind.RELAY_REACHABLE_BEYOND_ALLOWED, Severity.HIGH, "inbound " + port + " over "
-                            + label(fam) + " is " + describe(e.get()) + "; allowed: " + allowed.stream()
+                            + fam.label() + " is " + describe(e.get()) + "; allowed: " + allowed.stream()
                             .filter(c -> c.ipv6() == (fam == IpFamily.IPV6)).toList());
                 }
             }
@@ -226,7 +226,7 @@ public final class Evaluator {
                 if (lv == Exposure.Level.UNKNOWN) {
                     unknown(port, fam, in, "inbound");
                 } else if (lv != Exposure.Level.OPEN) {
-                    add(FindingKind.MAIL_SERVER_BLOCKED, Severity.HIGH, "inbound " + port + " over " + label(fam)
+                    add(FindingKind.MAIL_SERVER_BLOCKED, Severity.HIGH, "inbound " + port + " over " + fam.label()
                             + " is " + describe(e.get()));
                 }
             }
@@ -301,10 +301,6 @@ public final class Evaluator {
         return out;
     }
 
-    static String label(IpFamily f) {
-        return f == IpFamily.IPV4 ? "ipv4" : "ipv6";
-    }
-
     static String owners(Listener l) {
         if (l.owners().isEmpty()) {
             return "(owner unknown)";
@@ -314,7 +310,7 @@ public final class Evaluator {
 
     /** "ipv4 OPEN", "ipv6 RESTRICTED to [fd00::/8]", "ipv4 UNKNOWN (why)". */
     static String describe(Exposure e) {
-        String s = label(e.family()) + " " + e.level();
+        String s = e.family().label() + " " + e.level();
         if (e.level() == Exposure.Level.RESTRICTED) {
             s += " to " + e.allowedFrom();
         }

@@ -63,7 +63,7 @@ public final class PolicyJson {
                 .sorted(Comparator.comparing(Exposure::family)).forEach(e -> {
                     ObjectNode x = a.addObject();
                     x.put("port", p.getKey());
-                    x.put("family", Evaluator.label(e.family()));
+                    x.put("family", e.family().label());
                     x.put("level", e.level().name());
                     ArrayNode from = x.putArray("allowed");
                     e.allowedFrom().forEach(c -> from.add(c.toString()));

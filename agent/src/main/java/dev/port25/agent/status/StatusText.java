@@ -61,8 +61,7 @@ public final class StatusText {
         for (var port : new java.util.TreeMap<>(v.inbound()).entrySet()) {
             StringBuilder sb = new StringBuilder("  firewall, inbound ").append(port.getKey()).append(':');
             for (var e : new java.util.TreeMap<>(port.getValue()).values()) {
-                sb.append(' ').append(e.family() == dev.port25.firewall.eval.IpFamily.IPV4 ? "ipv4 " : "ipv6 ")
-                        .append(e.level());
+                sb.append(' ').append(e.family().label()).append(' ').append(e.level());
                 if (!e.allowedFrom().isEmpty()) {
                     sb.append(" from ").append(e.allowedFrom());
                 }
