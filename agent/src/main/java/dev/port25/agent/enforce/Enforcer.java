@@ -26,9 +26,17 @@ import java.util.Optional;
  */
 public final class Enforcer {
 
-    /** The plan for this host: role, backend, desired state, and the exact changes. */
-    public record Proposal(RoleResolver.Decision role, String backend, Desired desired, Plan plan,
-                           Optional<Journal> previous, Optional<Plan> cleanup) {
+    /**
+     * The plan for this host: role, the adapter that acts, the desired state, and the exact
+     * changes; when the journal names another backend, the adapter and plan that remove the
+     * previous enforcement's rules there first. {@link #enforce} applies exactly these plans.
+     */
+    public record Proposal(RoleResolver.Decision role, FirewallAdapter adapter, Desired desired, Plan plan,
+                           Optional<Journal> previous, Optional<FirewallAdapter> oldAdapter, Optional<Plan> cleanup) {
+        /** The backend id. */
+        public String backend() {
+            return adapter.id();
+        }
     }
 
     /**
@@ -58,22 +66,22 @@ public final class Enforcer {
         Desired desired = EnforcementPolicy.desired(settings, role.role());
         Optional<Journal> previous = Journal.read(stateDir);
         FirewallAdapter adapter = selector.select(runner, settings.firewall().backend().pin()).adapter();
+        Optional<FirewallAdapter> old = Optional.empty();
         Optional<Plan> cleanup = Optional.empty();
         if (previous.isPresent() && !previous.get().backend().equals(adapter.id())) {
             // the settings moved to another backend: the old one's rules go first
-            FirewallAdapter old = selector.select(runner, Optional.of(previous.get().backend())).adapter();
-            cleanup = Optional.of(old.plan(old.state(), nothing()));
+            old = Optional.of(adapter(previous.get().backend()));
+            cleanup = Optional.of(old.get().plan(old.get().state(), nothing()));
         }
-        return new Proposal(role, adapter.id(), desired, adapter.plan(adapter.state(), desired), previous, cleanup);
+        return new Proposal(role, adapter, desired, adapter.plan(adapter.state(), desired), previous, old, cleanup);
     }
 
-    /** Applies a proposal and verifies it; on failure rolls the agent's rules back. */
+    /** Applies a proposal's plans (those dry-run printed) and verifies them; on failure rolls the agent's rules back. */
     public Outcome enforce(Proposal p) throws FirewallException, IOException {
         List<String> lines = new ArrayList<>();
         if (p.cleanup().isPresent()) {
             Journal old = p.previous().orElseThrow();
-            FirewallAdapter previousAdapter = adapter(old.backend());
-            ApplyResult r = previousAdapter.apply(previousAdapter.plan(previousAdapter.state(), nothing()));
+            ApplyResult r = p.oldAdapter().orElseThrow().apply(p.cleanup().get());
             if (!r.converged()) {
                 return new Outcome(false, false, List.of("could not remove the rules of the previous enforcement in "
                         + old.backend() + "; nothing else was changed: " + r.remaining()), List.of());
@@ -81,7 +89,7 @@ public final class Enforcer {
             Journal.clear(stateDir);
             lines.add("removed the rules of the previous enforcement in " + old.backend());
         }
-        FirewallAdapter adapter = adapter(p.backend());
+        FirewallAdapter adapter = p.adapter();
         Desired before = p.previous().filter(j -> j.backend().equals(p.backend())).map(Journal::desired)
                 .orElse(nothing());
         if (p.plan().isEmpty()) {
@@ -92,7 +100,7 @@ public final class Enforcer {
         new Journal(p.backend(), union(before, p.desired()), false, Instant.now()).write(stateDir);
         ApplyResult r;
         try {
-            r = adapter.apply(adapter.plan(adapter.state(), p.desired()));
+            r = adapter.apply(p.plan());
         } catch (FirewallException | RuntimeException e) {
             return rollback(adapter, before, lines, "applying failed: " + e.getMessage());
         }
