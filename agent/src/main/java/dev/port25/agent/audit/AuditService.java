@@ -62,7 +62,7 @@ public final class AuditService {
         RoleResolver.Decision role = RoleResolver.resolve(settings, hostname);
         // the inventory, the backend detection and the firewall read each wait on the kernel or on
         // tools; they are independent, so they run at once
-        CompletableFuture<Facts.Result<Inventory>> inv = async("inventory", () -> {
+        CompletableFuture<Facts.Result<Inventory>> inv = async(() -> {
             try {
                 return Facts.Result.of(SocketInventories.list(source, new TreeSet<>(settings.ports())));
             } catch (InventoryException e) {
@@ -83,25 +83,22 @@ public final class AuditService {
         return new Result(facts, Evaluator.evaluate(facts), hostname);
     }
 
-    private static <T> CompletableFuture<T> async(String name, java.util.function.Supplier<T> work) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(work.get());
-            } catch (RuntimeException | Error e) {
-                f.completeExceptionally(e);
-            }
-        }, name);
+    /** One daemon thread per task: these wait on the kernel and on tools, and must not keep the JVM alive. */
+    private static final java.util.concurrent.Executor DAEMON = task -> {
+        Thread t = new Thread(task, "audit-gather");
         t.setDaemon(true);
         t.start();
-        return f;
+    };
+
+    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, DAEMON);
     }
 
     /** Every layer read once; inbound exposure of each port, and egress when the role may need it. */
     private Facts.Result<Facts.FirewallView> firewall(Settings settings, boolean detect) {
         Optional<String> pin = settings.firewall().backend().pin();
         CompletableFuture<Facts.Result<String>> selected = !detect ? CompletableFuture.completedFuture(
-                Facts.Result.failed("not detected")) : async("firewall-selection", () -> {
+                Facts.Result.failed("not detected")) : async(() -> {
             try {
                 return Facts.Result.of(selector.select(runner, pin).adapter().id());
             } catch (FirewallException e) {

@@ -63,17 +63,11 @@ public final class FirewallSelector {
         List<FirewallAdapter> adapters = providers.stream().map(p -> p.create(runner)).toList();
         List<java.util.concurrent.CompletableFuture<Detection>> detections = new ArrayList<>();
         for (FirewallAdapter adapter : adapters) {
-            java.util.concurrent.CompletableFuture<Detection> f = new java.util.concurrent.CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    f.complete(adapter.detect());
-                } catch (RuntimeException | Error e) {
-                    f.completeExceptionally(e);
-                }
-            }, "detect-" + adapter.id());
-            t.setDaemon(true);
-            t.start();
-            detections.add(f);
+            detections.add(java.util.concurrent.CompletableFuture.supplyAsync(adapter::detect, task -> {
+                Thread t = new Thread(task, "detect-" + adapter.id());
+                t.setDaemon(true);
+                t.start();
+            }));
         }
         Selection chosen = null;
         for (int i = 0; i < adapters.size(); i++) {
