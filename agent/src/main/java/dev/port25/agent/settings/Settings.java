@@ -59,6 +59,11 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
         report = Objects.requireNonNullElse(report, new Report(null, null, null));
     }
 
+    /** These settings with other ports. */
+    public Settings withPorts(List<Integer> newPorts) {
+        return new Settings(mode, newPorts, host, roles, firewall, probe, dns, report);
+    }
+
     /** What the agent does with what it finds. */
     public enum Mode {
         /** Report only; never change the firewall. */

@@ -44,9 +44,7 @@ public final class StatusService {
      */
     public StatusReport status(Settings settings, String settingsSource, SocketInventories.Choice choice,
                                Set<Integer> ports) {
-        Settings s = ports.isEmpty() ? settings : new Settings(settings.mode(), List.copyOf(new TreeSet<>(ports)),
-                settings.host(), settings.roles(), settings.firewall(), settings.probe(), settings.dns(),
-                settings.report());
+        Settings s = ports.isEmpty() ? settings : settings.withPorts(List.copyOf(new TreeSet<>(ports)));
         AuditService.Result r = audit.run(s, choice, false);
         return report(r.facts(), r.assessment(), settingsSource);
     }
