@@ -1,11 +1,13 @@
 package dev.port25.agent.audit;
 
+import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.status.StatusReport;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@code port25-agent audit} found: everything {@code status} does, plus the backend that
@@ -15,12 +17,15 @@ import java.util.Objects;
  * @param hostname the host name the role rules were matched against
  * @param mode     the settings' mode
  * @param smtp     each TCP listener's local SMTP audit
+ * @param dns      a MAIL_SERVER's mail domains' records as asked; empty for other roles
  */
-public record AuditReport(StatusReport status, String hostname, Settings.Mode mode, List<LocalSmtpAudit.Report> smtp) {
+public record AuditReport(StatusReport status, String hostname, Settings.Mode mode, List<LocalSmtpAudit.Report> smtp,
+                          Optional<List<MailDomainRecords>> dns) {
     public AuditReport {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(mode, "mode");
         smtp = List.copyOf(smtp);
+        dns = dns.map(List::copyOf);
     }
 }

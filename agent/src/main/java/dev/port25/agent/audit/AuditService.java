@@ -1,11 +1,15 @@
 package dev.port25.agent.audit;
 
+import dev.port25.agent.dns.DnsLookup;
+import dev.port25.agent.dns.MailDomainProbe;
+import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.SocketInventories;
 import dev.port25.agent.policy.Assessment;
 import dev.port25.agent.policy.Evaluator;
 import dev.port25.agent.policy.Facts;
+import dev.port25.agent.policy.Role;
 import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
@@ -29,8 +33,9 @@ import java.util.TreeSet;
 
 /**
  * Gathers the {@link Facts} about this host (role, listeners, every firewall layer, and on
- * request the SMTP audit of each listener) and has the {@link Evaluator} judge them. What
- * {@code status} and {@code audit} both call; {@code status} skips the SMTP probe.
+ * request the SMTP audit of each listener and a MAIL_SERVER's mail domains' DNS records) and has
+ * the {@link Evaluator} judge them. What {@code status} and {@code audit} both call;
+ * {@code status} skips the SMTP probe and DNS.
  */
 public final class AuditService {
 
@@ -53,7 +58,8 @@ public final class AuditService {
     /**
      * @param settings the settings in force
      * @param source   the inventory source
-     * @param probe    also probe each TCP listener and read its MTA's configuration, and detect the
+     * @param probe    also probe each TCP listener and read its MTA's configuration, ask DNS about a
+     *                 MAIL_SERVER's mail domains, and detect the
      *                 firewall backend that would act (its tools, ufw and firewall-cmd, take most
      *                 of a second of CPU, which the quick {@code status} does without)
      */
@@ -69,6 +75,11 @@ public final class AuditService {
                 return Facts.Result.failed(e.getMessage());
             }
         });
+        // a MAIL_SERVER's mail domains: DNS and the MTA-STS policy hosts, while the rest is gathered
+        CompletableFuture<Optional<List<MailDomainRecords>>> dns = !probe || role.role() != Role.MAIL_SERVER
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : async(() -> Optional.of(new MailDomainProbe(DnsLookup.of(settings.dns()), DAEMON)
+                        .check(settings.roles().mailServer().domains())));
         Facts.Result<Facts.FirewallView> firewall = firewall(settings, probe);
         Facts.Result<Inventory> inventory = inv.join();
         Optional<List<LocalSmtpAudit.Report>> smtp = Optional.empty();
@@ -79,7 +90,7 @@ public final class AuditService {
                     Duration.ofSeconds(settings.probe().connectTimeoutSeconds()), d.limits()));
             smtp = Optional.of(new LocalSmtpAudit(runner, p).audit(inventory.value().get()));
         }
-        Facts facts = new Facts(role, settings, inventory, firewall, smtp);
+        Facts facts = new Facts(role, settings, inventory, firewall, smtp, dns.join());
         return new Result(facts, Evaluator.evaluate(facts), hostname);
     }
 

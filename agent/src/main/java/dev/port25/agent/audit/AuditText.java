@@ -30,6 +30,16 @@ public final class AuditText {
             line(out, "AUTH before TLS", r.authBeforeTls());
             line(out, "banner names the software", r.bannerLeaksSoftware());
         }
+        report.dns().ifPresent(domains -> domains.forEach(d -> {
+            out.println("  dns " + d.domain());
+            d.spf().forEach(x -> out.println("    spf " + x.name() + ": " + x.answer().describe()));
+            d.dmarc().forEach(x -> out.println("    dmarc " + x.name() + ": " + x.answer().describe()));
+            out.println("    mta-sts _mta-sts." + d.domain() + ": " + d.mtaSts().describe());
+            d.policy().ifPresent(p -> out.println("    mta-sts policy " + p.url() + ": " + p.body()
+                    .map(b -> b.strip().replaceAll("\\s*\\R\\s*", "; ")).orElse("not had (" + p.error().orElse("") + ")")));
+            d.mx().ifPresent(mx -> out.println("    mx " + d.domain() + ": " + mx.describe()));
+            out.println("    tls-rpt _smtp._tls." + d.domain() + ": " + d.tlsRpt().describe());
+        }));
         if (report.status().findings().isEmpty()) {
             out.println("findings: none");
         } else {

@@ -47,7 +47,7 @@ final class AuditCommand implements Callable<Integer> {
         SettingsLoader.Loaded loaded = read.get();
         AuditService.Result r = new AuditService().run(loaded.settings(), SocketInventories.Choice.AUTO, true);
         AuditReport report = new AuditReport(StatusService.report(r.facts(), r.assessment(), loaded.source()),
-                r.hostname(), loaded.settings().mode(), r.facts().smtp().orElse(java.util.List.of()));
+                r.hostname(), loaded.settings().mode(), r.facts().smtp().orElse(java.util.List.of()), r.facts().dns());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.print(AuditJson.render(report));

@@ -1,5 +1,6 @@
 package dev.port25.agent.policy;
 
+import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
  *   <li>MAIL_SERVER: something listens beyond loopback and every family it listens on is open
  *       to everyone.</li>
  *   <li>Every role: the SMTP findings of each listener beyond loopback, when probed.</li>
+ *   <li>MAIL_SERVER: its mail domains' DNS hygiene ({@link MailDomainPolicy}), when asked.</li>
  * </ul>
  * A firewall or inventory that could not be read, or an SMTP verdict that could not be given,
  * is a finding that makes the verdict UNKNOWN unless something is CRITICAL.
@@ -95,6 +97,9 @@ public final class Evaluator {
             });
             if (role == Role.RELAY && f.settings().roles().relay().allowFrom().isEmpty()) {
                 add(FindingKind.RELAY_WITHOUT_NETWORKS, Severity.MEDIUM, "roles.relay.allowFrom is empty");
+            }
+            if (role == Role.MAIL_SERVER) {
+                f.dns().ifPresent(this::dns);
             }
             if (f.inventory().value().isEmpty()) {
                 return;
@@ -229,6 +234,17 @@ public final class Evaluator {
                     add(FindingKind.MAIL_SERVER_BLOCKED, Severity.HIGH, "inbound " + port + " over " + fam.label()
                             + " is " + describe(e.get()));
                 }
+            }
+        }
+
+        void dns(List<MailDomainRecords> domains) {
+            if (domains.isEmpty()) {
+                facts.add("DNS hygiene not checked: roles.mailServer.domains names no domain");
+            }
+            for (MailDomainRecords d : domains) {
+                MailDomainPolicy.Judgement j = MailDomainPolicy.judge(d);
+                j.findings().forEach(x -> add(x.kind(), x.severity(), x.evidence()));
+                facts.addAll(j.facts());
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.port25.agent.policy;
 
+import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
@@ -20,9 +21,18 @@ import java.util.Optional;
  * @param inventory the listeners on the covered ports, or why they could not be listed
  * @param firewall  what the firewall lets through per port and family, or why it could not be read
  * @param smtp      the local SMTP audit of each TCP listener; empty when not probed (status does not probe)
+ * @param dns       the DNS records of each of a MAIL_SERVER's mail domains; empty when not asked
+ *                  (status does not, nor does any other role)
  */
 public record Facts(RoleResolver.Decision role, Settings settings, Result<Inventory> inventory,
-                    Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp) {
+                    Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp,
+                    Optional<List<MailDomainRecords>> dns) {
+
+    /** Facts without DNS records. */
+    public Facts(RoleResolver.Decision role, Settings settings, Result<Inventory> inventory,
+                 Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp) {
+        this(role, settings, inventory, firewall, smtp, Optional.empty());
+    }
 
     public Facts {
         Objects.requireNonNull(role, "role");
@@ -30,6 +40,7 @@ public record Facts(RoleResolver.Decision role, Settings settings, Result<Invent
         Objects.requireNonNull(inventory, "inventory");
         Objects.requireNonNull(firewall, "firewall");
         smtp = smtp.map(List::copyOf);
+        dns = dns.map(List::copyOf);
     }
 
     /** A value, or why there is none. */

@@ -6,7 +6,8 @@ import java.util.List;
  * The findings catalogue: every kind of finding the agent reports, with its stable id (reports,
  * dashboards and suppressions key on it; an id is never reused), title, remediation (after the
  * domain card's hardening list) and references. P25-0xx are role and firewall findings, P25-1xx
- * come from the SMTP probe and the MTA's configuration ({@link dev.port25.agent.smtp.SmtpFinding}).
+ * come from the SMTP probe and the MTA's configuration ({@link dev.port25.agent.smtp.SmtpFinding}),
+ * P25-2xx from the mail domains' DNS records ({@link MailDomainPolicy}).
  */
 public enum FindingKind {
 
@@ -82,7 +83,52 @@ public enum FindingKind {
             "Postfix: smtpd_banner = $myhostname ESMTP; Exim: smtp_banner = $smtp_active_hostname ESMTP.",
             List.of()),
     NOT_SMTP("P25-109", "the listener on port 25 does not answer SMTP",
-            "Find the process that owns it (port25-agent status) and why it holds port 25.", List.of());
+            "Find the process that owns it (port25-agent status) and why it holds port 25.", List.of()),
+
+    SPF_MISSING("P25-201", "the mail domain publishes no SPF record",
+            "Publish one TXT record \"v=spf1 <your senders> -all\" (or ~all while DMARC reports are studied) "
+                    + "naming every host that sends the domain's mail.",
+            List.of(spoofing(), "RFC 7208")),
+    SPF_PERMISSIVE("P25-202", "the SPF record does not fail unlisted senders (+all, ?all, or no all)",
+            "End the record with -all (or ~all): +all lets every host on the internet pass, ?all and a "
+                    + "missing all give unlisted senders a neutral result.",
+            List.of(spoofing(), "RFC 7208 5.1")),
+    SPF_INVALID("P25-203", "the SPF record is an error for receivers (several records, or a broken redirect)",
+            "Keep exactly one TXT record starting v=spf1 at the domain; a redirect= must name a domain with "
+                    + "its own single SPF record, without loops.",
+            List.of(spoofing(), "RFC 7208 4.5, 6.1")),
+    DMARC_MISSING("P25-204", "no DMARC record applies to the mail domain",
+            "Publish one TXT record at _dmarc.<domain>: \"v=DMARC1; p=quarantine; rua=mailto:...\" (then p=reject).",
+            List.of(spoofing(), "RFC 7489 6.1")),
+    DMARC_NOT_ENFORCING("P25-205", "the DMARC policy does not quarantine or reject failing mail",
+            "Set p=quarantine or p=reject (and sp= for subdomains) once the aggregate reports show "
+                    + "every legitimate sender aligned; pct below 100 spares part of the failing mail.",
+            List.of(spoofing(), "RFC 7489 6.3")),
+    MTA_STS_MISSING("P25-206", "the mail domain announces no MTA-STS policy",
+            "Publish \"v=STSv1; id=<serial>\" at _mta-sts.<domain> and a policy at "
+                    + "https://mta-sts.<domain>/.well-known/mta-sts.txt, so senders cannot be downgraded to "
+                    + "cleartext by a stripped STARTTLS.",
+            List.of("domain card: enable MTA-STS so delivery can't be silently downgraded", "RFC 8461")),
+    MTA_STS_POLICY_UNAVAILABLE("P25-207", "the MTA-STS policy announced in DNS cannot be fetched or parsed",
+            "Serve the policy at https://mta-sts.<domain>/.well-known/mta-sts.txt with a publicly trusted "
+                    + "certificate for that name, status 200, Content-Type text/plain, no redirect, and the "
+                    + "version, mode, mx and max_age lines.",
+            List.of("domain card: enable MTA-STS", "RFC 8461 3.2, 3.3")),
+    MTA_STS_NOT_ENFORCED("P25-208", "the MTA-STS policy is in testing or none mode",
+            "Move to mode: enforce once TLS-RPT reports show every MX passing.",
+            List.of("domain card: enable MTA-STS", "RFC 8461 5")),
+    MTA_STS_MX_NOT_COVERED("P25-209", "an MX host of the domain is not covered by the MTA-STS policy's mx lines",
+            "Add an mx line matching every MX host (a '*.' pattern covers one label), and change the policy's "
+                    + "id in the TXT record so senders fetch it again; in enforce mode senders refuse to deliver "
+                    + "to an MX the policy does not name.",
+            List.of("RFC 8461 4.1")),
+    TLS_RPT_MISSING("P25-210", "the mail domain publishes no TLS-RPT record",
+            "Publish \"v=TLSRPTv1; rua=mailto:tls-reports@<domain>\" at _smtp._tls.<domain> to hear about "
+                    + "failed TLS and MTA-STS deliveries.",
+            List.of("RFC 8460")),
+    DNS_NOT_JUDGED("P25-211", "a mail domain's DNS records could not be judged",
+            "See the evidence: the resolver gave no answer (timeout, SERVFAIL) or the record needs macro "
+                    + "expansion; check dns.resolvers and that the host can reach them.", List.of());
 
     private final String id;
     private final String title;
@@ -94,6 +140,10 @@ public enum FindingKind {
         this.title = title;
         this.remediation = remediation;
         this.references = List.copyOf(references);
+    }
+
+    private static String spoofing() {
+        return "domain card: publish and enforce SPF, DKIM and DMARC (sender spoofing where they are missing)";
     }
 
     private static String cisMtaLocalOnly() {
@@ -120,7 +170,8 @@ public enum FindingKind {
 
     /** A finding of this kind means something could not be judged: the verdict is then UNKNOWN at best. */
     public boolean unknown() {
-        return this == FIREWALL_UNKNOWN || this == INVENTORY_FAILED || this == SMTP_NOT_JUDGED;
+        return this == FIREWALL_UNKNOWN || this == INVENTORY_FAILED || this == SMTP_NOT_JUDGED
+                || this == DNS_NOT_JUDGED;
     }
 
     /** The kind with this id. */

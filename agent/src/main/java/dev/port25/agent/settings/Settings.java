@@ -192,8 +192,9 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
     }
 
     /**
-     * @param resolvers      DNS servers by address; empty: the system's (/etc/resolv.conf)
-     * @param timeoutSeconds per question, 1-60
+     * @param resolvers      DNS servers by address, asked about a MAIL_SERVER's mail domains and the
+     *                       MTA-STS policy host; empty: the system's (/etc/resolv.conf)
+     * @param timeoutSeconds per question and per MTA-STS policy fetch, 1-60
      */
     public record Dns(List<Cidr> resolvers, Integer timeoutSeconds) {
         public Dns {

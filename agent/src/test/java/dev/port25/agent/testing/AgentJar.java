@@ -80,8 +80,14 @@ public final class AgentJar implements AutoCloseable {
      */
     public com.fasterxml.jackson.databind.JsonNode json(dev.port25.firewall.testing.Netns where, String... args)
             throws Exception {
+        return json(where, List.of(), args);
+    }
+
+    /** {@link #json(dev.port25.firewall.testing.Netns, String...)} with JVM options. */
+    public com.fasterxml.jackson.databind.JsonNode json(dev.port25.firewall.testing.Netns where,
+                                                        List<String> jvmOptions, String... args) throws Exception {
         List<String> argv = new ArrayList<>(where.inside(List.of()));
-        argv.addAll(argv(args));
+        argv.addAll(argvWithJvmOptions(jvmOptions, args));
         dev.port25.firewall.exec.CommandResult r = new dev.port25.firewall.exec.CommandRunner().run(
                 dev.port25.firewall.exec.Command.of(argv).withTimeout(java.time.Duration.ofSeconds(120)));
         if (!r.stdout().startsWith("{")) {
