@@ -14,6 +14,7 @@ import dev.port25.firewall.ufw.UfwLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -226,6 +227,39 @@ class EnforceIT {
             assertThat(lab.rules()).as("undo leaves the ruleset as it was").isEqualTo(before);
             assertThat(lab.dir.resolve("state").resolve(Journal.FILE)).doesNotExist();
             assertThat(lab.agent(lab.withState("undo")).stdout()).contains("nothing to undo");
+        }
+    }
+
+    @Test
+    void theJournalOutlivesSettingsChangesAndAMoveToAnotherBackend() throws Exception {
+        // iptables-nft and nftables side by side in one namespace, as on a host moving from one to the other
+        try (Lab lab = new Lab("iptables"); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
+            String before = lab.rules();
+            Path settings = lab.dir.resolve("fleet.yml");
+            Files.writeString(settings, "firewall:\n  backend: nftables\n");
+            CommandResult none = lab.agent(lab.withState("enforce", "--config", settings.toString()));
+            assertThat(none.exitCode()).as(none.describe()).isZero();
+            assertThat(lab.connects("198.18.25.2", "198.18.25.1")).isFalse();
+
+            // the fleet file changes the role and the backend; enforce moves the rules
+            Files.writeString(settings, "firewall:\n  backend: iptables\nroles:\n  rules:\n    - role: RELAY\n"
+                    + "  relay:\n    allowFrom: [198.18.25.2/32, \"fd00:25::2/128\"]\n");
+            CommandResult relay = lab.agent(lab.withState("enforce", "--config", settings.toString()));
+            assertThat(relay.exitCode()).as(relay.describe()).isZero();
+            assertThat(relay.stdout()).contains("first, the previous enforcement's rules in nftables:",
+                    "removed the rules of the previous enforcement in nftables", "iptables now holds 25 inbound");
+            assertThat(lab.runner().run("nft", "list", "tables").stdout()).doesNotContain("port25_agent");
+            assertThat(lab.connects("198.18.25.2", "198.18.25.1")).isTrue();
+            assertThat(lab.connects("198.18.25.3", "198.18.25.1")).isFalse();
+            assertThat(lab.connects("fd00:25::3", "fd00:25::1")).isFalse();
+
+            // and changes again; undo reads only the journal, whatever the settings now say
+            Files.writeString(settings, "firewall:\n  backend: ufw\nroles:\n  rules:\n    - role: MAIL_SERVER\n");
+            CommandResult undo = lab.agent(lab.withState("undo"));
+            assertThat(undo.exitCode()).as(undo.describe()).isZero();
+            assertThat(undo.stdout()).contains("removed every rule of the agent's from iptables");
+            assertThat(lab.connects("198.18.25.3", "198.18.25.1")).isTrue();
+            assertThat(lab.rules()).as("both enforcements undone to the byte").isEqualTo(before);
         }
     }
 
