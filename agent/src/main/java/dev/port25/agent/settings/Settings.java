@@ -56,7 +56,7 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
         firewall = Objects.requireNonNullElse(firewall, new Firewall(null));
         probe = Objects.requireNonNullElse(probe, new Probe(null, null));
         dns = Objects.requireNonNullElse(dns, new Dns(null, null));
-        report = Objects.requireNonNullElse(report, new Report(null, null, null));
+        report = Objects.requireNonNullElse(report, Report.none());
     }
 
     /** These settings with other ports. */
@@ -212,26 +212,56 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
     }
 
     /**
-     * Where {@code port25-agent run} sends compliance reports.
+     * Where compliance reports go ({@code port25-agent report --send}, and the daemon).
      *
-     * @param endpoint  an https:// URL (http:// only with {@code insecure: true}); absent: no reports sent
-     * @param tokenFile a file holding the bearer token, not readable by group or others
-     * @param insecure  allow an http:// endpoint
+     * @param endpoint          an https:// URL (http:// only with {@code insecure: true}); absent: no reports sent
+     * @param tokenFile         a file holding the bearer token, not readable by group or others
+     * @param insecure          allow an http:// endpoint
+     * @param caBundle          PEM certificates trusted for the endpoint instead of the JVM's CAs
+     * @param clientCertificate PEM certificate chain shown to the endpoint (mutual TLS), with clientKey
+     * @param clientKey         PEM PKCS#8 private key of clientCertificate, not readable by group or others
+     * @param format            port25 (report/v1) or ocsf (OCSF Compliance Finding events)
+     * @param timeoutSeconds    per request (connect and response), 1-300
+     * @param spool             how many undelivered reports are kept
      */
-    public record Report(Optional<URI> endpoint, Optional<Path> tokenFile, boolean insecure) {
+    public record Report(Optional<URI> endpoint, Optional<Path> tokenFile, boolean insecure, Optional<Path> caBundle,
+                         Optional<Path> clientCertificate, Optional<Path> clientKey, Format format,
+                         int timeoutSeconds, Spool spool) {
         @JsonCreator
         public Report(@JsonProperty("endpoint") String endpoint, @JsonProperty("tokenFile") String tokenFile,
-                      @JsonProperty("insecure") Boolean insecure) {
-            this(Optional.ofNullable(endpoint).map(Report::uri), Optional.ofNullable(tokenFile).map(Report::path),
-                    Objects.requireNonNullElse(insecure, Boolean.FALSE));
+                      @JsonProperty("insecure") Boolean insecure, @JsonProperty("caBundle") String caBundle,
+                      @JsonProperty("clientCertificate") String clientCertificate,
+                      @JsonProperty("clientKey") String clientKey, @JsonProperty("format") Format format,
+                      @JsonProperty("timeoutSeconds") Integer timeoutSeconds, @JsonProperty("spool") Spool spool) {
+            this(Optional.ofNullable(endpoint).map(Report::uri), path("tokenFile", tokenFile),
+                    Objects.requireNonNullElse(insecure, Boolean.FALSE), path("caBundle", caBundle),
+                    path("clientCertificate", clientCertificate), path("clientKey", clientKey),
+                    Objects.requireNonNullElse(format, Format.PORT25), Objects.requireNonNullElse(timeoutSeconds, 30),
+                    Objects.requireNonNullElse(spool, new Spool(null, null)));
+        }
+
+        /** No endpoint: nothing is sent. */
+        public static Report none() {
+            return new Report(null, null, null, null, null, null, null, null, null);
         }
 
         public Report {
             Objects.requireNonNull(endpoint, "endpoint");
             Objects.requireNonNull(tokenFile, "tokenFile");
+            Objects.requireNonNull(caBundle, "caBundle");
+            Objects.requireNonNull(clientCertificate, "clientCertificate");
+            Objects.requireNonNull(clientKey, "clientKey");
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(spool, "spool");
             if (endpoint.isPresent() && endpoint.get().getScheme().equals("http") && !insecure) {
                 throw new IllegalArgumentException("endpoint: " + endpoint.get() + " is plain http; use https, or "
                         + "set insecure: true to send reports in cleartext");
+            }
+            if (clientCertificate.isPresent() != clientKey.isPresent()) {
+                throw new IllegalArgumentException("clientCertificate and clientKey: give both (mutual TLS) or neither");
+            }
+            if (timeoutSeconds < 1 || timeoutSeconds > 300) {
+                throw new IllegalArgumentException("timeoutSeconds: " + timeoutSeconds + " is outside 1-300");
             }
         }
 
@@ -249,12 +279,42 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
             return u;
         }
 
-        private static Path path(String text) {
+        private static Optional<Path> path(String key, String text) {
+            if (text == null) {
+                return Optional.empty();
+            }
             Path p = Path.of(text);
             if (!p.isAbsolute()) {
-                throw new IllegalArgumentException("tokenFile: '" + text + "' is not an absolute path");
+                throw new IllegalArgumentException(key + ": '" + text + "' is not an absolute path");
             }
-            return p;
+            return Optional.of(p);
+        }
+    }
+
+    /** How a report is rendered for the endpoint. */
+    public enum Format {
+        /** The agent's own document, schema port25-agent/report/v1. */
+        @JsonProperty("port25") PORT25,
+        /** OCSF Compliance Finding events (class_uid 2003), one per finding. */
+        @JsonProperty("ocsf") OCSF
+    }
+
+    /**
+     * Bounds of the spool of undelivered reports; past either, the oldest are dropped and counted.
+     *
+     * @param maxReports   1-100000
+     * @param maxMegabytes 1-10240
+     */
+    public record Spool(Integer maxReports, Integer maxMegabytes) {
+        public Spool {
+            maxReports = Objects.requireNonNullElse(maxReports, 1000);
+            maxMegabytes = Objects.requireNonNullElse(maxMegabytes, 64);
+            if (maxReports < 1 || maxReports > 100_000) {
+                throw new IllegalArgumentException("maxReports: " + maxReports + " is outside 1-100000");
+            }
+            if (maxMegabytes < 1 || maxMegabytes > 10_240) {
+                throw new IllegalArgumentException("maxMegabytes: " + maxMegabytes + " is outside 1-10240");
+            }
         }
     }
 

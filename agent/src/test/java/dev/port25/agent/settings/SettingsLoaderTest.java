@@ -158,6 +158,12 @@ public class SettingsLoaderTest {
                         "roles.mailServer.domains[0]", 3, "'example' is not a mail domain", true),
                 new Bad("timeout out of range", "probe:\n  connectTimeoutSeconds: 0\n", "probe.connectTimeoutSeconds", 2,
                         "0 is outside 1-300", true),
+                new Bad("client certificate without its key", "report:\n  clientCertificate: /etc/p25/c.pem\n",
+                        "report", 1, "clientCertificate and clientKey: give both (mutual TLS) or neither", true),
+                new Bad("unknown report format", "report:\n  format: cef\n", "report.format", 2,
+                        "'cef' is not one of port25, ocsf", true),
+                new Bad("spool bound out of range", "report:\n  spool:\n    maxReports: 0\n",
+                        "report.spool.maxReports", 3, "0 is outside 1-100000", true),
                 new Bad("decimal for a whole number", "dns:\n  timeoutSeconds: 2.5\n", "dns.timeoutSeconds", 2,
                         "expected a whole number", true));
     }
