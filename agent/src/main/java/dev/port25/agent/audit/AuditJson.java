@@ -61,6 +61,15 @@ public final class AuditJson {
     }
 
     public static String render(AuditReport report) {
+        try {
+            return MAPPER.writeValueAsString(tree(report)) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the audit document", e);
+        }
+    }
+
+    /** The document as a tree, for documents that extend it (the compliance report). */
+    public static ObjectNode tree(AuditReport report) {
         ObjectNode status = StatusJson.tree(report.status());
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", SCHEMA);
@@ -81,10 +90,6 @@ public final class AuditJson {
             ArrayNode dns = root.putArray("dns");
             report.dns().get().forEach(d -> domain(dns.addObject(), d));
         }
-        try {
-            return MAPPER.writeValueAsString(root) + System.lineSeparator();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render the audit document", e);
-        }
+        return root;
     }
 }

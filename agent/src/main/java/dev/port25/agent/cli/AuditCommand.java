@@ -44,10 +44,7 @@ final class AuditCommand implements Callable<Integer> {
         if (read.isEmpty()) {
             return ExitCodes.UNKNOWN;
         }
-        SettingsLoader.Loaded loaded = read.get();
-        AuditService.Result r = new AuditService().run(loaded.settings(), SocketInventories.Choice.AUTO, true);
-        AuditReport report = new AuditReport(StatusService.report(r.facts(), r.assessment(), loaded.source()),
-                r.hostname(), loaded.settings().mode(), r.facts().smtp().orElse(java.util.List.of()), r.facts().dns());
+        AuditReport report = audit(read.get());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.print(AuditJson.render(report));
@@ -56,5 +53,12 @@ final class AuditCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.of(report.status().verdict());
+    }
+
+    /** The full audit of this host under these settings (also what a compliance report holds). */
+    static AuditReport audit(SettingsLoader.Loaded loaded) {
+        AuditService.Result r = new AuditService().run(loaded.settings(), SocketInventories.Choice.AUTO, true);
+        return new AuditReport(StatusService.report(r.facts(), r.assessment(), loaded.source()), r.hostname(),
+                loaded.settings().mode(), r.facts().smtp().orElse(java.util.List.of()), r.facts().dns());
     }
 }

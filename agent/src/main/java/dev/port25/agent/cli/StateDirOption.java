@@ -4,10 +4,11 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** {@code --state-dir DIR}: where the enforcement journal lives. */
+/** {@code --state-dir DIR}: where the enforcement journal and the report spool live. */
 final class StateDirOption {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the enforcement journal (enforcement.json) is kept. Default: ${DEFAULT-VALUE}.")
+            description = "Where the agent keeps its state: the enforcement journal (enforcement.json) and the "
+                    + "report spool (spool/). Default: ${DEFAULT-VALUE}.")
     Path dir = Path.of("/var/lib/port25-agent");
 }

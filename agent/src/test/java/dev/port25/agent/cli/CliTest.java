@@ -32,6 +32,17 @@ class CliTest {
     }
 
     @Test
+    void reportHelpTellsWhereReportsGoAndABadFormatIsRefused() {
+        Run help = run("report", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("--send", "--format=FORMAT", "--state-dir=DIR",
+                "Idempotency-Key", "port25-agent/report/v1", "1 reports remain spooled");
+        Run bad = run("report", "--format", "cef", "--config", "/dev/null");
+        assertThat(bad.code()).isEqualTo(3);
+        assertThat(bad.err()).contains("--format cef: use port25 or ocsf");
+    }
+
+    @Test
     void statusHelpDescribesOptions() {
         Run r = run("status", "--help");
         assertThat(r.code()).isZero();

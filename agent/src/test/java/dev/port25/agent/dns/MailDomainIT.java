@@ -3,10 +3,9 @@ package dev.port25.agent.dns;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.TempDirs;
+import dev.port25.agent.testing.TestCa;
 import dev.port25.firewall.exec.BackgroundProcess;
-import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
-import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.AfterAll;
@@ -39,12 +38,12 @@ class MailDomainIT {
     private static final String DNS6 = "fd00:53::1";
     private static final String WEB4 = "198.18.53.2";
     private static final String WEB6 = "fd00:53::2";
-    private static final CommandRunner RUNNER = new CommandRunner();
 
     private static Netns ns;
     private static AgentJar jar;
     private static Path work;
     private static List<String> trust;
+    private static Path trustStore;
 
     /** Every record dnsmasq serves: lines of its configuration file (which, unlike its command line, unquotes). */
     private static final List<String> RECORDS = List.of(
@@ -135,7 +134,7 @@ class MailDomainIT {
                 work.resolve("site").toString())));
         assertThat(web.readLine(Duration.ofSeconds(30))).as("policy server: %s", web.stderrIfEnded()).hasValue("listening");
         jar = AgentJar.copy();
-        trust = List.of("-Djavax.net.ssl.trustStore=" + work.resolve("trust.p12"),
+        trust = List.of("-Djavax.net.ssl.trustStore=" + trustStore,
                 "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12");
     }
 
@@ -173,39 +172,14 @@ class MailDomainIT {
 
     /** A CA the agent trusts, and one certificate for every policy host but wrongcert's. */
     private static void certificates() throws Exception {
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                "-subj", "/CN=port25-agent test CA", "-keyout", at("ca.key"), "-out", at("ca.pem"),
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=mta-sts",
-                "-keyout", at("server.key"), "-out", at("server.csr"));
+        TestCa ca = TestCa.create(work);
         List<String> names = new ArrayList<>();
         for (String d : List.of("good", "testing", "uncovered", "redirect", "gone", "html", "badpolicy", "twosts", "big")) {
             names.add("DNS:mta-sts." + d + ".test");
         }
-        Files.writeString(work.resolve("ext.cnf"), "subjectAltName=" + String.join(",", names)
-                + "\nextendedKeyUsage=serverAuth\n");
-        openssl("x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"),
-                "-CAcreateserial", "-days", "2", "-extfile", at("ext.cnf"), "-out", at("server.pem"));
-        openssl("pkcs12", "-export", "-in", at("server.pem"), "-inkey", at("server.key"), "-name", "server",
-                "-passout", "pass:changeit", "-out", at("server.p12"));
-        ok(List.of(javaBin("keytool"), "-importcert", "-noprompt", "-alias", "ca", "-file",
-                work.resolve("ca.pem").toString(), "-keystore", work.resolve("trust.p12").toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit"));
-    }
-
-    private static String at(String file) {
-        return work.resolve(file).toString();
-    }
-
-    private static void openssl(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("openssl"));
-        argv.addAll(List.of(args));
-        ok(argv);
-    }
-
-    private static void ok(List<String> argv) throws Exception {
-        CommandResult r = RUNNER.run(Command.of(argv));
-        assertThat(r.ok()).as(r.describe()).isTrue();
+        ca.issue("server", "subjectAltName=" + String.join(",", names), "extendedKeyUsage=serverAuth");
+        ca.keyStore("server");
+        trustStore = ca.trustStore();
     }
 
     /** What each policy host serves. */

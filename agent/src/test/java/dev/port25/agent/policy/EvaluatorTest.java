@@ -41,7 +41,7 @@ public class EvaluatorTest {
     static final Owner MASTER = new Owner(4242, "master", Optional.of("/usr/lib/postfix/sbin/master"),
             Optional.of("root"), OptionalInt.of(0));
 
-    static Listener tcp(String address, Optional<Boolean> v6only) throws Exception {
+    public static Listener tcp(String address, Optional<Boolean> v6only) throws Exception {
         InetAddress a = InetAddress.getByName(address);
         return new Listener(Protocol.TCP, a.getAddress().length == 16 ? Family.IPV6 : Family.IPV4, a, 25, v6only,
                 Optional.empty(), OptionalInt.of(0), OptionalLong.of(1000), List.of(MASTER), Optional.empty());

@@ -29,7 +29,7 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The status document against golden files: a change to them is a change to a public format. */
-class StatusJsonTest {
+public class StatusJsonTest {
 
     private static String golden(String name) {
         return Fixtures.text("/golden/" + name);
@@ -39,7 +39,7 @@ class StatusJsonTest {
         return new Owner(pid, name, Optional.of(exe), Optional.of(user), OptionalInt.of(uid));
     }
 
-    static StatusReport postfixLikeHost() throws Exception {
+    public static StatusReport postfixLikeHost() throws Exception {
         Owner master = owner(812, "master", "/usr/lib/postfix/sbin/master", "root", 0);
         Owner smtpd = owner(4242, "smtpd", "/usr/lib/postfix/sbin/smtpd", "postfix", 107);
         Listener wildcard = new Listener(Protocol.TCP, Family.IPV4, InetAddress.getByName("0.0.0.0"), 25,

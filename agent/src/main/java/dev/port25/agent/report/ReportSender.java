@@ -1,0 +1,249 @@
+package dev.port25.agent.report;
+
+import dev.port25.agent.settings.Settings;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sends one report to the endpoint: HTTPS POST (http only where the settings allow it), the
+ * bearer token from a file only its owner can read, the report id in an {@code Idempotency-Key}
+ * header, optionally a client certificate (mutual TLS) and a CA bundle of its own. Redirects are
+ * not followed. Each answer is classified: delivered (2xx), rejected for good (400, 413, 422: this
+ * report will never be taken), or to be retried (anything else, and every network error).
+ */
+public final class ReportSender {
+
+    /** What became of one report. */
+    public sealed interface Outcome {
+        /** The endpoint took it. */
+        record Delivered(int status) implements Outcome {
+        }
+
+        /** Not now: keep it and try again later. */
+        record Retry(String why) implements Outcome {
+        }
+
+        /** Never: the endpoint refuses this report itself. */
+        record Rejected(int status, String why) implements Outcome {
+        }
+    }
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    private final URI endpoint;
+    private final Optional<String> token;
+    private final HttpClient client;
+    private final Duration timeout;
+
+    private ReportSender(URI endpoint, Optional<String> token, HttpClient client, Duration timeout) {
+        this.endpoint = endpoint;
+        this.token = token;
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    /** A sender for these settings; every file they name is read and checked now. */
+    public static ReportSender of(Settings.Report s) throws ReportException {
+        URI endpoint = s.endpoint().orElseThrow(() -> new ReportException(
+                "report.endpoint is not set: there is nowhere to send reports"));
+        Optional<String> token = Optional.empty();
+        if (s.tokenFile().isPresent()) {
+            token = Optional.of(token(s.tokenFile().get()));
+        }
+        Duration timeout = Duration.ofSeconds(s.timeoutSeconds());
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
+        if (s.caBundle().isPresent() || s.clientCertificate().isPresent()) {
+            b.sslContext(tls(s));
+        }
+        return new ReportSender(endpoint, token, b.build(), timeout);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public Outcome send(String id, byte[] body) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", id)
+                .header("User-Agent", "port25-agent")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        token.ifPresent(t -> req.header("Authorization", "Bearer " + t));
+        HttpResponse<String> r;
+        try {
+            r = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new Outcome.Retry(endpoint + ": " + (e instanceof java.net.http.HttpTimeoutException
+                    ? "no answer within " + timeout.toSeconds() + " s" : describe(e)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Retry("interrupted");
+        }
+        int code = r.statusCode();
+        String said = " " + firstLine(r.body());
+        if (code >= 200 && code < 300) {
+            return new Outcome.Delivered(code);
+        }
+        if (code == 400 || code == 413 || code == 422) {
+            return new Outcome.Rejected(code, endpoint + ": HTTP " + code + said);
+        }
+        String hint = code == 401 || code == 403 ? " (check report.tokenFile and the client certificate)"
+                : code >= 300 && code < 400 ? " (a redirect, not followed: set report.endpoint to where it points)" : "";
+        return new Outcome.Retry(endpoint + ": HTTP " + code + said + hint);
+    }
+
+    /** "ConnectException: Connection refused": the exception's name and the first message in its causes. */
+    private static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return e.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        // the JDK's HttpClient gives a refused or unreachable connection no message at all
+        return e.getClass().getSimpleName() + (e instanceof java.net.ConnectException
+                ? ": could not connect (refused or unreachable)" : "");
+    }
+
+    private static String firstLine(String body) {
+        String b = body == null ? "" : body.strip();
+        int nl = b.indexOf('\n');
+        String line = nl < 0 ? b : b.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    /** The token, from a file neither group nor others can read or write. */
+    static String token(Path file) throws ReportException {
+        ownerOnly("report.tokenFile", file);
+        String t;
+        try {
+            t = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new ReportException("report.tokenFile " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (t.isEmpty() || !t.matches("[\\x21-\\x7e]+")) {
+            throw new ReportException("report.tokenFile " + file + ": holds no token (one line of printable "
+                    + "ASCII without spaces)");
+        }
+        return t;
+    }
+
+    static void ownerOnly(String key, Path file) throws ReportException {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return; // not POSIX (Windows): the installer sets the ACL
+        } catch (IOException e) {
+            throw new ReportException(key + " " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+        open.addAll(perms);
+        open.retainAll(OTHERS);
+        if (!open.isEmpty()) {
+            throw new ReportException(key + " " + file + " is open to group or others ("
+                    + PosixFilePermissions.toString(perms) + "); it holds a secret: chmod 600 it");
+        }
+    }
+
+    private static SSLContext tls(Settings.Report s) throws ReportException {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            if (s.caBundle().isPresent()) {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                List<Certificate> cas = certificates("report.caBundle", s.caBundle().get());
+                for (int i = 0; i < cas.size(); i++) {
+                    trust.setCertificateEntry("ca" + i, cas.get(i));
+                }
+                tmf.init(trust);
+            } else {
+                tmf.init((KeyStore) null);
+            }
+            KeyManagerFactory kmf = null;
+            if (s.clientCertificate().isPresent()) {
+                List<Certificate> chain = certificates("report.clientCertificate", s.clientCertificate().get());
+                ownerOnly("report.clientKey", s.clientKey().orElseThrow());
+                PrivateKey key = privateKey(s.clientKey().get());
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                keys.setKeyEntry("client", key, new char[0], chain.toArray(Certificate[]::new));
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, new char[0]);
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ReportException("report TLS settings: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Certificate> certificates(String key, Path file) throws ReportException {
+        try {
+            List<Certificate> certs = List.copyOf(CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file))));
+            if (certs.isEmpty()) {
+                throw new ReportException(key + " " + file + ": no PEM certificate in it");
+            }
+            return certs;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ReportException(key + " " + file + ": not PEM certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static final Pattern PKCS8 = Pattern.compile(
+            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+
+    private static PrivateKey privateKey(Path file) throws ReportException {
+        String pem;
+        try {
+            pem = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new ReportException("report.clientKey " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        Matcher m = PKCS8.matcher(pem);
+        if (!m.find()) {
+            throw new ReportException("report.clientKey " + file + ": not a PEM PKCS#8 key (BEGIN PRIVATE KEY); "
+                    + "convert with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(m.group(1));
+        for (String alg : List.of("EC", "RSA", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // the next algorithm
+            }
+        }
+        throw new ReportException("report.clientKey " + file + ": not an EC, RSA or Ed25519 key");
+    }
+}
