@@ -71,13 +71,41 @@ final class FirewalldAdapter implements FirewallAdapter {
         if (!state.ok()) {
             throw new FirewallException("firewalld: not running (" + state.describe() + ")");
         }
-        String defaultZone = ok(Command.of("firewall-cmd", "--get-default-zone")).strip();
-        return new FirewalldState(true, defaultZone,
-                FirewalldZones.parse(ok(Command.of("firewall-cmd", "--list-all-zones"))),
-                FirewalldZones.parse(ok(Command.of("firewall-cmd", "--permanent", "--list-all-zones"))),
-                direct(ok(Command.of("firewall-cmd", "--direct", "--get-all-rules"))),
-                direct(ok(Command.of("firewall-cmd", "--permanent", "--direct", "--get-all-rules"))),
-                new PacketFilterReader(runner).read());
+        // each firewall-cmd is a Python start and a D-Bus round trip (~0.3 s): the reads run at once
+        var zone = read(Command.of("firewall-cmd", "--get-default-zone"));
+        var runtime = read(Command.of("firewall-cmd", "--list-all-zones"));
+        var permanent = read(Command.of("firewall-cmd", "--permanent", "--list-all-zones"));
+        var direct = read(Command.of("firewall-cmd", "--direct", "--get-all-rules"));
+        var permanentDirect = read(Command.of("firewall-cmd", "--permanent", "--direct", "--get-all-rules"));
+        var filter = java.util.concurrent.CompletableFuture.supplyAsync(() -> new PacketFilterReader(runner).read(),
+                FirewalldAdapter::daemonThread);
+        return new FirewalldState(true, join(zone).strip(), FirewalldZones.parse(join(runtime)),
+                FirewalldZones.parse(join(permanent)), direct(join(direct)), direct(join(permanentDirect)),
+                filter.join());
+    }
+
+    private java.util.concurrent.CompletableFuture<Object> read(Command c) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return ok(c);
+            } catch (FirewallException e) {
+                return e;
+            }
+        }, FirewalldAdapter::daemonThread);
+    }
+
+    private static String join(java.util.concurrent.CompletableFuture<Object> f) throws FirewallException {
+        Object o = f.join();
+        if (o instanceof FirewallException e) {
+            throw e;
+        }
+        return (String) o;
+    }
+
+    private static void daemonThread(Runnable task) {
+        Thread t = new Thread(task, "firewalld-read");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static List<List<String>> direct(String text) {
