@@ -27,14 +27,15 @@ import java.util.regex.Pattern;
  * @param firewall which firewall backend acts
  * @param probe    SMTP probe options
  * @param dns      where DNS questions go
- * @param report   where the daemon sends reports
+ * @param report   where compliance reports go
+ * @param daemon   the schedules of {@code port25-agent run}
  */
 public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, Firewall firewall, Probe probe,
-                       Dns dns, Report report) {
+                       Dns dns, Report report, Daemon daemon) {
 
     /** The settings of a host without a settings file: audit, port 25, role NONE. */
     public static Settings defaults() {
-        return new Settings(null, null, null, null, null, null, null, null);
+        return new Settings(null, null, null, null, null, null, null, null, null);
     }
 
     public Settings {
@@ -57,11 +58,12 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
         probe = Objects.requireNonNullElse(probe, new Probe(null, null));
         dns = Objects.requireNonNullElse(dns, new Dns(null, null));
         report = Objects.requireNonNullElse(report, Report.none());
+        daemon = Objects.requireNonNullElse(daemon, new Daemon(null, null, null, null, null, null));
     }
 
     /** These settings with other ports. */
     public Settings withPorts(List<Integer> newPorts) {
-        return new Settings(mode, newPorts, host, roles, firewall, probe, dns, report);
+        return new Settings(mode, newPorts, host, roles, firewall, probe, dns, report, daemon);
     }
 
     /** What the agent does with what it finds. */
@@ -315,6 +317,42 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
             if (maxMegabytes < 1 || maxMegabytes > 10_240) {
                 throw new IllegalArgumentException("maxMegabytes: " + maxMegabytes + " is outside 1-10240");
             }
+        }
+    }
+
+    /**
+     * The schedules of {@code port25-agent run}.
+     *
+     * @param watchMillis          how often the listeners are listed (cheap: netlink), 100-60000
+     * @param auditMinutes         how often the full audit runs (a verdict change sends a report), 1-1440
+     * @param reportCron           when a report is sent anyway: a Quartz cron expression (seconds first)
+     * @param driftSeconds         how often, in enforce mode, the firewall is checked against the plan, 10-3600
+     * @param flushSeconds         how often the spool is offered to the endpoint when not backing off, 1-3600
+     * @param backoffCapSeconds    the longest wait between failed deliveries, 10-86400
+     */
+    public record Daemon(Integer watchMillis, Integer auditMinutes, String reportCron, Integer driftSeconds,
+                         Integer flushSeconds, Integer backoffCapSeconds) {
+        public Daemon {
+            watchMillis = within("watchMillis", watchMillis, 1000, 100, 60_000);
+            auditMinutes = within("auditMinutes", auditMinutes, 15, 1, 1440);
+            reportCron = Objects.requireNonNullElse(reportCron, "0 0 * * * ?");
+            try {
+                org.quartz.CronExpression.validateExpression(reportCron);
+            } catch (java.text.ParseException e) {
+                throw new IllegalArgumentException("reportCron: '" + reportCron + "' is not a Quartz cron expression "
+                        + "(seconds minutes hours day-of-month month day-of-week): " + e.getMessage());
+            }
+            driftSeconds = within("driftSeconds", driftSeconds, 60, 10, 3600);
+            flushSeconds = within("flushSeconds", flushSeconds, 10, 1, 3600);
+            backoffCapSeconds = within("backoffCapSeconds", backoffCapSeconds, 600, 10, 86_400);
+        }
+
+        private static int within(String key, Integer value, int fallback, int min, int max) {
+            int v = Objects.requireNonNullElse(value, fallback);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(key + ": " + v + " is outside " + min + "-" + max);
+            }
+            return v;
         }
     }
 

@@ -243,7 +243,7 @@ public class EvaluatorTest {
         assertThat(relay.role()).isEqualTo(Role.RELAY);
         assertThat(relay.why()).isEqualTo("rule 2 (tags [smtp-relay]) matches host 'app1' with tags [dmz, smtp-relay]");
         Settings untagged = new Settings(s.mode(), s.ports(), new Settings.Host(List.of()), s.roles(), s.firewall(),
-                s.probe(), s.dns(), s.report());
+                s.probe(), s.dns(), s.report(), s.daemon());
         assertThat(RoleResolver.resolve(untagged, "app1").why()).isEqualTo("rule 3 (every host) matches host 'app1'");
         RoleResolver.Decision none = RoleResolver.resolve(Settings.defaults(), "app1");
         assertThat(none.role()).isEqualTo(Role.NONE);

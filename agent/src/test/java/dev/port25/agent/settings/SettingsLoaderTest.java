@@ -110,7 +110,7 @@ public class SettingsLoaderTest {
     static Stream<Bad> badFiles() {
         return Stream.of(
                 new Bad("unknown top-level key", "mode: audit\nmodes: enforce\n", "modes", 2,
-                        "unknown key; the keys here are dns, firewall, host, mode, ports, probe, report, roles", true),
+                        "unknown key; the keys here are daemon, dns, firewall, host, mode, ports, probe, report, roles", true),
                 new Bad("unknown nested key", "roles:\n  relay:\n    allowfrom: [198.18.0.0/15]\n",
                         "roles.relay.allowfrom", 3, "unknown key; the keys here are allowFrom", true),
                 new Bad("text for a list", "ports: '25'\n", "ports", 1, "expected a list, found text", true),
@@ -164,6 +164,8 @@ public class SettingsLoaderTest {
                         "'cef' is not one of port25, ocsf", true),
                 new Bad("spool bound out of range", "report:\n  spool:\n    maxReports: 0\n",
                         "report.spool.maxReports", 3, "0 is outside 1-100000", true),
+                new Bad("a cron expression with five fields", "daemon:\n  reportCron: \"0 * * * *\"\n",
+                        "daemon.reportCron", 2, "is not a Quartz cron expression", false),
                 new Bad("decimal for a whole number", "dns:\n  timeoutSeconds: 2.5\n", "dns.timeoutSeconds", 2,
                         "expected a whole number", true));
     }
