@@ -94,6 +94,13 @@ public final class AuditService {
         return new Result(facts, Evaluator.evaluate(facts), hostname);
     }
 
+    /** The full audit of this host under these settings: what {@code audit}, reports and the daemon show. */
+    public AuditReport audit(dev.port25.agent.settings.SettingsLoader.Loaded loaded) {
+        Result r = run(loaded.settings(), SocketInventories.Choice.AUTO, true);
+        return new AuditReport(dev.port25.agent.status.StatusService.report(r.facts(), r.assessment(), loaded.source()),
+                r.hostname(), loaded.settings().mode(), r.facts().smtp().orElse(List.of()), r.facts().dns());
+    }
+
     /** One daemon thread per task: these wait on the kernel and on tools, and must not keep the JVM alive. */
     private static final java.util.concurrent.Executor DAEMON = task -> {
         Thread t = new Thread(task, "audit-gather");

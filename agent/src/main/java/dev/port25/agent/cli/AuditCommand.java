@@ -4,9 +4,7 @@ import dev.port25.agent.audit.AuditJson;
 import dev.port25.agent.audit.AuditReport;
 import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.audit.AuditText;
-import dev.port25.agent.inventory.SocketInventories;
 import dev.port25.agent.settings.SettingsLoader;
-import dev.port25.agent.status.StatusService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +42,7 @@ final class AuditCommand implements Callable<Integer> {
         if (read.isEmpty()) {
             return ExitCodes.UNKNOWN;
         }
-        AuditReport report = audit(read.get());
+        AuditReport report = new AuditService().audit(read.get());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.print(AuditJson.render(report));
@@ -53,12 +51,5 @@ final class AuditCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.of(report.status().verdict());
-    }
-
-    /** The full audit of this host under these settings (also what a compliance report holds). */
-    static AuditReport audit(SettingsLoader.Loaded loaded) {
-        AuditService.Result r = new AuditService().run(loaded.settings(), SocketInventories.Choice.AUTO, true);
-        return new AuditReport(StatusService.report(r.facts(), r.assessment(), loaded.source()), r.hostname(),
-                loaded.settings().mode(), r.facts().smtp().orElse(java.util.List.of()), r.facts().dns());
     }
 }

@@ -19,7 +19,7 @@ import java.util.Properties;
         footerHeading = "%nExit codes (monitoring-plugin convention):%n",
         footer = {"  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also bad usage and internal errors)"},
         subcommands = {StatusCommand.class, AuditCommand.class, FirewallCommand.class, ProbeCommand.class,
-            EnforceCommand.class, UndoCommand.class, ReportCommand.class, ConfigCommand.class, VersionCommand.class,
+            EnforceCommand.class, UndoCommand.class, ReportCommand.class, RunCommand.class, ConfigCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
 

@@ -1,5 +1,7 @@
 package dev.port25.agent.cli;
 
+import dev.port25.agent.daemon.Daemon;
+import dev.port25.agent.daemon.DaemonState;
 import dev.port25.agent.inventory.SocketInventories;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.status.StatusJson;
@@ -45,6 +47,9 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SettingsOption settings = new SettingsOption();
 
+    @CommandLine.Mixin
+    StateDirOption state = new StateDirOption();
+
     @Option(names = "--json", description = "Print the status document (schema port25-agent/status/v1, "
             + "see docs/status-json.md) instead of the summary.")
     boolean json;
@@ -70,10 +75,21 @@ final class StatusCommand implements Callable<Integer> {
         SettingsLoader.Loaded loaded = read.get();
         StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
+        // what the daemon last wrote (STATE-DIR/daemon.json); absent when no daemon ever ran here
+        java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> daemon =
+                java.nio.file.Files.exists(state.dir.resolve(Daemon.STATE_FILE))
+                        ? DaemonState.read(state.dir) : java.util.Optional.empty();
         if (json) {
-            out.print(StatusJson.render(report));
+            com.fasterxml.jackson.databind.node.ObjectNode tree = StatusJson.tree(report);
+            if (daemon.isPresent()) {
+                tree.set("daemon", daemon.get());
+            } else {
+                tree.putNull("daemon");
+            }
+            out.print(StatusJson.render(tree));
         } else {
             StatusText.print(report, out);
+            out.println("  daemon: " + daemon.map(DaemonState::summary).orElse("never ran here (" + state.dir + ")"));
         }
         out.flush();
         return ExitCodes.of(report.verdict());

@@ -63,9 +63,18 @@ public final class Enforcer {
     /** The plan, changing nothing: what {@code enforce --dry-run} prints. */
     public Proposal propose(Settings settings, RoleResolver.Decision role)
             throws EnforcementPolicy.Refused, FirewallException, IOException {
+        EnforcementPolicy.desired(settings, role.role()); // refused before any tool runs
+        return propose(settings, role, selector.select(runner, settings.firewall().backend().pin()).adapter());
+    }
+
+    /**
+     * The plan through an adapter selected earlier (the daemon keeps its selection between drift
+     * checks: detection runs the backends' tools, a quarter of a second and more).
+     */
+    public Proposal propose(Settings settings, RoleResolver.Decision role, FirewallAdapter adapter)
+            throws EnforcementPolicy.Refused, FirewallException, IOException {
         Desired desired = EnforcementPolicy.desired(settings, role.role());
         Optional<Journal> previous = Journal.read(stateDir);
-        FirewallAdapter adapter = selector.select(runner, settings.firewall().backend().pin()).adapter();
         Optional<FirewallAdapter> old = Optional.empty();
         Optional<Plan> cleanup = Optional.empty();
         if (previous.isPresent() && !previous.get().backend().equals(adapter.id())) {

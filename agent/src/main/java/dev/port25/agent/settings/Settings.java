@@ -58,7 +58,7 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
         probe = Objects.requireNonNullElse(probe, new Probe(null, null));
         dns = Objects.requireNonNullElse(dns, new Dns(null, null));
         report = Objects.requireNonNullElse(report, Report.none());
-        daemon = Objects.requireNonNullElse(daemon, new Daemon(null, null, null, null, null, null));
+        daemon = Objects.requireNonNullElse(daemon, new Daemon(null, null, null, null, null, null, (String) null));
     }
 
     /** These settings with other ports. */
@@ -329,10 +329,32 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
      * @param driftSeconds         how often, in enforce mode, the firewall is checked against the plan, 10-3600
      * @param flushSeconds         how often the spool is offered to the endpoint when not backing off, 1-3600
      * @param backoffCapSeconds    the longest wait between failed deliveries, 10-86400
+     * @param textfile             where to write Prometheus metrics for node_exporter's textfile collector
+     *                             (an absolute path ending in .prom); absent: none written
      */
     public record Daemon(Integer watchMillis, Integer auditMinutes, String reportCron, Integer driftSeconds,
-                         Integer flushSeconds, Integer backoffCapSeconds) {
+                         Integer flushSeconds, Integer backoffCapSeconds, Optional<Path> textfile) {
+        @JsonCreator
+        public Daemon(@JsonProperty("watchMillis") Integer watchMillis, @JsonProperty("auditMinutes") Integer auditMinutes,
+                      @JsonProperty("reportCron") String reportCron, @JsonProperty("driftSeconds") Integer driftSeconds,
+                      @JsonProperty("flushSeconds") Integer flushSeconds,
+                      @JsonProperty("backoffCapSeconds") Integer backoffCapSeconds,
+                      @JsonProperty("textfile") String textfile) {
+            this(watchMillis, auditMinutes, reportCron, driftSeconds, flushSeconds, backoffCapSeconds,
+                    Optional.ofNullable(textfile).map(Daemon::promFile));
+        }
+
+        private static Path promFile(String text) {
+            Path p = Path.of(text);
+            if (!p.isAbsolute() || !text.endsWith(".prom")) {
+                throw new IllegalArgumentException("textfile: '" + text + "' is not an absolute path ending in .prom "
+                        + "(node_exporter's textfile collector reads only *.prom)");
+            }
+            return p;
+        }
+
         public Daemon {
+            Objects.requireNonNull(textfile, "textfile");
             watchMillis = within("watchMillis", watchMillis, 1000, 100, 60_000);
             auditMinutes = within("auditMinutes", auditMinutes, 15, 1, 1440);
             reportCron = Objects.requireNonNullElse(reportCron, "0 0 * * * ?");

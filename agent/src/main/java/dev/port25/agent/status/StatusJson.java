@@ -32,8 +32,13 @@ public final class StatusJson {
 
     /** The document as pretty-printed JSON with a trailing newline. */
     public static String render(StatusReport report) {
+        return render(tree(report));
+    }
+
+    /** A document tree (as {@link #tree} made it, perhaps extended) as pretty-printed JSON. */
+    public static String render(ObjectNode tree) {
         try {
-            return MAPPER.writeValueAsString(tree(report)) + System.lineSeparator();
+            return MAPPER.writeValueAsString(tree) + System.lineSeparator();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render the status document", e);
         }

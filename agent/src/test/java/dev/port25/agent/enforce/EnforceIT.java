@@ -3,14 +3,10 @@ package dev.port25.agent.enforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.port25.agent.smtp.PostfixLab;
 import dev.port25.agent.testing.AgentJar;
-import dev.port25.firewall.exec.Command;
+import dev.port25.agent.testing.BackendLab;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
-import dev.port25.firewall.firewalld.FirewalldLab;
-import dev.port25.firewall.iptables.IptablesLab;
-import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
-import dev.port25.firewall.ufw.UfwLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -20,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,135 +47,6 @@ class EnforceIT {
         }
     }
 
-    /** A server and a peer namespace, the backend set up in the server as an admin would have it. */
-    private static final class Lab implements AutoCloseable {
-        final String backend;
-        final Netns server;
-        final Netns peer;
-        final Path dir;
-        FirewalldLab firewalld;
-        List<String> env = List.of();
-
-        Lab(String backend) throws Exception {
-            this.backend = backend;
-            server = Netns.create("enf-s");
-            peer = Netns.create("enf-c");
-            Netns.link(server, "198.18.25.1/24", "fd00:25::1/64", peer, "198.18.25.2/24", "fd00:25::2/64");
-            peer.ok("ip", "addr", "add", "198.18.25.3/24", "dev", "p25b");
-            peer.ok("ip", "-6", "addr", "add", "fd00:25::3/64", "dev", "p25b", "nodad");
-            dir = Files.createTempDirectory("p25-enforce-");
-            switch (backend) {
-                case "iptables" -> {
-                    IptablesLab.useVariant(server, "nft");
-                    // an admin's own rules, as on any host that uses iptables: the filter tables exist
-                    // before the agent comes (iptables-nft creates them on first use and leaves them)
-                    server.ok("iptables", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "ACCEPT");
-                    server.ok("ip6tables", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "ACCEPT");
-                }
-                case "ufw" -> UfwLab.ownUfwConfig(server);
-                case "firewalld" -> {
-                    firewalld = FirewalldLab.start(server);
-                    env = List.of("env", firewalld.busAddress());
-                    // the default zone (public) rejects 25; let it in as an admin of a host with an MTA would
-                    firewalld.runner().run("firewall-cmd", "--add-port=25/tcp");
-                    firewalld.runner().run("firewall-cmd", "--permanent", "--add-port=25/tcp");
-                }
-                default -> {
-                    // nftables: a foreign table the agent must leave as it is
-                    server.ok("nft", "add", "table", "inet", "admin");
-                    server.ok("nft", "add", "chain", "inet", "admin", "in", "{ type filter hook input priority 0 ; }");
-                    server.ok("nft", "add", "rule", "inet", "admin", "in", "tcp", "dport", "22", "accept");
-                }
-            }
-        }
-
-        CommandRunner runner() {
-            return firewalld != null ? firewalld.runner() : CommandRunner.inNetworkNamespace(server.name());
-        }
-
-        Path settings(String yaml) throws Exception {
-            Path p = dir.resolve("agent.yml");
-            Files.writeString(p, "firewall:\n  backend: " + backend + "\n" + yaml);
-            return p;
-        }
-
-        CommandResult agent(String... args) throws Exception {
-            List<String> argv = new ArrayList<>(server.inside(env));
-            argv.addAll(jar.argv(args));
-            CommandResult r = new CommandRunner().run(Command.of(argv).withTimeout(Duration.ofSeconds(180)));
-            System.out.printf(java.util.Locale.ROOT, "%s: %s: %d ms, exit %d%n", backend, String.join(" ", args),
-                    r.elapsed().toMillis(), r.exitCode());
-            return r;
-        }
-
-        JsonNode json(String... args) throws Exception {
-            CommandResult r = agent(args);
-            assertThat(r.stdout()).as(r.describe()).startsWith("{");
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
-        }
-
-        String[] withState(String... args) {
-            List<String> a = new ArrayList<>(List.of(args));
-            a.addAll(List.of("--state-dir", dir.resolve("state").toString()));
-            return a.toArray(String[]::new);
-        }
-
-        /** The whole ruleset as the backend's tools print it, counters zeroed, comment lines dropped. */
-        String rules() throws Exception {
-            StringBuilder sb = new StringBuilder();
-            List<List<String>> tools = switch (backend) {
-                case "firewalld" -> List.of(List.of("firewall-cmd", "--list-all-zones"),
-                        List.of("firewall-cmd", "--permanent", "--list-all-zones"),
-                        List.of("firewall-cmd", "--direct", "--get-all-rules"),
-                        List.of("firewall-cmd", "--permanent", "--direct", "--get-all-rules"));
-                case "ufw" -> List.of(List.of("ufw", "status", "verbose"), List.of("iptables-save"),
-                        List.of("ip6tables-save"));
-                default -> List.of(List.of("nft", "list", "ruleset"), List.of("iptables-save"), List.of("ip6tables-save"));
-            };
-            for (List<String> t : tools) {
-                CommandResult r = runner().run(Command.of(t));
-                assertThat(r.ok()).as(r.describe()).isTrue();
-                for (String l : r.stdout().split("\n")) {
-                    if (!l.startsWith("#")) {
-                        sb.append(l.replaceAll("\\[\\d+:\\d+]", "[0:0]").replaceAll("packets \\d+ bytes \\d+",
-                                "packets 0 bytes 0")).append('\n');
-                    }
-                }
-            }
-            return sb.toString();
-        }
-
-        /** Whether a connection from the peer's {@code source} to the server's {@code host}:25 opens. */
-        boolean connects(String source, String host) throws Exception {
-            return connects(peer, source, host);
-        }
-
-        /** Whether the server reaches its own {@code host}:25 (local submission to 127.0.0.1 or ::1). */
-        boolean locally(String host) throws Exception {
-            return connects(server, host, host);
-        }
-
-        private static boolean connects(Netns from, String source, String host) throws Exception {
-            CommandResult r = from.run(List.of("/usr/bin/python3", "-c",
-                    "import socket,sys\ns=socket.socket(socket.AF_INET6 if ':' in sys.argv[2] else socket.AF_INET)\n"
-                            + "s.settimeout(1)\ns.bind((sys.argv[1],0))\ntry:\n s.connect((sys.argv[2],25)); print('open')\n"
-                            + "except OSError as e:\n print('closed', e)", source, host), Duration.ofSeconds(10));
-            return r.stdout().startsWith("open");
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                if (firewalld != null) {
-                    firewalld.close();
-                }
-            } finally {
-                peer.close();
-                server.close();
-                dev.port25.agent.testing.TempDirs.deleteTree(dir);
-            }
-        }
-    }
 
     private static List<String> findings(JsonNode doc) {
         List<String> out = new ArrayList<>();
@@ -191,7 +57,7 @@ class EnforceIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nftables", "iptables", "ufw", "firewalld"})
     void noneHostIsClosedByEnforceAndReopenedByUndoToTheByte(String backend) throws Exception {
-        try (Lab lab = new Lab(backend); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
+        try (BackendLab lab = new BackendLab(jar, backend); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
             Path settings = lab.settings("");
             assertThat(lab.connects("198.18.25.2", "198.18.25.1")).isTrue();
             assertThat(lab.connects("fd00:25::2", "fd00:25::1")).isTrue();
@@ -233,7 +99,7 @@ class EnforceIT {
     @Test
     void theJournalOutlivesSettingsChangesAndAMoveToAnotherBackend() throws Exception {
         // iptables-nft and nftables side by side in one namespace, as on a host moving from one to the other
-        try (Lab lab = new Lab("iptables"); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
+        try (BackendLab lab = new BackendLab(jar, "iptables"); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
             String before = lab.rules();
             Path settings = lab.dir.resolve("fleet.yml");
             Files.writeString(settings, "firewall:\n  backend: nftables\n");
@@ -266,7 +132,7 @@ class EnforceIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nftables", "iptables", "ufw", "firewalld"})
     void relayHostLetsOnlyItsNetworksIn(String backend) throws Exception {
-        try (Lab lab = new Lab(backend); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
+        try (BackendLab lab = new BackendLab(jar, backend); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
             Path settings = lab.settings("roles:\n  rules:\n    - role: RELAY\n  relay:\n"
                     + "    allowFrom: [198.18.25.2/32, \"fd00:25::2/128\"]\n");
             String before = lab.rules();
@@ -285,7 +151,7 @@ class EnforceIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nftables", "iptables", "ufw", "firewalld"})
     void mailServerStaysOpenAndItsSmtpFindingsAreReported(String backend) throws Exception {
-        try (Lab lab = new Lab(backend); PostfixLab pf = PostfixLab.start(lab.server, "all",
+        try (BackendLab lab = new BackendLab(jar, backend); PostfixLab pf = PostfixLab.start(lab.server, "all",
                 Map.of("mynetworks", "0.0.0.0/0 [::]/0"))) {
             Path settings = lab.settings("roles:\n  rules:\n    - role: MAIL_SERVER\n");
             String before = lab.rules();
@@ -310,7 +176,7 @@ class EnforceIT {
      */
     @org.junit.jupiter.api.Test
     void aFailedApplyIsRolledBackWithAnInjectedIp6tablesFailure() throws Exception {
-        try (Lab lab = new Lab("iptables"); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
+        try (BackendLab lab = new BackendLab(jar, "iptables"); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
             Path script = lab.dir.resolve("fail_once.py");
             Files.writeString(script, """
                     import os, re, sys

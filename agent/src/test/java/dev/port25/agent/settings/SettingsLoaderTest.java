@@ -166,6 +166,8 @@ public class SettingsLoaderTest {
                         "report.spool.maxReports", 3, "0 is outside 1-100000", true),
                 new Bad("a cron expression with five fields", "daemon:\n  reportCron: \"0 * * * *\"\n",
                         "daemon.reportCron", 2, "is not a Quartz cron expression", false),
+                new Bad("a metrics file the collector would not read", "daemon:\n  textfile: /tmp/port25.txt\n",
+                        "daemon.textfile", 2, "is not an absolute path ending in .prom", true),
                 new Bad("decimal for a whole number", "dns:\n  timeoutSeconds: 2.5\n", "dns.timeoutSeconds", 2,
                         "expected a whole number", true));
     }

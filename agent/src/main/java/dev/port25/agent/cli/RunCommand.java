@@ -1,0 +1,54 @@
+package dev.port25.agent.cli;
+
+import dev.port25.agent.daemon.Daemon;
+import dev.port25.agent.settings.SettingsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code port25-agent run}: the service. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Run as the service: watch the listeners on the settings' ports (daemon.watchMillis; in enforce mode a "
+                + "new exposure is closed at once), audit fully every daemon.auditMinutes (a verdict change sends a "
+                + "report), check the firewall for drift in enforce mode, send reports on daemon.reportCron through "
+                + "the spool, with backoff while the endpoint is away.",
+            "SIGHUP reloads the settings (a bad file keeps the last good ones and logs why); SIGTERM and SIGINT stop "
+                + "after the running tasks. Under systemd (Type=notify) it sends READY, RELOADING, STOPPING and, when "
+                + "WatchdogSec is set, WATCHDOG. Logs go to stdout and stderr. 'status' shows the daemon's state "
+                + "(STATE-DIR/daemon.json)."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 stopped by a signal, 3 bad settings at start or an internal error"})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Mixin
+    SettingsOption settings = new SettingsOption();
+
+    @CommandLine.Mixin
+    StateDirOption state = new StateDirOption();
+
+    @Override
+    public Integer call() throws Exception {
+        Daemon daemon = new Daemon(Optional.ofNullable(settings.file), state.dir, Cli.version());
+        try {
+            daemon.start();
+        } catch (SettingsException e) {
+            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return ExitCodes.UNKNOWN;
+        }
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> new Thread(daemon::stop, "stop").start());
+        }
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> new Thread(daemon::reload, "reload").start());
+        daemon.awaitStop();
+        return ExitCodes.OK;
+    }
+}

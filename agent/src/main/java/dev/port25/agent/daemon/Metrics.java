@@ -1,0 +1,70 @@
+package dev.port25.agent.daemon;
+
+import dev.port25.agent.policy.Finding;
+import dev.port25.agent.policy.Severity;
+import dev.port25.agent.policy.Verdict;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Prometheus metrics in the text exposition format, for node_exporter's textfile collector: the
+ * file is written beside its target and renamed over it, so the collector never reads half.
+ */
+final class Metrics {
+
+    private Metrics() {
+    }
+
+    /** What the metrics say. */
+    record Snapshot(Verdict verdict, int exposed, List<Finding> findings, Instant lastAudit,
+                    Optional<Instant> lastDelivered, int spoolDepth, long dropped) {
+    }
+
+    static String render(Snapshot s) {
+        StringBuilder b = new StringBuilder();
+        gauge(b, "port25_verdict", "Verdict of the last audit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
+                switch (s.verdict()) {
+                    case OK -> 0;
+                    case WARNING -> 1;
+                    case CRITICAL -> 2;
+                    case UNKNOWN -> 3;
+                });
+        gauge(b, "port25_exposed_listeners", "TCP listeners beyond loopback on the covered ports.", s.exposed());
+        b.append("# HELP port25_findings Findings of the last audit by severity.\n# TYPE port25_findings gauge\n");
+        for (Severity sev : Severity.values()) {
+            b.append("port25_findings{severity=\"").append(sev.name().toLowerCase(Locale.ROOT)).append("\"} ")
+                    .append(s.findings().stream().filter(f -> f.severity() == sev).count()).append('\n');
+        }
+        gauge(b, "port25_last_audit_timestamp_seconds", "When the last audit ran (Unix time).",
+                s.lastAudit().getEpochSecond());
+        if (s.lastDelivered().isPresent()) {
+            gauge(b, "port25_last_report_delivered_timestamp_seconds", "When a report last reached the endpoint.",
+                    s.lastDelivered().get().getEpochSecond());
+        }
+        gauge(b, "port25_spool_reports", "Reports waiting in the spool.", s.spoolDepth());
+        b.append("# HELP port25_reports_dropped_total Reports dropped because the spool was full.\n")
+                .append("# TYPE port25_reports_dropped_total counter\n")
+                .append("port25_reports_dropped_total ").append(s.dropped()).append('\n');
+        return b.toString();
+    }
+
+    private static void gauge(StringBuilder b, String name, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    static void write(Path target, Snapshot s) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.writeString(tmp, render(s), StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
