@@ -228,6 +228,61 @@ class ReportDeliveryIT {
         collectorDown();
     }
 
+    /** Report ids the daemon logs as spooled, read from its stdout until {@code count} more or {@code wait}. */
+    private static void spooledByDaemon(BackgroundProcess daemon, List<String> ids, int count, Duration wait) {
+        Pattern spooled = Pattern.compile("report ([0-9a-f-]{36}) \\(schedule");
+        long deadline = System.nanoTime() + wait.toNanos();
+        int target = ids.size() + count;
+        while (ids.size() < target && System.nanoTime() < deadline) {
+            daemon.readLine(Duration.ofMillis(200)).ifPresent(line -> {
+                System.out.println("daemon: " + line);
+                Matcher m = spooled.matcher(line);
+                if (m.find()) {
+                    ids.add(m.group(1));
+                }
+            });
+        }
+        assertThat(ids).as("reports spooled by the daemon").hasSizeGreaterThanOrEqualTo(target);
+    }
+
+    @Test
+    void theDaemonKilledWhileSpoolingLosesNoReportAndDeliversEachOnceTheEndpointIsBack() throws Exception {
+        endpoint = work.resolve("endpoint-daemon");
+        behaviour("status 503");
+        collector(false);
+        Path settings = settings("daemon:\n  reportCron: \"*/2 * * * * ?\"\n  flushSeconds: 1\n"
+                + "  backoffCapSeconds: 10\n  auditMinutes: 1440\n");
+        List<String> ids = new ArrayList<>();
+        BackgroundProcess daemon = ns.spawn(ns.inside(jar.argv("run", "--config", settings.toString(), "--state-dir",
+                at("daemon-state"))));
+        spooledByDaemon(daemon, ids, 3, Duration.ofSeconds(60));
+        assertThat(RUNNER.run("kill", "-KILL", Long.toString(daemon.pid())).ok()).isTrue();
+        assertThat(daemon.waitFor(Duration.ofSeconds(10))).as("killed").isPresent();
+        daemon.readLine(Duration.ofMillis(500)).ifPresent(l -> {
+            Matcher m = Pattern.compile("report ([0-9a-f-]{36}) \\(schedule").matcher(l);
+            if (m.find()) {
+                ids.add(m.group(1));
+            }
+        });
+
+        BackgroundProcess again = ns.spawn(ns.inside(jar.argv("run", "--config", settings.toString(), "--state-dir",
+                at("daemon-state"))));
+        spooledByDaemon(again, ids, 2, Duration.ofSeconds(60));
+        behaviour("ok");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!received().keySet().containsAll(ids) && System.nanoTime() < deadline) {
+            again.readLine(Duration.ofMillis(200)).ifPresent(l -> System.out.println("daemon: " + l));
+        }
+        assertThat(received().keySet()).as("every report the daemon spooled, before and after SIGKILL")
+                .containsAll(ids);
+        assertThat(RUNNER.run("kill", "-TERM", Long.toString(again.pid())).ok()).isTrue();
+        assertThat(again.waitFor(Duration.ofSeconds(30))).hasValue(0);
+        try (var left = Files.list(work.resolve("daemon-state").resolve("spool"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
+        }
+        collectorDown();
+    }
+
     @Test
     void aTokenFileOthersCanReadIsRefusedAndNothingIsSent() throws Exception {
         endpoint = work.resolve("endpoint-token");
