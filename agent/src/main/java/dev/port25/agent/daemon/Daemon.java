@@ -65,6 +65,8 @@ import java.util.concurrent.CountDownLatch;
 public final class Daemon {
 
     public static final String STATE_FILE = "daemon.json";
+    /** The firewall changes kept for the next report. */
+    private static final int MAX_ACTIONS = 100;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Optional<Path> configFile;
@@ -184,7 +186,7 @@ public final class Daemon {
     private void apply(SettingsLoader.Loaded s) throws IOException {
         Settings.Daemon d = s.settings().daemon();
         backoff = new Backoff(Duration.ofSeconds(Math.min(d.flushSeconds(), d.backoffCapSeconds())),
-                Duration.ofSeconds(d.backoffCapSeconds()), java.util.concurrent.ThreadLocalRandom.current());
+                Duration.ofSeconds(d.backoffCapSeconds()), new java.util.Random());
         spool = Spool.open(stateDir.resolve("spool"), s.settings().report().spool());
         if (s.settings().report().endpoint().isEmpty()) {
             sender = Optional.empty();
@@ -319,6 +321,9 @@ public final class Daemon {
             String line = why + ": " + String.join("; ", o.lines()) + " ("
                     + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms)";
             actions.add(Instant.now() + " " + line);
+            if (actions.size() > MAX_ACTIONS) {
+                actions.remove(0); // no endpoint takes them: keep the latest only
+            }
             if (!o.converged()) {
                 lastError = line;
             }

@@ -27,8 +27,7 @@ import java.util.regex.Pattern;
  * never half written. Delivery is at least once: a report's file goes only after the endpoint
  * took it. Bounded by count and bytes: past either bound the oldest reports are dropped and
  * counted, the count kept in the directory too. Every change holds an exclusive lock on
- * {@code .lock}, so that the daemon and {@code report --send} can share the directory (one
- * {@code Spool} per directory in a process: the JVM refuses a second lock on a file it holds).
+ * {@code .lock}, so that the daemon and {@code report --send} can share the directory.
  */
 public final class Spool {
 
@@ -83,7 +82,7 @@ public final class Spool {
      *
      * @return the entry, and how many older reports were dropped to make room
      */
-    public synchronized Added add(String id, byte[] body) throws IOException {
+    public Added add(String id, byte[] body) throws IOException {
         if (!id.matches("[0-9a-f-]{36}")) {
             throw new IllegalArgumentException("not a report id: " + id);
         }
@@ -116,7 +115,7 @@ public final class Spool {
     }
 
     /** The reports not yet delivered, oldest first. */
-    public synchronized List<Entry> pending() throws IOException {
+    public List<Entry> pending() throws IOException {
         try (Locked lock = lock()) {
             return scan();
         }
@@ -127,7 +126,7 @@ public final class Spool {
     }
 
     /** The endpoint has it: it leaves the spool. */
-    public synchronized void delivered(Entry e) throws IOException {
+    public void delivered(Entry e) throws IOException {
         try (Locked lock = lock()) {
             Files.deleteIfExists(e.file());
             syncDir();
@@ -138,7 +137,7 @@ public final class Spool {
      * The endpoint refused this report for good (or it is unreadable): it moves to
      * {@code rejected/} for an operator to look at, out of the way of the reports after it.
      */
-    public synchronized void reject(Entry e) throws IOException {
+    public void reject(Entry e) throws IOException {
         try (Locked lock = lock()) {
             Path rejected = Files.createDirectories(dir.resolve("rejected"));
             if (Files.exists(e.file())) {
@@ -149,7 +148,7 @@ public final class Spool {
     }
 
     /** Reports dropped so far, past the bounds (kept across restarts). */
-    public synchronized long dropped() throws IOException {
+    public long dropped() throws IOException {
         try (Locked lock = lock()) {
             return readDropped();
         }
@@ -208,14 +207,25 @@ public final class Spool {
         }
     }
 
+    /**
+     * Within this process, one spool operation at a time (the JVM refuses a second lock on a file
+     * it already holds, as two {@code Spool}s on one directory would ask for, say across a reload).
+     */
+    private static final java.util.concurrent.locks.ReentrantLock PROCESS = new java.util.concurrent.locks.ReentrantLock();
+
     /** The directory's lock, held until closed (closing the channel releases it). */
     private Locked lock() throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        PROCESS.lock();
+        FileChannel ch = null;
         try {
+            ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             ch.lock();
             return new Locked(ch);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            if (ch != null) {
+                ch.close();
+            }
+            PROCESS.unlock();
             throw e;
         }
     }
@@ -223,7 +233,11 @@ public final class Spool {
     private record Locked(FileChannel channel) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                PROCESS.unlock();
+            }
         }
     }
 }

@@ -112,6 +112,31 @@ class SpoolTest {
     }
 
     @Test
+    void twoSpoolsOnOneDirectoryInOneProcessShareItSafely() throws Exception {
+        // as across a settings reload: the old and the new Spool, used from different threads
+        Spool a = Spool.open(dir, new Settings.Spool(null, null));
+        Spool b = Spool.open(dir, new Settings.Spool(null, null));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                Spool s = i % 2 == 0 ? a : b;
+                work.add(pool.submit(() -> {
+                    String id = id();
+                    s.add(id, body(id, 100));
+                    return s.pending().size();
+                }));
+            }
+            for (var f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(a.pending()).hasSize(200);
+    }
+
+    @Test
     void aDropCountThatIsNotANumberIsAnErrorNotZero() throws Exception {
         Spool s = Spool.open(dir, new Settings.Spool(null, null));
         Files.writeString(dir.resolve("dropped"), "lots");
