@@ -102,11 +102,7 @@ public final class AuditService {
     }
 
     /** One daemon thread per task: these wait on the kernel and on tools, and must not keep the JVM alive. */
-    private static final java.util.concurrent.Executor DAEMON = task -> {
-        Thread t = new Thread(task, "audit-gather");
-        t.setDaemon(true);
-        t.start();
-    };
+    private static final java.util.concurrent.Executor DAEMON = dev.port25.firewall.exec.DaemonThreads.named("audit-gather");
 
     private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, DAEMON);

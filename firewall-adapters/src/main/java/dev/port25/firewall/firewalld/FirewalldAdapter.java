@@ -67,58 +67,29 @@ final class FirewalldAdapter implements FirewallAdapter {
 
     @Override
     public FirewalldState state() throws FirewallException {
-        CommandResult state = Applier.run(ID, runner, Command.of("firewall-cmd", "--state"));
-        if (!state.ok()) {
-            throw new FirewallException("firewalld: not running (" + state.describe() + ")");
-        }
-        // each firewall-cmd is a Python start and a D-Bus round trip (~0.3 s): the reads run at once
-        var zone = read(Command.of("firewall-cmd", "--get-default-zone"));
-        var runtime = read(Command.of("firewall-cmd", "--list-all-zones"));
-        var permanent = read(Command.of("firewall-cmd", "--permanent", "--list-all-zones"));
-        var direct = read(Command.of("firewall-cmd", "--direct", "--get-all-rules"));
-        var permanentDirect = read(Command.of("firewall-cmd", "--permanent", "--direct", "--get-all-rules"));
+        List<String> reader = FirewalldZones.readerArgv(System.getenv().getOrDefault("PATH", "")).orElseThrow(() ->
+                new FirewallException("firewalld: no firewall-cmd script on PATH, whose interpreter has firewalld's "
+                        + "client library (firewall.client) that reads the configuration"));
         var filter = java.util.concurrent.CompletableFuture.supplyAsync(() -> new PacketFilterReader(runner).read(),
-                FirewalldAdapter::daemonThread);
-        return new FirewalldState(true, join(zone).strip(), FirewalldZones.parse(join(runtime)),
-                FirewalldZones.parse(join(permanent)), direct(join(direct)), direct(join(permanentDirect)),
+                READS);
+        CommandResult r = Applier.run(ID, runner, Command.of(reader)
+                .withStdin(FirewalldZones.SCRIPT.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (!r.ok()) {
+            CommandResult state = Applier.run(ID, runner, Command.of("firewall-cmd", "--state"));
+            if (!state.ok()) {
+                throw new FirewallException("firewalld: not running (" + state.describe() + ")");
+            }
+            String last = r.stderr().lines().filter(l -> !l.isBlank()).reduce((x, y) -> y).orElse("").strip();
+            throw new FirewallException("firewalld: reading its configuration through firewall.client ('"
+                    + String.join(" ", reader) + "' with the script on stdin) exited " + r.exitCode() + ": " + last);
+        }
+        FirewalldZones.Config c = FirewalldZones.parse(r.stdout());
+        return new FirewalldState(true, c.defaultZone(), c.runtime(), c.permanent(), c.direct(), c.directPermanent(),
                 filter.join());
     }
 
-    private java.util.concurrent.CompletableFuture<Object> read(Command c) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return ok(c);
-            } catch (FirewallException e) {
-                return e;
-            }
-        }, FirewalldAdapter::daemonThread);
-    }
-
-    private static String join(java.util.concurrent.CompletableFuture<Object> f) throws FirewallException {
-        Object o = f.join();
-        if (o instanceof FirewallException e) {
-            throw e;
-        }
-        return (String) o;
-    }
-
-    private static void daemonThread(Runnable task) {
-        Thread t = new Thread(task, "firewalld-read");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static List<List<String>> direct(String text) {
-        return text.lines().filter(l -> !l.isBlank()).map(FirewalldDirect::parse).toList();
-    }
-
-    private String ok(Command c) throws FirewallException {
-        CommandResult r = Applier.run(ID, runner, c);
-        if (!r.ok()) {
-            throw new FirewallException("firewalld: " + r.describe());
-        }
-        return r.stdout();
-    }
+    /** The packet filter is read beside firewalld's configuration. */
+    private static final java.util.concurrent.Executor READS = dev.port25.firewall.exec.DaemonThreads.named("firewalld-read");
 
     /** Our rules for the desired state, allows before the drop (by priority). */
     static List<FirewalldRich.Rule> rules(Desired desired) {
@@ -154,6 +125,7 @@ final class FirewalldAdapter implements FirewallAdapter {
                 FirewalldZones.Zone z = zones.get(zone);
                 List<FirewalldRich.Rule> zoneWant = current.zonesInUse().contains(zone) ? want : List.of();
                 List<FirewalldRich.Rule> have = new ArrayList<>();
+                List<String> drop = new ArrayList<>();
                 for (String text : z == null ? List.<String>of() : z.richRules()) {
                     if (!FirewalldRich.owned(text)) {
                         continue;
@@ -162,13 +134,17 @@ final class FirewalldAdapter implements FirewallAdapter {
                     if (rule.isPresent() && zoneWant.contains(rule.get()) && !have.contains(rule.get())) {
                         have.add(rule.get());
                     } else {
-                        remove.add(command(permanent, zone, "--remove-rich-rule=", text));
+                        drop.add(text);
                     }
                 }
-                for (FirewalldRich.Rule r : zoneWant) {
-                    if (!have.contains(r)) {
-                        add.add(command(permanent, zone, "--add-rich-rule=", r.text()));
-                    }
+                List<String> missing = zoneWant.stream().filter(r -> !have.contains(r)).map(FirewalldRich.Rule::text).toList();
+                // one firewall-cmd per zone and configuration: each call is a Python start and a D-Bus
+                // round trip, and the runtime's first one is what closes the port
+                if (!missing.isEmpty()) {
+                    add.add(command(permanent, zone, "--add-rich-rule=", missing));
+                }
+                if (!drop.isEmpty()) {
+                    remove.add(command(permanent, zone, "--remove-rich-rule=", drop));
                 }
             }
         }
@@ -212,13 +188,13 @@ final class FirewalldAdapter implements FirewallAdapter {
         return Command.of(argv);
     }
 
-    private static Command command(boolean permanent, String zone, String option, String rule) {
+    private static Command command(boolean permanent, String zone, String option, List<String> rules) {
         List<String> argv = new ArrayList<>(List.of("firewall-cmd"));
         if (permanent) {
             argv.add("--permanent");
         }
         argv.add("--zone=" + zone);
-        argv.add(option + rule);
+        rules.forEach(r -> argv.add(option + r));
         return Command.of(argv);
     }
 

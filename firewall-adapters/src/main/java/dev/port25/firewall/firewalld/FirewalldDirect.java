@@ -16,8 +16,8 @@ import java.util.Map;
  * permanently and activated by {@code --reload}, which the agent never runs; direct rules are
  * added to the runtime and the permanent configuration like the rich rules (firewalld 1.3.3 with
  * its nftables backend puts them in iptables-nft's OUTPUT chain). Each carries a comment with the
- * marker and a digest. {@code firewall-cmd --direct --get-all-rules} prints one rule per line:
- * family, table, chain, priority, then the arguments, single-quoted where they hold a space.
+ * marker and a digest. A rule is its arguments after {@code --add-rule}: family, table, chain,
+ * priority, then the iptables arguments.
  */
 final class FirewalldDirect {
 
@@ -59,33 +59,6 @@ final class FirewalldDirect {
             args.addAll(List.of("-m", "comment", "--comment", FirewallAdapter.MARKER + " " + r[3] + " #" + digest, "-j"));
             args.addAll(List.of(r[4].split(" ")));
             out.add(args);
-        }
-        return out;
-    }
-
-    /** One line of {@code --get-all-rules} as its arguments, quotes removed. */
-    static List<String> parse(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (char c : line.strip().toCharArray()) {
-            if (c == '\'') {
-                quoted = !quoted;
-                any = true;
-            } else if (c == ' ' && !quoted) {
-                if (any) {
-                    out.add(cur.toString());
-                }
-                cur.setLength(0);
-                any = false;
-            } else {
-                cur.append(c);
-                any = true;
-            }
-        }
-        if (any) {
-            out.add(cur.toString());
         }
         return out;
     }

@@ -14,11 +14,11 @@ import java.util.TreeSet;
  * zone bound to an interface or a source. Without NetworkManager no interface is bound and only
  * the default zone applies (firewalld 1.3.3: {@code --get-active-zones} prints nothing).
  *
- * @param running     {@code firewall-cmd --state} said "running"
+ * @param running     firewalld answered
  * @param defaultZone the default zone
  * @param runtime     runtime configuration, by zone
  * @param permanent   permanent configuration, by zone
- * @param directRuntime   runtime direct rules, each as its arguments ({@link FirewalldDirect#parse})
+ * @param directRuntime   runtime direct rules, each as its arguments after {@code --add-rule}
  * @param directPermanent permanent direct rules
  * @param packetFilter every layer, firewalld's own nft table (or iptables chains) included
  */

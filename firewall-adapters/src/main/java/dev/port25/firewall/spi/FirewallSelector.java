@@ -63,11 +63,8 @@ public final class FirewallSelector {
         List<FirewallAdapter> adapters = providers.stream().map(p -> p.create(runner)).toList();
         List<java.util.concurrent.CompletableFuture<Detection>> detections = new ArrayList<>();
         for (FirewallAdapter adapter : adapters) {
-            detections.add(java.util.concurrent.CompletableFuture.supplyAsync(adapter::detect, task -> {
-                Thread t = new Thread(task, "detect-" + adapter.id());
-                t.setDaemon(true);
-                t.start();
-            }));
+            detections.add(java.util.concurrent.CompletableFuture.supplyAsync(adapter::detect,
+                    dev.port25.firewall.exec.DaemonThreads.named("detect-" + adapter.id())));
         }
         Selection chosen = null;
         for (int i = 0; i < adapters.size(); i++) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Parser and plans over state recorded from firewalld 1.3.3 (see each case's source.txt). */
 class FirewalldCasesTest {
@@ -28,10 +29,11 @@ class FirewalldCasesTest {
         assertThat(s.runtime()).containsKeys("block", "drop", "public", "trusted");
         assertThat(s.zonesInUse()).containsExactly("public");
         assertThat(argv(adapter.plan(s, Desired.of(25, new Inbound.Closed())))).containsExactly(
-                "firewall-cmd --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv4\" port port=\"25\" protocol=\"tcp\" drop",
-                "firewall-cmd --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv6\" port port=\"25\" protocol=\"tcp\" drop",
-                "firewall-cmd --permanent --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv4\" port port=\"25\" protocol=\"tcp\" drop",
-                "firewall-cmd --permanent --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv6\" port port=\"25\" protocol=\"tcp\" drop");
+                // both families in one call per configuration, the runtime's first: it is what closes the port
+                "firewall-cmd --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv4\" port port=\"25\" protocol=\"tcp\" drop"
+                        + " --add-rich-rule=rule priority=\"-25024\" family=\"ipv6\" port port=\"25\" protocol=\"tcp\" drop",
+                "firewall-cmd --permanent --zone=public --add-rich-rule=rule priority=\"-25024\" family=\"ipv4\" port port=\"25\" protocol=\"tcp\" drop"
+                        + " --add-rich-rule=rule priority=\"-25024\" family=\"ipv6\" port port=\"25\" protocol=\"tcp\" drop");
     }
 
     @Test
@@ -58,28 +60,39 @@ class FirewalldCasesTest {
     }
 
     @Test
-    void boundZonesApplyBesideTheDefault() {
-        Map<String, FirewalldZones.Zone> zones = FirewalldZones.parse("""
-                internal (active)
-                  target: default
-                  interfaces: eth1 eth2
-                  sources:\s
-                  rich rules:\s
-                \trule family="ipv4" source address="10.0.0.0/8" accept
-                public (default)
-                  interfaces:\s
-                  sources: 198.18.0.0/15
-                  rich rules:\s
-                work
-                  interfaces:\s
-                  sources:\s
+    void boundZonesApplyBesideTheDefault() throws Exception {
+        FirewalldZones.Config c = FirewalldZones.parse("""
+                {"default": "work",
+                 "runtime": {"internal": {"interfaces": ["eth1", "eth2"], "sources": [],
+                                          "rich": ["rule family=\\"ipv4\\" source address=\\"10.0.0.0/8\\" accept"]},
+                             "public": {"interfaces": [], "sources": ["198.18.0.0/15"], "rich": []},
+                             "work": {"interfaces": [], "sources": [], "rich": []}},
+                 "permanent": {},
+                 "direct": [["ipv4", "filter", "OUTPUT", "-25024", "-p", "tcp", "-m", "comment", "--comment", "a b", "-j", "DROP"]],
+                 "permanentDirect": []}
                 """);
+        Map<String, FirewalldZones.Zone> zones = c.runtime();
         assertThat(zones.get("internal").interfaces()).containsExactly("eth1", "eth2");
         assertThat(zones.get("internal").richRules()).containsExactly("rule family=\"ipv4\" source address=\"10.0.0.0/8\" accept");
         assertThat(zones.get("public").sources()).containsExactly("198.18.0.0/15");
-        FirewalldState s = new FirewalldState(true, "work", zones, zones, List.of(), List.of(),
+        assertThat(c.direct()).containsExactly(List.of("ipv4", "filter", "OUTPUT", "-25024", "-p", "tcp", "-m", "comment",
+                "--comment", "a b", "-j", "DROP"));
+        FirewalldState s = new FirewalldState(true, c.defaultZone(), zones, zones, List.of(), List.of(),
                 dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
         assertThat(s.zonesInUse()).containsExactly("internal", "public", "work");
+    }
+
+    @Test
+    void theReaderRunsWithTheInterpreterFirewallCmdNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+        java.nio.file.Files.writeString(bin.resolve("firewall-cmd"), "#!/usr/bin/python3 -s\nimport sys\n");
+        assertThat(FirewalldZones.readerArgv(dir.resolve("none") + java.io.File.pathSeparator + bin))
+                .contains(List.of("/usr/bin/python3", "-s", "-"));
+        assertThat(FirewalldZones.readerArgv(dir.resolve("none").toString())).isEmpty();
+        assertThatThrownBy(() -> FirewalldZones.parse("Traceback (most recent call last):"))
+                .hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> FirewalldZones.parse("{}")).hasMessageContaining("no default zone");
     }
 
     @Test
@@ -91,8 +104,5 @@ class FirewalldCasesTest {
                         + "port25-agent egress tcp/25 loopback #76d83e34cc38 -j RETURN");
         assertThat(argv).contains("firewall-cmd --permanent --direct --add-rule ipv6 filter OUTPUT -25024 -p tcp --dport 25 "
                 + "-m comment --comment port25-agent egress tcp/25 reject #76d83e34cc38 -j REJECT --reject-with tcp-reset");
-        assertThat(FirewalldDirect.parse("ipv4 filter OUTPUT -25024 -p tcp --dport 25 -m comment --comment "
-                + "'port25-agent egress tcp/25 reject #x' -j DROP")).containsSequence("--comment",
-                "port25-agent egress tcp/25 reject #x", "-j", "DROP");
     }
 }

@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Records the fixtures under {@code src/test/resources/firewalld/<case>/}: {@code firewall-cmd
- * --get-default-zone}, {@code --list-all-zones} and {@code --permanent --list-all-zones} from a
- * real firewalld in a scratch namespace (FirewalldLab). Not a test; run as root with the test
- * classpath and an output folder.
+ * Records the fixtures under {@code src/test/resources/firewalld/<case>/}: {@code state.json},
+ * what the adapter's reader ({@link FirewalldZones#SCRIPT}) prints, from a real firewalld in a
+ * scratch namespace (FirewalldLab). Not a test; run as root with the test classpath and an
+ * output folder.
  */
 public final class FirewalldFixtureRecorder {
 
@@ -40,11 +40,15 @@ public final class FirewalldFixtureRecorder {
 
     private static void record(CommandRunner in, Path out, String name, String how) throws Exception {
         Path dir = Files.createDirectories(out.resolve(name));
-        Files.writeString(dir.resolve("default-zone.txt"), in.run("firewall-cmd", "--get-default-zone").stdout());
-        Files.writeString(dir.resolve("runtime-zones.txt"), in.run("firewall-cmd", "--list-all-zones").stdout());
-        Files.writeString(dir.resolve("permanent-zones.txt"), in.run("firewall-cmd", "--permanent", "--list-all-zones").stdout());
-        Files.writeString(dir.resolve("source.txt"), "firewall-cmd --get-default-zone, --list-all-zones, --permanent "
-                + "--list-all-zones; firewalld " + in.run("firewall-cmd", "--version").stdout().strip() + " (nftables backend), Linux "
+        var reader = FirewalldZones.readerArgv(System.getenv("PATH")).orElseThrow();
+        var r = in.run(dev.port25.firewall.exec.Command.of(reader).withStdin(FirewalldZones.SCRIPT.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
+        if (!r.ok()) {
+            throw new IllegalStateException(r.describe() + "\n" + r.stderr());
+        }
+        Files.writeString(dir.resolve("state.json"), r.stdout() + "\n");
+        Files.writeString(dir.resolve("source.txt"), "the adapter's reader (firewall.client); firewalld "
+                + in.run("firewall-cmd", "--version").stdout().strip() + " (nftables backend), Linux "
                 + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip()
                 + ", recorded by FirewalldFixtureRecorder on a private bus in a namespace: " + how + "\n");
     }

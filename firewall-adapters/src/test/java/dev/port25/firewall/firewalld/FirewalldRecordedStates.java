@@ -5,7 +5,7 @@ import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.testing.Fixtures;
 
-/** firewalld cases: {@code firewalld/<case>/default-zone.txt, runtime-zones.txt, permanent-zones.txt}. */
+/** firewalld cases: {@code firewalld/<case>/state.json}, what the adapter's reader printed. */
 public final class FirewalldRecordedStates implements RecordedStates {
 
     static String read(String path) {
@@ -14,10 +14,13 @@ public final class FirewalldRecordedStates implements RecordedStates {
 
     @Override
     public FirewalldState load(String caseName) {
-        return new FirewalldState(true, read(caseName + "/default-zone.txt").strip(),
-                FirewalldZones.parse(read(caseName + "/runtime-zones.txt")),
-                FirewalldZones.parse(read(caseName + "/permanent-zones.txt")), java.util.List.of(), java.util.List.of(),
-                Fixtures.LAYERS_NOT_RECORDED);
+        try {
+            FirewalldZones.Config c = FirewalldZones.parse(read(caseName + "/state.json"));
+            return new FirewalldState(true, c.defaultZone(), c.runtime(), c.permanent(), c.direct(), c.directPermanent(),
+                    Fixtures.LAYERS_NOT_RECORDED);
+        } catch (dev.port25.firewall.spi.FirewallException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
