@@ -75,6 +75,7 @@ public final class Daemon {
     private final Log log;
     private final SystemdNotify notify;
     private final CommandRunner runner = new CommandRunner();
+    private final FirewallSelector selector = new FirewallSelector();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private volatile SettingsLoader.Loaded loaded;
@@ -264,12 +265,12 @@ public final class Daemon {
         }
     }
 
-    /** The cheap inventory; a new listener beyond loopback is logged and, in enforce mode, closed at once. */
+    /** The cheap inventory (sockets, not owners); a new listener beyond loopback is logged and, in enforce mode, closed at once. */
     void watch() {
         Settings s = loaded.settings();
         Inventory inv;
         try {
-            inv = SocketInventories.list(SocketInventories.Choice.AUTO, new TreeSet<>(s.ports()));
+            inv = SocketInventories.listSockets(new TreeSet<>(s.ports())); // owners would cost a /proc walk a second
         } catch (InventoryException e) {
             log.error("listing the listeners failed: " + e.getMessage());
             return;
@@ -281,12 +282,16 @@ public final class Daemon {
             }
         }
         Set<String> fresh = new TreeSet<>(now);
+        boolean changed;
         synchronized (this) {
             fresh.removeAll(exposed);
+            changed = !now.equals(exposed);
             exposed = now;
         }
+        if (changed) {
+            writeState(); // a listener gone is shown too
+        }
         if (!fresh.isEmpty()) {
-            writeState();
             log.info("new listener beyond loopback: " + String.join(", ", fresh));
             if (s.mode() == Settings.Mode.ENFORCE) {
                 converge("new listener " + String.join(", ", fresh), false);
@@ -307,11 +312,11 @@ public final class Daemon {
         }
         long t0 = System.nanoTime();
         RoleResolver.Decision role = RoleResolver.resolve(s, RoleResolver.localHostname());
-        Enforcer enforcer = new Enforcer(runner, new FirewallSelector(), stateDir);
+        Enforcer enforcer = new Enforcer(runner, selector, stateDir);
         try {
-            EnforcementPolicy.desired(s, role.role());
+            EnforcementPolicy.desired(s, role.role()); // a refusal before detection runs the backends' tools
             if (reselect || adapter == null) {
-                adapter = new FirewallSelector().select(runner, s.firewall().backend().pin()).adapter();
+                adapter = selector.select(runner, s.firewall().backend().pin()).adapter();
             }
             Enforcer.Proposal p = enforcer.propose(s, role, adapter);
             if (p.plan().changes().isEmpty() && p.cleanup().isEmpty()) {

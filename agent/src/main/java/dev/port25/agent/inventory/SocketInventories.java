@@ -39,27 +39,41 @@ public final class SocketInventories {
                 }
                 yield new LinuxSocketInventory().list(ports);
             }
-            case AUTO -> {
-                if (!isLinux()) {
-                    yield new OshiSocketInventory().list(ports);
-                }
-                try {
-                    yield new LinuxSocketInventory().list(ports);
-                } catch (InventoryException netlinkFailure) {
-                    Inventory fallback;
-                    try {
-                        fallback = new OshiSocketInventory().list(ports);
-                    } catch (InventoryException oshiFailure) {
-                        oshiFailure.addSuppressed(netlinkFailure);
-                        throw new InventoryException(netlinkFailure.getMessage() + "; fallback "
-                                + oshiFailure.getMessage(), oshiFailure);
-                    }
-                    List<String> gaps = new ArrayList<>();
-                    gaps.add(netlinkFailure.getMessage() + "; listed through OSHI instead");
-                    gaps.addAll(fallback.gaps());
-                    yield new Inventory(fallback.source(), fallback.ports(), fallback.listeners(), gaps);
-                }
-            }
+            case AUTO -> auto(ports, LinuxSocketInventory::list);
         };
+    }
+
+    /**
+     * Like {@link Choice#AUTO}, without the owners on Linux (the kernel's socket table only; the
+     * owners cost a read of every process's open files): for the daemon's once-a-second watch.
+     */
+    public static Inventory listSockets(Set<Integer> ports) throws InventoryException {
+        return auto(ports, LinuxSocketInventory::sockets);
+    }
+
+    private interface Netlink {
+        Inventory list(LinuxSocketInventory inventory, Set<Integer> ports) throws InventoryException;
+    }
+
+    private static Inventory auto(Set<Integer> ports, Netlink netlink) throws InventoryException {
+        if (!isLinux()) {
+            return new OshiSocketInventory().list(ports);
+        }
+        try {
+            return netlink.list(new LinuxSocketInventory(), ports);
+        } catch (InventoryException netlinkFailure) {
+            Inventory fallback;
+            try {
+                fallback = new OshiSocketInventory().list(ports);
+            } catch (InventoryException oshiFailure) {
+                oshiFailure.addSuppressed(netlinkFailure);
+                throw new InventoryException(netlinkFailure.getMessage() + "; fallback "
+                        + oshiFailure.getMessage(), oshiFailure);
+            }
+            List<String> gaps = new ArrayList<>();
+            gaps.add(netlinkFailure.getMessage() + "; listed through OSHI instead");
+            gaps.addAll(fallback.gaps());
+            return new Inventory(fallback.source(), fallback.ports(), fallback.listeners(), gaps);
+        }
     }
 }

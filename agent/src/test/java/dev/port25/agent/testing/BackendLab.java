@@ -88,8 +88,13 @@ public final class BackendLab implements AutoCloseable {
 
     /** Starts the agent in the server namespace in the background (stopped by pid when the lab closes). */
     public dev.port25.firewall.exec.BackgroundProcess spawnAgent(String... args) throws Exception {
+        return spawnAgent(List.of(), args);
+    }
+
+    /** The same with JVM options; the process's pid is the JVM's ({@code ip netns exec} and {@code env} exec it). */
+    public dev.port25.firewall.exec.BackgroundProcess spawnAgent(List<String> jvmOptions, String... args) throws Exception {
         List<String> argv = new ArrayList<>(server.inside(env));
-        argv.addAll(jar.argv(args));
+        argv.addAll(jar.argvWithJvmOptions(jvmOptions, args));
         return server.spawn(argv);
     }
 
