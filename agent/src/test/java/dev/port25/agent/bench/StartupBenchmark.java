@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 public final class StartupBenchmark {
 
-    private static final int RUNS = 21;
+    private static final int RUNS = 11;
     private static final Path JAR = Path.of("agent/target/port25-agent.jar");
 
     private StartupBenchmark() {

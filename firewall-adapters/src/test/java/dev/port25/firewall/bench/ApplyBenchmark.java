@@ -35,7 +35,7 @@ import java.util.Optional;
  */
 public final class ApplyBenchmark {
 
-    private static final int TRIALS = 7;
+    private static final int TRIALS = 5;
     private static final Desired CLOSED = Desired.of(25, new Inbound.Closed());
     private static final Desired OPEN = Desired.of(25, new Inbound.Open());
     /** Waits for the trigger file (argv[1]) naming the host, then connects until refused or timed out. */

@@ -41,9 +41,9 @@ import java.util.concurrent.Callable;
 public final class InventoryBenchmark {
 
     private static final SortedSet<Integer> PORT_25 = new TreeSet<>(Set.of(25));
-    private static final Duration BUDGET = Duration.ofSeconds(2);
+    private static final Duration BUDGET = Duration.ofSeconds(1);
     private static final int MAX_RUNS = 300;
-    private static final int MIN_RUNS = 5;
+    private static final int MIN_RUNS = 3;
     private static final int CHUNK = 18_000;
 
     private InventoryBenchmark() {
