@@ -105,7 +105,9 @@ public final class DaemonBenchmark {
                 List<Double> converge = new ArrayList<>();
                 for (int i = 0; i < trials; i++) {
                     // the agent's rules go, and the daemon must have seen that nothing listens
-                    adapter.apply(adapter.plan(adapter.state(), new Desired(Map.of(), Map.of())));
+                    if (!adapter.apply(adapter.plan(adapter.state(), new Desired(Map.of(), Map.of()))).converged()) {
+                        throw new IllegalStateException(backend + ": the agent's rules could not be removed");
+                    }
                     awaitState(lab, "", Duration.ofSeconds(10));
                     // that state was written by a watch round: a listener right after it would always
                     // wait a whole round, so it starts at a random moment of the next one instead
