@@ -283,6 +283,78 @@ class ReportDeliveryIT {
         collectorDown();
     }
 
+    /**
+     * Reports dropped past the spool's bound are counted in {@code status} and in the next report
+     * delivered; a verdict that changes between audits sends a report of its own.
+     */
+    @Test
+    void dropsAreCountedInStatusAndTheNextReportAndAVerdictChangeSendsAReport() throws Exception {
+        endpoint = work.resolve("endpoint-verdict");
+        behaviour("status 503");
+        collector(false);
+        Path settings = settings("  spool:\n    maxReports: 1\ndaemon:\n  reportCron: \"*/2 * * * * ?\"\n"
+                + "  flushSeconds: 1\n  backoffCapSeconds: 10\n  auditMinutes: 1440\n");
+        String state = at("verdict-state");
+        BackgroundProcess daemon = ns.spawn(ns.inside(jar.argv("run", "--config", settings.toString(), "--state-dir",
+                state)));
+        BackgroundProcess listener = null;
+        try {
+            List<String> ids = new ArrayList<>();
+            spooledByDaemon(daemon, ids, 3, Duration.ofSeconds(60));
+            JsonNode down = status(settings, state);
+            assertThat(down.at("/daemon/reportsDropped").asLong()).as(down.toString()).isGreaterThanOrEqualTo(2);
+            assertThat(down.at("/daemon/spoolDepth").asLong()).isEqualTo(1);
+            String before = down.at("/daemon/lastVerdict").asText();
+            assertThat(before).isNotEmpty();
+
+            // the endpoint is back, and something listens on 25 beyond loopback: the next audit's
+            // verdict differs (a SIGHUP reload audits at once). The reload also lifts the bound of
+            // one report and stops the schedule: else the scheduled reports would push the
+            // verdict-change report out while the daemon still backs off
+            behaviour("ok");
+            settings("daemon:\n  reportCron: \"0 0 0 1 1 ?\"\n  flushSeconds: 1\n  backoffCapSeconds: 10\n"
+                    + "  auditMinutes: 1440\n");
+            listener = ns.spawn(ns.inside(List.of("/usr/bin/python3", "-c", "import socket,time\n"
+                    + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                    + "s.bind(('0.0.0.0',25)); s.listen(8); print('up', flush=True)\n"
+                    + "while True:\n c,_=s.accept(); c.close()")));
+            assertThat(listener.readLine(Duration.ofSeconds(10))).hasValue("up");
+            assertThat(RUNNER.run("kill", "-HUP", Long.toString(daemon.pid())).ok()).isTrue();
+            JsonNode change = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (change == null && System.nanoTime() < deadline) {
+                daemon.readLine(Duration.ofMillis(200)).ifPresent(l -> System.out.println("daemon: " + l));
+                if (Files.isDirectory(endpoint.resolve("received"))) {
+                    change = received().values().stream().filter(r -> r.get("trigger").asText().equals("verdict-change"))
+                            .findFirst().orElse(null);
+                }
+            }
+            assertThat(change).as("a report with trigger verdict-change").isNotNull();
+            assertThat(change.get("verdict").asText()).isNotEqualTo(before);
+            assertThat(change.at("/spool/dropped").asLong()).as("the report counts the drops").isGreaterThanOrEqualTo(2);
+            JsonNode up = status(settings, state);
+            assertThat(up.at("/daemon/lastVerdict").asText()).isEqualTo(change.get("verdict").asText());
+            assertThat(up.at("/daemon/lastReportDelivered").isTextual()).as(up.toString()).isTrue();
+            assertThat(up.at("/daemon/spoolDepth").asLong()).isZero();
+            assertThat(RUNNER.run("kill", "-TERM", Long.toString(daemon.pid())).ok()).isTrue();
+            assertThat(daemon.waitFor(Duration.ofSeconds(30))).hasValue(0);
+        } finally {
+            daemon.stop();
+            if (listener != null) {
+                listener.stop();
+            }
+            collectorDown();
+        }
+    }
+
+    private static JsonNode status(Path settings, String state) throws Exception {
+        List<String> argv = new ArrayList<>(ns.inside(List.of()));
+        argv.addAll(jar.argv("status", "--json", "--config", settings.toString(), "--state-dir", state));
+        CommandResult r = RUNNER.run(Command.of(argv).withTimeout(Duration.ofSeconds(60)));
+        assertThat(r.stdout()).as(r.describe()).startsWith("{");
+        return JSON.readTree(r.stdout());
+    }
+
     @Test
     void aTokenFileOthersCanReadIsRefusedAndNothingIsSent() throws Exception {
         endpoint = work.resolve("endpoint-token");
