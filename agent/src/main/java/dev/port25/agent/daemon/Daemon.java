@@ -381,7 +381,7 @@ public final class Daemon {
             ComplianceReport r = new ComplianceReport(UUID.randomUUID(), Instant.now(), trigger,
                     HostIdentity.local(agentVersion), audit, taken, spool.dropped());
             Spool.Added added = spool.add(r.id().toString(), ReportDocument.render(r, loaded.settings().report().format()));
-            log.info("report " + r.id() + " (" + trigger.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", "
+            log.info("report " + r.id() + " (" + trigger.label() + ", "
                     + audit.status().verdict() + ") spooled" + (added.dropped() > 0 ? "; dropped the "
                     + added.dropped() + " oldest" : ""));
             flush(true);

@@ -29,7 +29,12 @@ public record ComplianceReport(UUID id, Instant created, Trigger trigger, HostId
         /** The report schedule came due. */
         SCHEDULE,
         /** The verdict changed since the last audit. */
-        VERDICT_CHANGE
+        VERDICT_CHANGE;
+
+        /** As the report document and the daemon's log spell it: "verdict-change". */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     public ComplianceReport {

@@ -50,7 +50,7 @@ public final class ReportDocument {
         root.put("schema", SCHEMA);
         root.put("id", r.id().toString());
         root.put("createdAt", r.created().toString());
-        root.put("trigger", r.trigger().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        root.put("trigger", r.trigger().label());
         host(root.putObject("host"), r.host());
         audit.fields().forEachRemaining(e -> {
             if (!e.getKey().equals("schema")) {
