@@ -147,7 +147,10 @@ final class NftRules {
                 }
                 case "accept" -> action = new Action.Accept();
                 case "drop" -> action = new Action.Drop();
-                case "reject" -> action = new Action.Reject();
+                case "reject" -> {
+                    action = new Action.Reject();
+                    impliedFamily(v.path("type").asText()).ifPresent(f -> conds.add(new Cond.Family(f, false)));
+                }
                 case "return" -> action = new Action.Return();
                 case "continue" -> action = new Action.Continue();
                 case "jump" -> action = new Action.Jump(v.path("target").asText());
@@ -164,6 +167,20 @@ final class NftRules {
             }
         }
         return List.of(new Rule(conds, action, ref));
+    }
+
+    /**
+     * The family a reject type binds the rule to: nft adds the dependency {@code meta nfproto
+     * ipv4} to {@code reject with icmp ...} and {@code ipv6} to {@code reject with icmpv6 ...} in
+     * an inet table, and {@code nft -j list ruleset} (1.0.6) leaves it out, as it leaves out every
+     * dependency it can infer; icmpx and tcp reset serve both families.
+     */
+    private static Optional<IpFamily> impliedFamily(String rejectType) {
+        return switch (rejectType) {
+            case "icmp" -> Optional.of(IpFamily.IPV4);
+            case "icmpv6" -> Optional.of(IpFamily.IPV6);
+            default -> Optional.empty();
+        };
     }
 
     private List<Rule> vmap(List<Cond> before, JsonNode vmap, RuleRef ref) {

@@ -97,6 +97,20 @@ class VerdictTruthIT {
                             return fw;
                         },
                         Verdict.REJECT, Verdict.ACCEPT, Exposure.Level.RESTRICTED, Exposure.Level.OPEN),
+                // nft -j does not print the "meta nfproto ipv6" that firewalld writes before the
+                // reject: "reject with icmpv6" implies it, and so must the evaluation
+                new Case("firewalld-rich-reject-ipv6-only",
+                        "firewalld: port 25/tcp allowed, a rich rule of family ipv6 rejects 25",
+                        lab -> {
+                            FirewalldLab fw = FirewalldLab.start(lab.server());
+                            for (String arg : List.of("--add-port=25/tcp", "--add-rich-rule=rule family=ipv6 "
+                                    + "port port=25 protocol=tcp reject")) {
+                                var r = fw.runner().run("firewall-cmd", arg);
+                                assertThat(r.ok()).as(r.describe()).isTrue();
+                            }
+                            return fw;
+                        },
+                        Verdict.ACCEPT, Verdict.REJECT, Exposure.Level.OPEN, Exposure.Level.CLOSED),
                 new Case("ufw-ipv6-no", "ufw allows 25/tcp but IPV6=no in /etc/default/ufw",
                         lab -> {
                             UfwLab.ownInactiveUfwConfig(lab.server());
