@@ -104,12 +104,18 @@ public final class SmtpProbe {
         void on(Run run) throws IOException;
     }
 
-    /** Runs the steps; what the server did that stopped them goes into the result as its error. */
+    /**
+     * Runs the steps; what the server did that stopped them goes into the result as its error.
+     * So does a failure of the probe's own code: the result, with the transcript up to that point,
+     * is still what the caller reports, never an "internal error" without it.
+     */
     private static SmtpProbeResult run(Run run, Steps steps) {
         try {
             steps.on(run);
         } catch (IOException e) {
             run.error = Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (RuntimeException e) {
+            run.error = Optional.of("the probe failed on this server's answers (" + e + "); the transcript shows where");
         } finally {
             run.close();
         }

@@ -140,9 +140,10 @@ public final class SmtpSession implements AutoCloseable {
             SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, target.getHostString(),
                     target.getPort(), true);
             ssl.setUseClientMode(true);
-            if (serverName.chars().anyMatch(Character::isLetter)) {
+            Optional<SNIHostName> sni = sniName(serverName);
+            if (sni.isPresent()) {
                 SSLParameters p = ssl.getSSLParameters();
-                p.setServerNames(List.of(new SNIHostName(serverName)));
+                p.setServerNames(List.of(sni.get()));
                 ssl.setSSLParameters(p);
             }
             ssl.setSoTimeout((int) Math.min(limits.replyTimeoutMillis(), Integer.MAX_VALUE));
@@ -155,6 +156,23 @@ public final class SmtpSession implements AutoCloseable {
             return facts(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite(), recording.chain, serverName);
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS is not available in this JVM: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The SNI to send for {@code name}: a DNS host name only. RFC 6066 forbids address literals
+     * ("fd26::11" has letters, and {@link SNIHostName} refuses it with an
+     * IllegalArgumentException), and a name that is not LDH ASCII cannot be sent either.
+     */
+    static Optional<SNIHostName> sniName(String name) {
+        String n = name.strip();
+        if (n.isEmpty() || n.indexOf(':') >= 0 || n.startsWith("[") || n.matches("[0-9.]+")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new SNIHostName(n));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

@@ -27,7 +27,10 @@ public final class PostfixLab implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Settings every instance shares; {@code overrides} win. */
+    /**
+     * Settings every instance shares; {@code overrides} win. {@code address} is Postfix's
+     * inet_interfaces: "all", one address, or a comma-separated list (readiness waits for the first).
+     */
     public static PostfixLab start(Netns ns, String address, Map<String, String> overrides) throws Exception {
         Path dir = Files.createTempDirectory("p25-postfix-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -77,8 +80,9 @@ public final class PostfixLab implements AutoCloseable {
                 throw new IllegalStateException("postfix did not start: " + r.describe() + "\n" + lab.log());
             }
             for (int i = 0; i < 50; i++) {
+                String first = address.split(",")[0].strip().replaceAll("[\\[\\]]", "");
                 List<String> ss = address.equals("all") ? List.of("ss", "-Hltn", "sport", "= :25")
-                        : List.of("ss", "-Hltn", "src", address, "sport", "= :25");
+                        : List.of("ss", "-Hltn", "src", first, "sport", "= :25");
                 if (ns.ok(ss.toArray(String[]::new)).stdout().contains(":25")) {
                     return lab;
                 }

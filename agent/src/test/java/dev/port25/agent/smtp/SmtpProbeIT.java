@@ -45,6 +45,7 @@ class SmtpProbeIT {
         for (String a : List.of("198.18.25.11/24", "198.18.25.12/24")) {
             server.ok("ip", "addr", "add", a, "dev", "p25a");
         }
+        server.ok("ip", "-6", "addr", "add", "fd00:25::11/64", "dev", "p25a", "nodad");
         jar = AgentJar.copy();
     }
 
@@ -84,7 +85,7 @@ class SmtpProbeIT {
             server.ok("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
                     "/CN=mx.p25.test", "-keyout", certs.resolve("key.pem").toString(), "-out",
                     certs.resolve("cert.pem").toString());
-            try (PostfixLab pf = PostfixLab.start(server, "198.18.25.11", Map.of(
+            try (PostfixLab pf = PostfixLab.start(server, "198.18.25.11, [fd00:25::11]", Map.of(
                     "disable_vrfy_command", "yes",
                     "smtpd_banner", "$myhostname ESMTP",
                     "smtpd_tls_security_level", "may",
@@ -106,6 +107,14 @@ class SmtpProbeIT {
                 assertThat(ids(doc)).containsExactlyInAnyOrder("WEAK_TLS", "USER_ENUMERATION");
                 assertThat(doc.get("exitCode").asInt()).isEqualTo(1);
                 assertThat(doc.get("transcript").toString()).doesNotContain("C: DATA");
+                // the same over IPv6, where the name probed is an address literal with letters in it:
+                // no SNI may be sent (RFC 6066), and the probe ends with its report, not a crash
+                JsonNode v6 = probe("fd00:25::11");
+                assertThat(v6.get("error").isNull()).as(v6.toString()).isTrue();
+                assertThat(v6.at("/tls/protocol").asText()).as(v6.toString()).isEqualTo("TLSv1.3");
+                assertThat(v6.at("/tls/error").isNull()).as(v6.toString()).isTrue();
+                assertThat(ids(v6)).containsExactlyInAnyOrder("WEAK_TLS", "USER_ENUMERATION");
+                assertThat(v6.get("exitCode").asInt()).isEqualTo(1);
             }
         } finally {
             new CommandRunner().run("rm", "-r", certs.toString());
