@@ -87,6 +87,7 @@ public final class AuditService {
             SmtpProbe.Options d = SmtpProbe.Options.defaults();
             SmtpProbe p = new SmtpProbe(new SmtpProbe.Options(d.heloName(),
                     settings.probe().users().stream().map(Settings.UserName::name).toList(), Optional.empty(),
+                    settings.roles().mailServer().domains().stream().map(Settings.DomainName::name).toList(),
                     Duration.ofSeconds(settings.probe().connectTimeoutSeconds()), d.limits()));
             smtp = Optional.of(new LocalSmtpAudit(runner, p).audit(inventory.value().get()));
         }

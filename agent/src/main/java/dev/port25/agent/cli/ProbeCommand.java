@@ -59,7 +59,9 @@ final class ProbeCommand implements Callable<Integer> {
     String users;
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
-            description = "The server's mail domain for RCPT tests. Default: the name it gives in EHLO.")
+            description = "The server's mail domain for RCPT and relay tests, the only one tried. Default: the "
+                    + "first at which the server accepts a recipient of the names it gives in EHLO and its banner "
+                    + "and their parent domains; where it accepts none, RCPT enumeration is reported as not tested.")
     String domain;
 
     @Option(names = "--json",
@@ -101,7 +103,8 @@ final class ProbeCommand implements Callable<Integer> {
         }
         SmtpProbe.Options defaults = SmtpProbe.Options.defaults();
         SmtpProbe.Options options = new SmtpProbe.Options(defaults.heloName(), users(defaults.users()),
-                Optional.ofNullable(domain), defaults.connectTimeout(), defaults.limits());
+                Optional.ofNullable(domain), List.of(),
+                defaults.connectTimeout(), defaults.limits());
         SmtpProbeResult r = new SmtpProbe(options).probe(new InetSocketAddress(address, port), host);
         PrintWriter out = spec.commandLine().getOut();
         String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
@@ -117,6 +120,7 @@ final class ProbeCommand implements Callable<Integer> {
             for (SmtpFinding f : r.findings()) {
                 out.println("  " + f.id().code() + " " + f.severity() + " " + f.title() + " (" + f.evidence() + ")");
             }
+            r.notes().forEach(n -> out.println("  note: " + n));
         }
         out.flush();
         if (r.findings().stream().anyMatch(f -> f.severity() == SmtpFinding.Severity.CRITICAL)) {
@@ -134,7 +138,8 @@ final class ProbeCommand implements Callable<Integer> {
     private int local() {
         SmtpProbe.Options defaults = SmtpProbe.Options.defaults();
         SmtpProbe probe = new SmtpProbe(new SmtpProbe.Options(defaults.heloName(), users(defaults.users()),
-                Optional.ofNullable(domain), defaults.connectTimeout(), defaults.limits()));
+                Optional.ofNullable(domain), List.of(),
+                defaults.connectTimeout(), defaults.limits()));
         List<LocalSmtpAudit.Report> reports;
         try {
             reports = new LocalSmtpAudit(new CommandRunner(), probe).audit();

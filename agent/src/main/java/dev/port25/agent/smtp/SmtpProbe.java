@@ -32,20 +32,52 @@ public final class SmtpProbe {
     /**
      * @param heloName    the name said in EHLO/HELO
      * @param users       users to test for enumeration
-     * @param domain      the server's domain for RCPT and relay tests; empty: its EHLO name
+     * @param domain      the server's domain for RCPT and relay tests, the only one tried; empty:
+     *                    {@code mailDomains}, then the names the server gives and their parents
+     * @param mailDomains mail domains known from settings, tried first when {@code domain} is empty
      * @param connectTimeout per connection
      * @param limits      reply bounds
      */
-    public record Options(String heloName, List<String> users, Optional<String> domain, Duration connectTimeout,
-                          SmtpReader.Limits limits) {
+    public record Options(String heloName, List<String> users, Optional<String> domain, List<String> mailDomains,
+                          Duration connectTimeout, SmtpReader.Limits limits) {
         public static Options defaults() {
-            return new Options("port25-agent.invalid", List.of("root", "postmaster"), Optional.empty(),
+            return new Options("port25-agent.invalid", List.of("root", "postmaster"), Optional.empty(), List.of(),
                     Duration.ofSeconds(10), SmtpReader.Limits.DEFAULT);
         }
 
         public Options {
             users = List.copyOf(users);
+            mailDomains = List.copyOf(mailDomains);
         }
+    }
+
+    private static final Pattern HOST_NAME = Pattern.compile("(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*");
+
+    /**
+     * RCPT's candidate domains: {@code mailDomains}, the EHLO name, the name in the banner
+     * ("220 vm ESMTP OpenSMTPD": vm), then each name's parent domains down to two labels
+     * (mx.p25.test: p25.test), without repeats, in lower case. Never empty: a server that names
+     * nothing is asked at "localhost".
+     */
+    static List<String> candidateDomains(List<String> mailDomains, String ehloName, Optional<String> banner) {
+        Set<String> names = new LinkedHashSet<>();
+        mailDomains.forEach(d -> names.add(d.toLowerCase(Locale.ROOT)));
+        List<String> own = new ArrayList<>();
+        own.add(ehloName);
+        // "220 name text" or "220-name text": the code and one separator, then the name
+        banner.map(b -> b.split("\n")[0]).filter(l -> l.length() > 4).ifPresent(l -> own.add(l.substring(4).split(" ")[0]));
+        for (String n : own) {
+            if (HOST_NAME.matcher(n).matches()) {
+                names.add(n.toLowerCase(Locale.ROOT));
+            }
+        }
+        for (String n : List.copyOf(names)) {
+            String[] labels = n.split("\\.");
+            for (int i = 1; i + 2 <= labels.length; i++) {
+                names.add(String.join(".", java.util.Arrays.copyOfRange(labels, i, labels.length)));
+            }
+        }
+        return names.isEmpty() ? List.of("localhost") : List.copyOf(names);
     }
 
     /** The foreign domain of relay tests: reserved (RFC 2606), and the probe never sends DATA anyway. */
@@ -142,7 +174,11 @@ public final class SmtpProbe {
         final List<SmtpFinding> findings = new ArrayList<>();
         Optional<String> error = Optional.empty();
         boolean expnAnswers;
-        String vrfyEvidence = "";
+        /** A MAIL FROM was accepted in this session and not yet reset. */
+        boolean inTransaction;
+        Optional<String> rcptDomain = Optional.empty();
+        final List<String> unanswered = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
 
         Run(Connector connector, InetAddress server) {
             this.connector = connector;
@@ -243,6 +279,7 @@ public final class SmtpProbe {
         /** A fresh plaintext session, greeted and EHLO'd, for enumeration and relay tries. */
         void reopen() throws IOException {
             close();
+            inTransaction = false;
             session = connector.open();
             if (!transcript.isEmpty()) {
                 transcript.add("--");
@@ -260,57 +297,59 @@ public final class SmtpProbe {
             }
         }
 
+        /** The domain of the RCPT tries and the relay forms: the one a recipient was accepted at, else the first candidate. */
         String domain() {
+            return rcptDomain.orElseGet(() -> candidateDomains().get(0));
+        }
+
+        /**
+         * Where RCPT may find local users, best first: the domain given; else the mail domains
+         * known from settings, the server's EHLO and banner names (Postfix's mydestination and
+         * Exim's local_domains hold the host name by default), and their parent domains.
+         */
+        List<String> candidateDomains() {
             if (options.domain().isPresent()) {
-                return options.domain().get();
+                return List.of(options.domain().get());
             }
-            // the server's own name: Postfix's mydestination and Exim's local_domains include it by default
-            return ehloName;
+            return SmtpProbe.candidateDomains(options.mailDomains(), ehloName, banner);
         }
 
         void enumerate() throws IOException {
             String control = "p25x" + HexFormat.of().formatHex(random.generateSeed(5));
+            // each verb in a session of its own: a server counts rejected commands per session
+            // (Postfix's smtpd_hard_error_limit, Exim's smtp_max_synprot_errors) and drops it
             reopen();
-            Map<String, SmtpReply> v = new LinkedHashMap<>();
-            SmtpReply vc = verb("VRFY", control);
+            Optional<SmtpReply> vc = askVerb("VRFY", control);
             // Exim wants an address: "501 root: recipient address must contain a domain"
-            String qualify = vc.code() == 501 ? "@" + domain() : "";
+            String qualify = vc.isPresent() && vc.get().code() == 501 ? "@" + domain() : "";
             if (!qualify.isEmpty()) {
-                vc = verb("VRFY", control + qualify);
+                vc = askVerb("VRFY", control + qualify);
             }
+            Map<String, Optional<SmtpReply>> v = new LinkedHashMap<>();
             for (String u : options.users()) {
-                v.put(u, verb("VRFY", u + qualify));
+                v.put(u, askVerb("VRFY", u + qualify));
             }
-            vrfy = classify(vc, v, "VRFY");
+            vrfy = judged("VRFY", UserAnswers.judge(vc, v));
             if (vrfy == SmtpProbeResult.Answer.DISCLOSES) {
+                String u = enumerable.iterator().next();
                 findings.add(new SmtpFinding(SmtpFinding.Id.VRFY_DISCLOSES, SmtpFinding.Severity.MEDIUM,
-                        "VRFY tells real users from unknown ones", vrfyEvidence));
+                        "VRFY tells real users from unknown ones", "VRFY <random>: " + vc.get() + "; VRFY " + u + ": "
+                                + v.get(u).orElseThrow()));
             }
-            Map<String, SmtpReply> e = new LinkedHashMap<>();
-            SmtpReply ec = verb("EXPN", control);
+            reopen();
+            Map<String, Optional<SmtpReply>> e = new LinkedHashMap<>();
+            Optional<SmtpReply> ec = askVerb("EXPN", control);
             for (String u : options.users()) {
-                e.put(u, verb("EXPN", u));
+                e.put(u, askVerb("EXPN", u));
             }
-            expn = classify(ec, e, "EXPN");
-            expnAnswers = e.values().stream().anyMatch(r -> r.code() == 250);
+            expn = judged("EXPN", UserAnswers.judge(ec, e));
+            expnAnswers = e.values().stream().anyMatch(r -> r.isPresent() && r.get().code() == 250);
             if (expnAnswers) {
                 findings.add(new SmtpFinding(SmtpFinding.Id.EXPN_ENABLED, SmtpFinding.Severity.MEDIUM,
                         "EXPN answers: it discloses users and list members", first(e, 250)));
             }
-            String domain = domain();
-            SmtpReply mail = send("MAIL FROM:<>");
-            if (mail != null && mail.positive()) {
-                Map<String, SmtpReply> r = new LinkedHashMap<>();
-                SmtpReply rc = send("RCPT TO:<" + control + "@" + domain + ">");
-                for (String u : options.users()) {
-                    SmtpReply ru = send("RCPT TO:<" + u + "@" + domain + ">");
-                    if (ru != null) {
-                        r.put(u, ru);
-                    }
-                }
-                rcpt = rc == null ? SmtpProbeResult.Answer.NOT_TESTED : classify(rc, r, "RCPT");
-                send("RSET");
-            }
+            reopen();
+            rcpt(control);
             if (!enumerable.isEmpty()) {
                 List<String> how = new ArrayList<>();
                 if (vrfy == SmtpProbeResult.Answer.DISCLOSES) {
@@ -326,11 +365,120 @@ public final class SmtpProbe {
                         "users can be enumerated with " + String.join(", ", how),
                         "users told apart from a random one: " + String.join(", ", enumerable)));
             }
+            if (!unanswered.isEmpty()) {
+                notes.add("no answer about " + String.join(", ", unanswered) + " (a lost transaction, a dropped "
+                        + "session or a temporary failure, asked twice): not counted either way");
+            }
         }
 
-        SmtpReply verb(String verb, String arg) throws IOException {
-            SmtpReply r = send(verb + " " + arg);
-            return r == null ? new SmtpReply(421, List.of("(session ended)")) : r;
+        /**
+         * RCPT enumeration: first a domain at which the server accepts a recipient (one of the
+         * users, else postmaster, which RFC 5321 requires), then the control user there. A server
+         * that refuses every address at a domain refuses the domain, not the users: that is
+         * "not tested", never "uniform".
+         */
+        void rcpt(String control) throws IOException {
+            Map<String, Optional<SmtpReply>> answers = new LinkedHashMap<>();
+            List<String> asked = new ArrayList<>(options.users());
+            if (!asked.contains("postmaster")) {
+                asked.add("postmaster");
+            }
+            List<String> refused = new ArrayList<>();
+            for (String d : candidateDomains()) {
+                Map<String, Optional<SmtpReply>> here = new LinkedHashMap<>();
+                for (String u : asked) {
+                    Optional<SmtpReply> r = askRcpt(u + "@" + d);
+                    here.put(u, r);
+                    if (r.isPresent() && r.get().positive()) {
+                        rcptDomain = Optional.of(d);
+                        break;
+                    }
+                }
+                if (rcptDomain.isPresent()) {
+                    answers = here;
+                    break;
+                }
+                refused.add(d);
+            }
+            if (rcptDomain.isEmpty()) {
+                rcpt = SmtpProbeResult.Answer.NOT_TESTED;
+                notes.add("RCPT enumeration not tested: no recipient was accepted at " + String.join(", ", refused)
+                        + " (not even postmaster), so the server does not receive mail for "
+                        + (refused.size() == 1 ? "that domain" : "those domains") + "; pass --domain with its mail domain");
+                return;
+            }
+            answers.remove("postmaster");
+            for (String u : options.users()) {
+                if (!answers.containsKey(u)) {
+                    answers.put(u, askRcpt(u + "@" + rcptDomain.get()));
+                }
+            }
+            Optional<SmtpReply> rc = askRcpt(control + "@" + rcptDomain.get());
+            Map<String, Optional<SmtpReply>> ordered = new LinkedHashMap<>();
+            for (String u : options.users()) {
+                ordered.put(u, answers.get(u));
+            }
+            rcpt = judged("RCPT", UserAnswers.judge(rc, ordered));
+            if (inTransaction) {
+                send("RSET");
+                inTransaction = false;
+            }
+        }
+
+        SmtpProbeResult.Answer judged(String verb, UserAnswers.Verdict verdict) {
+            enumerable.addAll(verdict.disclosed());
+            verdict.unanswered().forEach(u -> unanswered.add(verb + " " + u));
+            return verdict.answer();
+        }
+
+        /**
+         * {@code VERB arg}; a reply that is no answer about {@code arg} (see {@link UserAnswers})
+         * is asked again once in a fresh session. Empty when no reply came either time.
+         */
+        Optional<SmtpReply> askVerb(String verb, String arg) throws IOException {
+            Optional<SmtpReply> last = Optional.empty();
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (attempt > 0) {
+                    reopen();
+                }
+                SmtpReply r = send(verb + " " + arg);
+                if (r != null) {
+                    last = Optional.of(r);
+                    if (UserAnswers.Said.of(r) != UserAnswers.Said.NOTHING) {
+                        break;
+                    }
+                }
+            }
+            return last;
+        }
+
+        /**
+         * {@code RCPT TO:<address>} within a transaction (one is begun when none is open); a
+         * reply that is no answer about the address (a lost transaction's 503, a 4xx, a dropped
+         * session) is asked again once in a fresh session and transaction.
+         */
+        Optional<SmtpReply> askRcpt(String address) throws IOException {
+            Optional<SmtpReply> last = Optional.empty();
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (attempt > 0) {
+                    reopen();
+                }
+                if (!inTransaction) {
+                    SmtpReply mail = send("MAIL FROM:<>");
+                    if (mail == null || !mail.positive()) {
+                        continue;
+                    }
+                    inTransaction = true;
+                }
+                SmtpReply r = send("RCPT TO:<" + address + ">");
+                if (r != null) {
+                    last = Optional.of(r);
+                    if (UserAnswers.Said.of(r) != UserAnswers.Said.NOTHING) {
+                        break;
+                    }
+                }
+            }
+            return last;
         }
 
         /** Sends; when the server dropped the session (421, closed, reset) opens a new one and returns null. */
@@ -355,37 +503,10 @@ public final class SmtpProbe {
             }
         }
 
-        SmtpProbeResult.Answer classify(SmtpReply control, Map<String, SmtpReply> users, String verb) {
-            Set<Integer> off = Set.of(500, 502, 504);
-            if (off.contains(control.code()) && users.values().stream().allMatch(r -> off.contains(r.code()))) {
-                return SmtpProbeResult.Answer.DISABLED;
-            }
-            boolean controlRejected = Set.of(550, 551, 553).contains(control.code());
-            List<String> disclosed = new ArrayList<>();
-            users.forEach((u, r) -> {
-                // Postfix answers VRFY with 252 for a user it has, 550 for one it has not
-                if (controlRejected && r.positive()) {
-                    disclosed.add(u);
-                }
-            });
-            if (!disclosed.isEmpty()) {
-                enumerable.addAll(disclosed);
-                if (verb.equals("VRFY")) {
-                    vrfyEvidence = "VRFY <random>: " + control + "; VRFY " + disclosed.get(0) + ": "
-                            + users.get(disclosed.get(0));
-                }
-                return SmtpProbeResult.Answer.DISCLOSES;
-            }
-            if (users.values().stream().allMatch(r -> r.code() == control.code())) {
-                return SmtpProbeResult.Answer.UNIFORM;
-            }
-            return SmtpProbeResult.Answer.OTHER;
-        }
-
-        String first(Map<String, SmtpReply> replies, int code) {
-            for (Map.Entry<String, SmtpReply> e : replies.entrySet()) {
-                if (e.getValue().code() == code) {
-                    return "EXPN " + e.getKey() + ": " + e.getValue();
+        String first(Map<String, Optional<SmtpReply>> replies, int code) {
+            for (Map.Entry<String, Optional<SmtpReply>> e : replies.entrySet()) {
+                if (e.getValue().isPresent() && e.getValue().get().code() == code) {
+                    return "EXPN " + e.getKey() + ": " + e.getValue().get();
                 }
             }
             return "";
@@ -459,7 +580,8 @@ public final class SmtpProbe {
         SmtpProbeResult result() {
             return new SmtpProbeResult(banner, capabilities,
                     capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("STARTTLS")), tls, authBefore, authAfter,
-                    vrfy, expn, rcpt, List.copyOf(enumerable), relays, findings, transcript, error);
+                    vrfy, expn, rcpt, rcptDomain, List.copyOf(enumerable), unanswered, relays, findings, notes,
+                    transcript, error);
         }
     }
 

@@ -35,12 +35,15 @@ public final class SmtpProbeJson {
         root.put("expnEnabled", r.has(SmtpFinding.Id.EXPN_ENABLED));
         root.put("expn", r.expn().name());
         root.put("rcpt", r.rcpt().name());
+        root.put("rcptDomain", r.rcptDomain().orElse(null));
         root.put("starttlsOffered", r.starttlsOffered());
         root.put("authBeforeTls", !r.authBeforeTls().isEmpty());
         strings(root.putArray("authMechanismsBeforeTls"), r.authBeforeTls());
         strings(root.putArray("authMechanismsAfterTls"), r.authAfterTls());
         root.put("bannerLeaksSoftware", r.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE));
         strings(root.putArray("enumerableUsers"), r.enumerableUsers());
+        strings(root.putArray("unansweredUsers"), r.unansweredUsers());
+        strings(root.putArray("notes"), r.notes());
         if (r.tls().isPresent()) {
             TlsFacts t = r.tls().get();
             ObjectNode tls = root.putObject("tls");

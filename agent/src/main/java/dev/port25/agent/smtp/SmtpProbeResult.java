@@ -14,18 +14,25 @@ import java.util.Optional;
  * @param authAfterTls     AUTH mechanisms offered after STARTTLS
  * @param vrfy             how VRFY answers
  * @param expn             how EXPN answers
- * @param rcpt             how RCPT TO answers for the server's own domain
+ * @param rcpt             how RCPT TO answers at {@code rcptDomain}
+ * @param rcptDomain       the domain at which the server accepted a recipient, where RCPT was judged;
+ *                         empty when it accepted none at any domain tried (then RCPT is NOT_TESTED)
  * @param enumerableUsers  users the server told apart from a random one, by any of the three
+ * @param unansweredUsers  "VERB user" (or "VERB control") for each question that got no answer about
+ *                         the user, asked twice: a lost transaction, a dropped session, a 4xx; such a
+ *                         user is neither enumerable nor shown absent
  * @param relayAttempts    every relay form tried, in order
  * @param findings         the weaknesses, each with its stable id
+ * @param notes            what the probe could not test and what to pass so that it can
  * @param transcript       everything said, "C: " and "S: " lines, sessions separated by "--"
  * @param error            why the probe stopped early, when it did
  */
 public record SmtpProbeResult(Optional<String> banner, List<String> capabilities, boolean starttlsOffered,
                               Optional<TlsFacts> tls, List<String> authBeforeTls, List<String> authAfterTls,
-                              Answer vrfy, Answer expn, Answer rcpt, List<String> enumerableUsers,
-                              List<RelayAttempt> relayAttempts, List<SmtpFinding> findings, List<String> transcript,
-                              Optional<String> error) {
+                              Answer vrfy, Answer expn, Answer rcpt, Optional<String> rcptDomain,
+                              List<String> enumerableUsers, List<String> unansweredUsers,
+                              List<RelayAttempt> relayAttempts, List<SmtpFinding> findings, List<String> notes,
+                              List<String> transcript, Optional<String> error) {
 
     /** How a verb answers for real users against a random control user. */
     public enum Answer {
@@ -37,7 +44,10 @@ public record SmtpProbeResult(Optional<String> banner, List<String> capabilities
         DISCLOSES,
         /** Answers differ in another way; see the transcript. */
         OTHER,
-        /** Not tried (the session ended first, or the transaction was refused). */
+        /**
+         * Not tested: the session ended first, the transaction was refused, the control user got
+         * no answer, or (RCPT) no recipient was accepted at any domain tried.
+         */
         NOT_TESTED
     }
 
@@ -53,6 +63,8 @@ public record SmtpProbeResult(Optional<String> banner, List<String> capabilities
         authBeforeTls = List.copyOf(authBeforeTls);
         authAfterTls = List.copyOf(authAfterTls);
         enumerableUsers = List.copyOf(enumerableUsers);
+        unansweredUsers = List.copyOf(unansweredUsers);
+        notes = List.copyOf(notes);
         relayAttempts = List.copyOf(relayAttempts);
         findings = List.copyOf(findings);
         transcript = List.copyOf(transcript);

@@ -179,8 +179,8 @@ public class EvaluatorTest {
     static LocalSmtpAudit.Report smtp(Listener l, Optional<Boolean> relay, boolean starttls) {
         SmtpProbeResult probe = new SmtpProbeResult(Optional.of("220 mx.p25.test ESMTP"), List.of("PIPELINING"),
                 starttls, Optional.empty(), List.of(), List.of(), SmtpProbeResult.Answer.DISABLED,
-                SmtpProbeResult.Answer.DISABLED, SmtpProbeResult.Answer.UNIFORM, List.of(), List.of(), List.of(),
-                List.of(), Optional.empty());
+                SmtpProbeResult.Answer.DISABLED, SmtpProbeResult.Answer.UNIFORM, Optional.of("mx.p25.test"), List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), Optional.empty());
         LocalSmtpAudit.Source cf = LocalSmtpAudit.Source.CONFIGURATION;
         return new LocalSmtpAudit.Report(l, "127.0.0.1:25", Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), probe,

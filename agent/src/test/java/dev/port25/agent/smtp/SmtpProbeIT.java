@@ -121,6 +121,43 @@ class SmtpProbeIT {
         }
     }
 
+    /**
+     * VRFY and EXPN off, RCPT disclosing, and an error limit the user list exceeds: Postfix drops
+     * the session with "421 4.7.0 Error: too many errors" in the middle of the RCPT tries, and in
+     * the new session a RCPT without MAIL gets "503 5.5.1 Error: need MAIL command". Each of those
+     * users is asked again in a fresh transaction, so the verdict equals the server's own
+     * recipient table: every user in it, and only those, is told apart.
+     */
+    @Test
+    void usersAskedWhenTheSessionWasLostAreAskedAgainNotCountedAbsent() throws Exception {
+        Path table = java.nio.file.Files.createTempFile("p25-recipients-", ".txt");
+        try {
+            List<String> local = List.of("root", "postmaster", "carol");
+            java.nio.file.Files.writeString(table, String.join("", local.stream().map(u -> u + " x\n").toList()));
+            java.nio.file.Files.setPosixFilePermissions(table, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            try (PostfixLab pf = PostfixLab.start(server, "198.18.25.11", Map.of(
+                    "disable_vrfy_command", "yes",
+                    "local_recipient_maps", "texthash:" + table,
+                    "smtpd_hard_error_limit", "4"))) {
+                List<String> asked = List.of("root", "postmaster", "alice", "bob", "carol", "dave", "admin", "test");
+                JsonNode doc = probe("198.18.25.11", "--users", String.join(",", asked));
+                String transcript = doc.get("transcript").toString();
+                assertThat(transcript).as("the server dropped a session for its error limit").contains("too many errors");
+                assertThat(doc.get("vrfy").asText()).isEqualTo("DISABLED");
+                assertThat(doc.get("expn").asText()).isEqualTo("DISABLED");
+                assertThat(doc.get("rcpt").asText()).as(transcript).isEqualTo("DISCLOSES");
+                assertThat(doc.get("rcptDomain").asText()).isEqualTo("mx.p25.test");
+                List<String> found = new ArrayList<>();
+                doc.get("enumerableUsers").forEach(u -> found.add(u.asText()));
+                assertThat(found).as(transcript).containsExactlyElementsOf(local);
+                assertThat(doc.get("unansweredUsers")).as(transcript).isEmpty();
+                assertThat(doc.get("error").isNull()).as(doc.get("error").toString()).isTrue();
+            }
+        } finally {
+            java.nio.file.Files.delete(table);
+        }
+    }
+
     @Test
     void openRelayPostfixWithVrfyAProductBannerAndAuthBeforeTls() throws Exception {
         try (PostfixLab pf = PostfixLab.start(server, "198.18.25.12", Map.of(
