@@ -1,7 +1,6 @@
 package dev.port25.agent.smtp;
 
 import dev.port25.agent.testing.TempDirs;
-import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Exim 4.96 with Debian 12's default configuration (update-exim4.conf, configtype "local"), in a
@@ -44,12 +42,7 @@ final class EximLab implements AutoCloseable {
         CommandRunner root = new CommandRunner();
         try {
             Path rootfs = dir.resolve("root");
-            Files.createDirectories(rootfs);
-            try (Stream<Path> debs = Files.list(debs())) {
-                for (Path deb : debs.filter(p -> p.toString().endsWith(".deb")).toList()) {
-                    ok(root.run("dpkg-deb", "-x", deb.toString(), rootfs.toString()));
-                }
-            }
+            MtaLabs.unpack(debs(), rootfs);
             Path etc = ns.etcOverlay();
             Files.writeString(etc.resolve("passwd"), Files.readString(Path.of("/etc/passwd"))
                     + "Debian-exim:x:64025:64025::/var/spool/exim4:/usr/sbin/nologin\n");
@@ -75,35 +68,26 @@ final class EximLab implements AutoCloseable {
             Files.writeString(shim.resolve("chown"), "#!/bin/sh\nexit 0\n"); // the group exists only in the overlay
             shim.resolve("chown").toFile().setExecutable(true);
             Path generated = dir.resolve("generated.conf");
-            ok(ns.run(List.of("env", "PATH=" + shim + ":" + rootfs.resolve("usr/sbin") + ":/usr/bin:/bin", "sh",
+            MtaLabs.ok(ns.run(List.of("env", "PATH=" + shim + ":" + rootfs.resolve("usr/sbin") + ":/usr/bin:/bin", "sh",
                     rootfs.resolve("usr/sbin/update-exim4.conf").toString(), "-d", conf.toString(), "-o",
                     generated.toString()), Duration.ofSeconds(60)));
             Path spool = dir.resolve("spool");
             Path log = dir.resolve("log");
             Files.createDirectories(spool);
             Files.createDirectories(log);
-            ok(root.run("chown", "64025:64025", spool.toString(), log.toString()));
+            MtaLabs.ok(root.run("chown", "64025:64025", spool.toString(), log.toString()));
             dir.toFile().setExecutable(true, false);
             Files.writeString(dir.resolve("exim4.conf"), "log_file_path = " + log + "/%slog\nSPOOLDIR = " + spool
                     + "\nprimary_hostname = mx.p25.test\n" + edit.apply(Files.readString(generated)));
-            ok(ns.run(List.of(rootfs.resolve("usr/sbin/exim4").toString(), "-C", dir.resolve("exim4.conf").toString(),
+            MtaLabs.ok(ns.run(List.of(rootfs.resolve("usr/sbin/exim4").toString(), "-C", dir.resolve("exim4.conf").toString(),
                     "-bd", "-oP", lab.pidFile.toString()), Duration.ofSeconds(30)));
-            for (int i = 0; i < 50; i++) {
-                if (ns.ok("ss", "-Hltn", "src", address, "sport", "= :25").stdout().contains(":25")) {
-                    return lab;
-                }
-                Thread.sleep(100);
+            if (MtaLabs.awaitListener(ns, address, () -> true)) {
+                return lab;
             }
             throw new IllegalStateException("exim does not listen on " + address + ":25");
         } catch (Exception e) {
             lab.close();
             throw e;
-        }
-    }
-
-    private static void ok(CommandResult r) {
-        if (!r.ok()) {
-            throw new IllegalStateException(r.describe());
         }
     }
 
