@@ -73,7 +73,11 @@ public final class PacketFilterReader {
         (nftJson.isPresent() ? nftJson : nft(unread)).ifPresent(j -> out.put("nft-ruleset.json", j));
         for (IpFamily f : IpFamily.values()) {
             String tool = (f == IpFamily.IPV6 ? "ip6tables" : "iptables") + "-legacy-save";
-            dump(tool, f == IpFamily.IPV6 ? "ip6_tables" : "ip_tables", unread).ifPresent(t -> out.put(tool + ".txt", t));
+            if (LegacyTables.names(runner, f).map(Set::isEmpty).orElse(false)) {
+                out.put(tool + ".txt", ""); // no legacy table: what the tool would print, without its start
+            } else {
+                dump(tool, f == IpFamily.IPV6 ? "ip6_tables" : "ip_tables", unread).ifPresent(t -> out.put(tool + ".txt", t));
+            }
         }
         ip("-o", "link", "show").ifPresent(t -> out.put("ip-link.txt", t));
         PacketFilter filter = build(new Snapshot(out, unread));

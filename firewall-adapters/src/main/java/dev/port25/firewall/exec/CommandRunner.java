@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +70,35 @@ public final class CommandRunner {
         List<String> all = new java.util.ArrayList<>(prefix);
         all.addAll(more);
         return new CommandRunner(all);
+    }
+
+    /**
+     * A file as this runner's commands would read it: directly when they run as this process does
+     * (no prefix), else with {@code cat} behind the prefix, so that another network namespace's
+     * {@code /proc/net} or another user's permissions apply. Empty when the file does not exist.
+     *
+     * @throws IOException when it exists but cannot be read
+     */
+    public Optional<String> readFile(Path file) throws IOException {
+        if (prefix.isEmpty()) {
+            try {
+                return Optional.of(Files.readString(file));
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            }
+        }
+        try {
+            CommandResult r = run("cat", file.toString());
+            if (r.ok()) {
+                return Optional.of(r.stdout());
+            }
+            if (r.stderr().contains("No such file or directory")) {
+                return Optional.empty();
+            }
+            throw new IOException(r.describe());
+        } catch (CommandException e) {
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private List<String> full(List<String> argv) {

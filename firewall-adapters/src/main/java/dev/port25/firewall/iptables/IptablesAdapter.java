@@ -1,5 +1,7 @@
 package dev.port25.firewall.iptables;
 
+import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.eval.LegacyTables;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
@@ -61,6 +63,10 @@ final class IptablesAdapter implements FirewallAdapter {
             }
             IptablesVariant v = variant(m);
             Optional<String> version = Optional.of(m.group(1) + " (" + v.label() + ")");
+            if (v == IptablesVariant.LEGACY && LegacyTables.absent(runner, IpFamily.IPV4, "filter")) {
+                return new Detection(ID, true, true, version, "iptables points to the legacy variant, which has no "
+                        + "filter table yet");
+            }
             CommandResult save = runner.run(v.tool(false, "-save"), "-t", "filter");
             if (!save.ok()) {
                 return new Detection(ID, true, false, version, "cannot read the ruleset: " + save.describe()
@@ -91,6 +97,11 @@ final class IptablesAdapter implements FirewallAdapter {
         for (IptablesVariant v : IptablesVariant.values()) {
             for (boolean ipv6 : new boolean[] {false, true}) {
                 String key = IptablesState.key(v, ipv6);
+                if (v == IptablesVariant.LEGACY
+                        && LegacyTables.absent(runner, ipv6 ? IpFamily.IPV6 : IpFamily.IPV4, "filter")) {
+                    dumps.put(key, IptablesSave.parse(List.of())); // no table, no rules; -save -t would create it
+                    continue;
+                }
                 try {
                     CommandResult r = runner.run(v.tool(ipv6, "-save"), "-t", "filter");
                     if (r.ok()) {
