@@ -10,9 +10,10 @@ import java.util.Optional;
  * @param hook     "ingress", "prerouting", "input", "forward", "output", "postrouting"; empty for a regular chain
  * @param families the families it sees (an inet table: both)
  * @param device   for an ingress chain, the device it is bound to
+ * @param handle   its handle in its nf_tables table (a higher one was made later); 0 for iptables
  */
 record Chain(String name, Optional<String> hook, int priority, Verdict policy, List<IpFamily> families,
-             Optional<String> device, List<Rule> rules, RuleRef policyRef) {
+             Optional<String> device, List<Rule> rules, RuleRef policyRef, long handle) {
 
     Chain {
         families = List.copyOf(families);

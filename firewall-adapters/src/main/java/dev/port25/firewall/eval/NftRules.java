@@ -29,10 +29,12 @@ final class NftRules {
 
     private final String table;
     private final String family;
+    private final long handle;
     private final Map<String, JsonNode> sets;
 
-    private NftRules(String family, String table, Map<String, JsonNode> sets) {
+    private NftRules(String family, String table, long handle, Map<String, JsonNode> sets) {
         this.family = family;
+        this.handle = handle;
         this.table = table;
         this.sets = sets;
     }
@@ -53,6 +55,7 @@ final class NftRules {
             throw new IllegalArgumentException("nft -j output has no \"nftables\" array");
         }
         Map<String, JsonNode> sets = new HashMap<>();
+        Map<String, Long> handles = tableHandles(items);
         Map<String, LinkedHashMap<String, JsonNode>> chains = new LinkedHashMap<>();
         Map<String, Map<String, List<JsonNode>>> rules = new HashMap<>();
         for (JsonNode item : items) {
@@ -83,10 +86,32 @@ final class NftRules {
                     own.put(k.substring(t.getKey().length() + 1), v);
                 }
             });
-            NftRules reader = new NftRules(fn[0], fn[1], own);
+            NftRules reader = new NftRules(fn[0], fn[1], handles.getOrDefault(t.getKey(), 0L), own);
             out.add(reader.table(t.getValue(), rules.getOrDefault(t.getKey(), Map.of())));
         }
         return out;
+    }
+
+    /** "family name" of every table ("ip filter") to its handle. */
+    private static Map<String, Long> tableHandles(JsonNode items) {
+        Map<String, Long> out = new HashMap<>();
+        for (JsonNode item : items) {
+            JsonNode body = item.get("table");
+            if (body != null) {
+                out.put(key(body.path("family").asText(), body.path("name").asText()), body.path("handle").asLong());
+            }
+        }
+        return out;
+    }
+
+    /** The handles of the tables in {@code json} ("ip filter" to 4); empty when it is not a ruleset. */
+    static Map<String, Long> tableHandles(String json) {
+        try {
+            JsonNode items = MAPPER.readTree(json).path("nftables");
+            return items.isArray() ? tableHandles(items) : Map.of();
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
     }
 
     private static String key(String family, String name) {
@@ -117,9 +142,10 @@ final class NftRules {
             RuleRef policyRef = new RuleRef(where + " " + name, hook.map(h -> "type " + c.path("type").asText()
                     + " hook " + h + " priority " + c.path("prio").asInt() + "; policy "
                     + policy.name().toLowerCase(Locale.ROOT)).orElse("end of chain"));
-            chains.put(name, new Chain(name, hook, c.path("prio").asInt(), policy, families, device, rules, policyRef));
+            chains.put(name, new Chain(name, hook, c.path("prio").asInt(), policy, families, device, rules, policyRef,
+                    c.path("handle").asLong()));
         }
-        return new Table(where, chains);
+        return new Table(where, chains, Optional.of(handle));
     }
 
     /** One nft rule as one rule, or several when it ends in a verdict map. */

@@ -319,7 +319,9 @@ public final class PacketFilter {
             if (hook.equals("input") && flow.forwarded) {
                 hook = "forward";
             }
-            for (Map.Entry<Table, Chain> e : baseChains(hook, flow.family)) {
+            List<Map.Entry<Table, Chain>> chains = baseChains(hook, flow.family);
+            for (int at = 0; at < chains.size(); at++) {
+                Map.Entry<Table, Chain> e = chains.get(at);
                 Chain base = e.getValue();
                 if (base.device().isPresent()) {
                     Cond bound = new Cond.Interface(true, List.of(base.device().get()), false);
@@ -337,6 +339,9 @@ public final class PacketFilter {
                     notes.add(s.note);
                 }
                 if (s.verdict != Verdict.ACCEPT) {
+                    if (s.verdict.blocks()) {
+                        orderUnknown(chains, at).ifPresent(notes::add);
+                    }
                     return new Outcome(s.verdict, s.rule, notes, chooser.points);
                 }
                 if (s.explicit) {
@@ -356,9 +361,36 @@ public final class PacketFilter {
                 }
             }
         }
-        // stable: tables keep their order at equal priority; chains of one table by name
-        out.sort(Comparator.<Map.Entry<Table, Chain>>comparingInt(e -> e.getValue().priority()));
+        // at equal priority the kernel runs the hook registered last first (nf_hook_entries_grow
+        // inserts a new hook before those of the same priority): the newer table, and in a table
+        // the newer chain. A legacy table's age is not shown; it is put first, and a block decided
+        // beside one is marked as of unknown kind (ORDER_UNKNOWN).
+        out.sort(Comparator.<Map.Entry<Table, Chain>>comparingInt(e -> e.getValue().priority())
+                .thenComparing(e -> e.getKey().created().orElse(Long.MAX_VALUE), Comparator.reverseOrder())
+                .thenComparing(e -> e.getValue().handle(), Comparator.reverseOrder()));
         return out;
+    }
+
+    /**
+     * The note on a block decided in a base chain that shares its hook and priority with a later
+     * one of another table whose relative age is unknown (an iptables-legacy table beside an
+     * nf_tables one): the kernel may run that one first, so the block holds but may be the other
+     * kind (DROP or REJECT).
+     */
+    static final String ORDER_UNKNOWN = "blocked, but the kind of block may differ:";
+
+    private static Optional<String> orderUnknown(List<Map.Entry<Table, Chain>> chains, int at) {
+        Map.Entry<Table, Chain> x = chains.get(at);
+        for (int k = at + 1; k < chains.size(); k++) {
+            Map.Entry<Table, Chain> y = chains.get(k);
+            if (y.getValue().priority() == x.getValue().priority() && y.getKey() != x.getKey()
+                    && (y.getKey().created().isEmpty() || x.getKey().created().isEmpty())) {
+                return Optional.of(ORDER_UNKNOWN + " " + x.getKey().where() + " " + x.getValue().name() + " and "
+                        + y.getKey().where() + " " + y.getValue().name() + " share priority " + x.getValue().priority()
+                        + ", and which one the kernel runs first depends on which was registered last");
+            }
+        }
+        return Optional.empty();
     }
 
     private record Frame(Chain chain, int next) {

@@ -96,7 +96,7 @@ final class XtablesRules {
             Verdict verdict = policy.equals("DROP") ? Verdict.DROP : Verdict.ACCEPT;
             RuleRef policyRef = new RuleRef(where + " " + chain, "policy " + (hook == null ? "RETURN" : policy));
             chains.put(chain, new Chain(chain, Optional.ofNullable(hook).map(h -> (String) h[0]),
-                    hook == null ? 0 : (Integer) hook[1], verdict, List.of(family), Optional.empty(), rules, policyRef));
+                    hook == null ? 0 : (Integer) hook[1], verdict, List.of(family), Optional.empty(), rules, policyRef, 0));
         }
         return new Table(where, chains);
     }
