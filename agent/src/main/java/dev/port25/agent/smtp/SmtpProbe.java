@@ -407,18 +407,17 @@ public final class SmtpProbe {
                         + (refused.size() == 1 ? "that domain" : "those domains") + "; pass --domain with its mail domain");
                 return;
             }
-            answers.remove("postmaster");
+            if (!options.users().contains("postmaster")) {
+                answers.remove("postmaster"); // asked only to find the domain
+            }
+            // the users asked so far are the first of the list, in its order: the rest follow
             for (String u : options.users()) {
                 if (!answers.containsKey(u)) {
                     answers.put(u, askRcpt(u + "@" + rcptDomain.get()));
                 }
             }
             Optional<SmtpReply> rc = askRcpt(control + "@" + rcptDomain.get());
-            Map<String, Optional<SmtpReply>> ordered = new LinkedHashMap<>();
-            for (String u : options.users()) {
-                ordered.put(u, answers.get(u));
-            }
-            rcpt = judged("RCPT", UserAnswers.judge(rc, ordered));
+            rcpt = judged("RCPT", UserAnswers.judge(rc, answers));
             if (inTransaction) {
                 send("RSET");
                 inTransaction = false;
@@ -431,17 +430,23 @@ public final class SmtpProbe {
             return verdict.answer();
         }
 
+        /** One try at a question: its reply, or null when the session ended before one came. */
+        interface Question {
+            SmtpReply ask() throws IOException;
+        }
+
         /**
-         * {@code VERB arg}; a reply that is no answer about {@code arg} (see {@link UserAnswers})
-         * is asked again once in a fresh session. Empty when no reply came either time.
+         * Asks; a reply that is no answer about the user (see {@link UserAnswers}: a lost
+         * transaction's 503, a 4xx, a dropped session) is asked again once in a fresh session.
+         * Empty when no reply came either time.
          */
-        Optional<SmtpReply> askVerb(String verb, String arg) throws IOException {
+        Optional<SmtpReply> askTwice(Question question) throws IOException {
             Optional<SmtpReply> last = Optional.empty();
             for (int attempt = 0; attempt < 2; attempt++) {
                 if (attempt > 0) {
                     reopen();
                 }
-                SmtpReply r = send(verb + " " + arg);
+                SmtpReply r = question.ask();
                 if (r != null) {
                     last = Optional.of(r);
                     if (UserAnswers.Said.of(r) != UserAnswers.Said.NOTHING) {
@@ -452,33 +457,22 @@ public final class SmtpProbe {
             return last;
         }
 
-        /**
-         * {@code RCPT TO:<address>} within a transaction (one is begun when none is open); a
-         * reply that is no answer about the address (a lost transaction's 503, a 4xx, a dropped
-         * session) is asked again once in a fresh session and transaction.
-         */
+        Optional<SmtpReply> askVerb(String verb, String arg) throws IOException {
+            return askTwice(() -> send(verb + " " + arg));
+        }
+
+        /** {@code RCPT TO:<address>} within a transaction, one begun when none is open. */
         Optional<SmtpReply> askRcpt(String address) throws IOException {
-            Optional<SmtpReply> last = Optional.empty();
-            for (int attempt = 0; attempt < 2; attempt++) {
-                if (attempt > 0) {
-                    reopen();
-                }
+            return askTwice(() -> {
                 if (!inTransaction) {
                     SmtpReply mail = send("MAIL FROM:<>");
                     if (mail == null || !mail.positive()) {
-                        continue;
+                        return null;
                     }
                     inTransaction = true;
                 }
-                SmtpReply r = send("RCPT TO:<" + address + ">");
-                if (r != null) {
-                    last = Optional.of(r);
-                    if (UserAnswers.Said.of(r) != UserAnswers.Said.NOTHING) {
-                        break;
-                    }
-                }
-            }
-            return last;
+                return send("RCPT TO:<" + address + ">");
+            });
         }
 
         /** Sends; when the server dropped the session (421, closed, reset) opens a new one and returns null. */

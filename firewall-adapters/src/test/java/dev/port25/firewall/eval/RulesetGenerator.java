@@ -1,6 +1,7 @@
 package dev.port25.firewall.eval;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -280,7 +281,7 @@ final class RulesetGenerator {
 
     private String some(List<String> pool, int min, int max) {
         List<String> copy = new ArrayList<>(pool);
-        java.util.Collections.shuffle(copy, random);
+        Collections.shuffle(copy, random);
         return String.join(", ", copy.subList(0, min + random.nextInt(max - min + 1)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.port25.firewall.eval;
 
+import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.PacketLab;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -170,11 +173,11 @@ class VerdictFuzzIT {
         CommandResult ct = server.run("conntrack", "-F");
         assertThat(ct.ok() || ct.stderr().contains("0 flow entries")).as(ct.describe()).isTrue();
         for (IpFamily f : IpFamily.values()) {
-            if (!LegacyTables.names(server, f).orElse(java.util.Set.of()).isEmpty()) {
-                ok(server.run(new dev.port25.firewall.exec.Command(List.of(f == IpFamily.IPV6 ? "ip6tables-legacy-restore"
+            if (!LegacyTables.names(server, f).orElse(Set.of()).isEmpty()) {
+                ok(server.run(new Command(List.of(f == IpFamily.IPV6 ? "ip6tables-legacy-restore"
                         : "iptables-legacy-restore"), Duration.ofSeconds(30), Map.of(),
                         "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                                .getBytes(StandardCharsets.UTF_8))));
             }
         }
     }
