@@ -6,6 +6,7 @@ import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.firewalld.FirewalldLab;
 import dev.port25.firewall.iptables.IptablesLab;
+import dev.port25.firewall.testing.FullRuleset;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.ufw.UfwLab;
 
@@ -111,34 +112,12 @@ public final class BackendLab implements AutoCloseable {
     }
 
     /**
-     * The whole ruleset as the backend's tools print it, the legacy iptables tables too (a table
-     * that a read created shows there, and as iptables-nft's warning), counters zeroed, the tools'
-     * timestamp lines dropped.
+     * The whole ruleset as the backend's tools print it, every layer (the legacy iptables tables
+     * too, where a table that a read created shows) and the manager's own view, counters zeroed:
+     * {@link FullRuleset#layers}.
      */
     public String rules() throws Exception {
-        StringBuilder sb = new StringBuilder();
-        List<List<String>> tools = switch (backend) {
-            case "firewalld" -> List.of(List.of("firewall-cmd", "--list-all-zones"),
-                    List.of("firewall-cmd", "--permanent", "--list-all-zones"),
-                    List.of("firewall-cmd", "--direct", "--get-all-rules"),
-                    List.of("firewall-cmd", "--permanent", "--direct", "--get-all-rules"));
-            case "ufw" -> List.of(List.of("ufw", "status", "verbose"), List.of("iptables-save"),
-                    List.of("ip6tables-save"));
-            default -> List.of(List.of("nft", "list", "ruleset"), List.of("iptables-save"), List.of("ip6tables-save"));
-        };
-        tools = new java.util.ArrayList<>(tools);
-        tools.addAll(List.of(List.of("iptables-legacy-save"), List.of("ip6tables-legacy-save")));
-        for (List<String> t : tools) {
-            CommandResult r = runner().run(Command.of(t));
-            assertThat(r.ok()).as(r.describe()).isTrue();
-            for (String l : r.stdout().split("\n")) {
-                if (!l.startsWith("# Generated") && !l.startsWith("# Completed")) {
-                    sb.append(l.replaceAll("\\[\\d+:\\d+]", "[0:0]").replaceAll("packets \\d+ bytes \\d+",
-                            "packets 0 bytes 0")).append('\n');
-                }
-            }
-        }
-        return sb.toString();
+        return FullRuleset.layers(backend, runner());
     }
 
     /** Whether a connection from the peer's {@code source} to the server's {@code host}:25 opens. */

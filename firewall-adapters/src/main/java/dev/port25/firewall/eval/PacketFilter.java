@@ -86,6 +86,16 @@ public final class PacketFilter {
         return tables.stream().map(Table::where).toList();
     }
 
+    /**
+     * Whether nf_tables holds iptables-nft's table {@code name} of {@code family}, as the nft
+     * ruleset read shows it. {@code iptables-nft-save} prints a table's built-in chains whether or
+     * not the table exists; only the nft ruleset tells. False when nft could not be read.
+     */
+    public boolean nfTablesHolds(IpFamily family, String name) {
+        String where = "iptables-nft " + family.label() + " " + name;
+        return tables.stream().anyMatch(t -> t.where().equals(where) && t.created().isPresent());
+    }
+
     /** The DNAT target addresses in the tables (their routes are needed for the evaluation). */
     List<InetAddress> dnatTargets() {
         Set<InetAddress> out = new LinkedHashSet<>();

@@ -204,6 +204,7 @@ final class IptablesAdapter implements FirewallAdapter {
             for (IptablesState.Hook hook : IptablesState.Hook.values()) {
                 plan(current, desired, ipv6, hook, changes);
             }
+            tableRemoval(current, desired, ipv6).ifPresent(changes::add);
         }
         return new Plan(ID, desired, changes);
     }
@@ -245,6 +246,27 @@ final class IptablesAdapter implements FirewallAdapter {
                     + other.label() + " (" + family + "), which is not the variant in use",
                     removal(current, other, ipv6, hook)));
         }
+    }
+
+    /**
+     * When the agent's rules go and the iptables-nft filter table of a family held nothing else,
+     * the table itself goes too: iptables-nft made it for the agent's chain (a host on which
+     * nothing else uses iptables has none), and a table left behind would be the agent's residue
+     * in every dump. A table an administrator had made and left empty goes as well; it passed
+     * every packet, as no table does. Needs nft (iptables cannot delete a table); without it the
+     * empty table stays.
+     */
+    private static Optional<Change> tableRemoval(IptablesState current, Desired desired, boolean ipv6) {
+        IptablesVariant v = current.inUse();
+        boolean keeps = java.util.Arrays.stream(IptablesState.Hook.values())
+                .anyMatch(h -> !ruleSpecs(desired, ipv6, h).isEmpty());
+        if (v != IptablesVariant.NFT || keeps || current.owned(v, ipv6).isEmpty() || !current.onlyOurs(v, ipv6)
+                || !current.packetFilter().nfTablesHolds(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4, "filter")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change.Remove("remove the " + (ipv6 ? "IPv6" : "IPv4") + " filter table of "
+                + "iptables-nft, which held nothing but the agent's chain", List.of(Command.of("nft", "delete", "table",
+                ipv6 ? "ip6" : "ip", "filter"))));
     }
 
     private static List<Command> removal(IptablesState state, IptablesVariant v, boolean ipv6, IptablesState.Hook hook) {

@@ -107,6 +107,25 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
         return (int) owned(v, ipv6, hook).stream().filter(l -> l.contains(" " + hook.builtin + "#")).count();
     }
 
+    /**
+     * Whether the filter table of one dump holds nothing but the agent's chains and the jumps to
+     * them: the built-in chains empty otherwise, each with policy ACCEPT, and no other chain. Once
+     * the agent's rules are removed from such a table, it passes every packet, as no table does.
+     */
+    boolean onlyOurs(IptablesVariant v, boolean ipv6) {
+        IptablesSave dump = dumps.get(key(v, ipv6));
+        if (dump == null) {
+            return false;
+        }
+        java.util.Set<String> ours = java.util.Set.of(CHAIN, OUTPUT_CHAIN);
+        java.util.Set<String> builtins = java.util.Set.of("INPUT", "FORWARD", "OUTPUT");
+        boolean chains = dump.chains().entrySet().stream().allMatch(e -> ours.contains(e.getKey())
+                || builtins.contains(e.getKey()) && e.getValue().equals("ACCEPT"));
+        boolean rules = dump.rules().stream().allMatch(r -> ours.contains(r.chain())
+                || r.target().filter(ours::contains).isPresent() && r.comment().equals(Optional.of(FirewallAdapter.MARKER)));
+        return chains && rules;
+    }
+
     boolean chainExists(IptablesVariant v, boolean ipv6, Hook hook) {
         IptablesSave dump = dumps.get(key(v, ipv6));
         return dump != null && dump.chains().containsKey(hook.chain);

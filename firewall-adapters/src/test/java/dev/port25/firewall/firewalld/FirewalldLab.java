@@ -4,12 +4,12 @@ import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
+import dev.port25.firewall.testing.Trees;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A firewalld of the test's own inside a namespace: a private D-Bus system bus that activates
@@ -39,7 +39,8 @@ public final class FirewalldLab implements AutoCloseable {
             throw new IllegalStateException(RUN + " exists: a firewalld runs on this host, and a test one would share it");
         }
         Path etc = ns.etcOverlay().resolve("firewalld");
-        copyTree(Path.of("/etc/firewalld"), etc);
+        Trees.delete(etc); // a fresh copy of the packaged configuration at each start
+        Trees.copy(Path.of("/etc/firewalld"), etc);
         Path dir = Files.createTempDirectory("p25-firewalld-");
         Path bus = dir.resolve("bus");
         Files.writeString(dir.resolve("bus.conf"), """
@@ -88,35 +89,12 @@ public final class FirewalldLab implements AutoCloseable {
         return runner;
     }
 
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                }
-            }
-        }
-    }
-
     @Override
     public void close() throws java.io.IOException {
         for (BackgroundProcess p : processes) {
             p.stop();
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-        if (Files.exists(RUN)) {
-            try (Stream<Path> walk = Files.walk(RUN)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        Trees.delete(dir);
+        Trees.delete(RUN);
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +59,33 @@ class IptablesCasesTest {
                 "iptables-nft -w -D INPUT -m comment --comment port25-agent -j PORT25-AGENT",
                 "iptables-nft -w -F PORT25-AGENT",
                 "iptables-nft -w -X PORT25-AGENT");
+    }
+
+    /**
+     * The agent's chains were all a family's iptables-nft filter table held: undo deletes the
+     * table too, so that a host without iptables tables has none again (found by EnforceFuzzIT).
+     * Only where the nft ruleset read shows the table: in the recorded layers only the IPv4 table
+     * exists, and without nft nothing tells that a table exists at all.
+     */
+    @Test
+    void theFilterTableThatHeldOnlyTheAgentsChainGoesWithIt() throws Exception {
+        IptablesState closed = recorded.load("port25-closed");
+        IptablesState withLayers = new IptablesState(closed.inUse(), closed.dumps(), Map.of(),
+                dev.port25.firewall.eval.RecordedFilters.load("iptables-nft-ipv4-only-drop"));
+        Plan open = adapter.plan(withLayers, Desired.of(25, new Inbound.Open()));
+        assertThat(open.changes()).extracting(c -> c.commands().stream().map(x -> String.join(" ", x.argv())).toList())
+                .containsExactly(
+                        List.of("iptables-nft -w -D INPUT -m comment --comment port25-agent -j PORT25-AGENT",
+                                "iptables-nft -w -F PORT25-AGENT", "iptables-nft -w -X PORT25-AGENT"),
+                        List.of("nft delete table ip filter"),
+                        List.of("ip6tables-nft -w -D INPUT -m comment --comment port25-agent -j PORT25-AGENT",
+                                "ip6tables-nft -w -F PORT25-AGENT", "ip6tables-nft -w -X PORT25-AGENT"));
+        assertThat(adapter.plan(closed, Desired.of(25, new Inbound.Open())).changes())
+                .as("the nft ruleset not read: no table is known to exist").hasSize(2);
+        assertThat(adapter.plan(withLayers, Desired.of(25, new Inbound.Closed())).isEmpty())
+                .as("while the agent's chain stays, the table stays").isTrue();
+        IptablesState foreign = recorded.load("foreign-rule");
+        assertThat(foreign.onlyOurs(IptablesVariant.NFT, false)).as("an admin's rule keeps the table").isFalse();
     }
 
     @Test

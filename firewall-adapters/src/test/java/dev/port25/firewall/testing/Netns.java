@@ -118,21 +118,10 @@ public final class Netns implements AutoCloseable {
         try {
             RUNNER.run("ip", "netns", "del", name);
             if (etcOverlay) {
-                deleteTree(java.nio.file.Path.of("/etc/netns", name));
+                Trees.delete(java.nio.file.Path.of("/etc/netns", name));
             }
         } catch (CommandException | java.io.IOException e) {
             throw new IllegalStateException("cannot delete namespace " + name, e);
-        }
-    }
-
-    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = java.nio.file.Files.walk(dir)) {
-            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.port25.firewall.ufw;
 
 import dev.port25.firewall.testing.Netns;
+import dev.port25.firewall.testing.Trees;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Gives a namespace its own copy of /etc/ufw and /etc/default, so ufw there never touches the host's. */
 public final class UfwLab {
@@ -17,18 +16,20 @@ public final class UfwLab {
     public static void ownInactiveUfwConfig(Netns ns) throws Exception {
         Path overlay = ns.etcOverlay();
         for (String dir : List.of("ufw", "default")) {
-            Path from = Path.of("/etc", dir);
-            try (Stream<Path> walk = Files.walk(from)) {
-                for (Path p : walk.toList()) {
-                    Path to = overlay.resolve(dir).resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(p, to, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    }
-                }
-            }
+            Trees.copy(Path.of("/etc", dir), overlay.resolve(dir));
         }
+    }
+
+    /**
+     * Puts the packaged /etc/ufw and /etc/default back over the namespace's copies (ufw stopped
+     * first): what the next case of a fuzzer starts from.
+     */
+    public static void restorePackagedConfig(Netns ns) throws Exception {
+        Path overlay = ns.etcOverlay();
+        for (String dir : List.of("ufw", "default")) {
+            Trees.delete(overlay.resolve(dir));
+        }
+        ownInactiveUfwConfig(ns);
     }
 
     /** Own ufw config for {@code ns}, enabled but accepting by default: the agent's rules decide what the peer sees. */
