@@ -11,9 +11,11 @@ import java.util.Optional;
  * @param families the families it sees (an inet table: both)
  * @param device   for an ingress chain, the device it is bound to
  * @param handle   its handle in its nf_tables table (a higher one was made later); 0 for iptables
+ * @param nat      a base chain of type nat (iptables: of the nat table), which sees only the first
+ *                 packet of a connection
  */
 record Chain(String name, Optional<String> hook, int priority, Verdict policy, List<IpFamily> families,
-             Optional<String> device, List<Rule> rules, RuleRef policyRef, long handle) {
+             Optional<String> device, List<Rule> rules, RuleRef policyRef, long handle, boolean nat) {
 
     Chain {
         families = List.copyOf(families);

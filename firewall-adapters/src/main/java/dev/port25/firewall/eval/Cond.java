@@ -152,8 +152,19 @@ sealed interface Cond {
     record ConntrackState(Set<String> states, boolean negate) implements Cond {
         @Override
         public Tri test(Flow f) {
-            boolean in = states.contains(f.untracked ? "untracked" : "new");
+            boolean in = states.contains(f.untracked ? "untracked" : f.established ? "established" : "new");
             return Tri.of(in != negate);
+        }
+    }
+
+    /**
+     * A match on TCP flags: whether it holds for the connection's first packet (SYN alone) and for
+     * the packets after it (ACK alone: the handshake's last one and the client's data).
+     */
+    record TcpFlags(boolean syn, boolean ack) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            return Tri.of(f.established ? ack : syn);
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * The first packet (a SYN) of a new TCP connection as it passes the hooks, whose fields a DNAT
  * may rewrite on the way: inbound, from a known source to some local address; or outbound, from
- * some local address to a known destination.
+ * some local address to a known destination. Inbound, once the SYN is through, the same flow
+ * stands for the packets after it ({@link #established}).
  */
 final class Flow {
 
@@ -24,6 +25,8 @@ final class Flow {
     boolean dnated;
     boolean forwarded;
     boolean untracked;
+    /** The packets after the SYN (conntrack state established, TCP flags ACK), translated as the SYN was. */
+    boolean established;
 
     private Flow(IpFamily family, Optional<BigInteger> source, Optional<String> inInterface, int port,
                  Optional<BigInteger> destination, Optional<String> outInterface, boolean destinationLocal) {

@@ -143,7 +143,7 @@ final class NftRules {
                     + " hook " + h + " priority " + c.path("prio").asInt() + "; policy "
                     + policy.name().toLowerCase(Locale.ROOT)).orElse("end of chain"));
             chains.put(name, new Chain(name, hook, c.path("prio").asInt(), policy, families, device, rules, policyRef,
-                    c.path("handle").asLong()));
+                    c.path("handle").asLong(), c.path("type").asText().equals("nat")));
         }
         return new Table(where, chains, Optional.of(handle));
     }
@@ -284,8 +284,9 @@ final class NftRules {
                 Set<String> mask = names(and.path(1));
                 Set<String> masked = mask.contains("syn") ? Set.of("syn") : Set.of();
                 Set<String> want = right.canConvertToInt() && right.asInt() == 0 ? Set.of() : names(right);
-                return List.of(new Cond.Protocol(Set.of("tcp"), false),
-                        new Cond.Fixed(Tri.of(masked.equals(want) != negate), "tcp flags"));
+                Set<String> maskedAck = mask.contains("ack") ? Set.of("ack") : Set.of();
+                return List.of(new Cond.Protocol(Set.of("tcp"), false), new Cond.TcpFlags(
+                        masked.equals(want) != negate, maskedAck.equals(want) != negate));
             }
         }
         return List.of(unknown("it matches " + NftText.expr(left)));

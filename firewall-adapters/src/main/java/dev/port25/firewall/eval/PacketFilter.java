@@ -31,6 +31,10 @@ import java.util.TreeSet;
  * <p>Known facts of such a packet are used, not guessed: it is a TCP SYN of a new connection
  * (conntrack state "new", not DNATed unless a rule here does it), unicast to a local address, and
  * it arrives on the interface the route back to its source uses (so a reverse-path check passes).
+ * Once the SYN is through, the packets after it (state "established", flags ACK, translated as the
+ * SYN was, past no nat chain) are walked too: a connection whose later packets are blocked opens
+ * and carries nothing; a drop there is a DROP for the client, a reject (a reset or an ICMP error
+ * about the handshake's last packet, which ends the client's connect) a REJECT.
  *
  * <p>Outbound connections (egress) are walked the same way through the output and postrouting
  * chains, from an unknown local address to a known destination and interface.
@@ -323,6 +327,33 @@ public final class PacketFilter {
 
     private Outcome walk(Flow flow, List<String> hooks, Chooser chooser) {
         List<String> notes = new ArrayList<>();
+        Leg first = leg(flow, hooks, chooser, notes);
+        if (first.verdict != Verdict.ACCEPT || hooks != INBOUND_HOOKS) {
+            return new Outcome(first.verdict, first.rule, notes, chooser.points);
+        }
+        // the SYN is through; the connection carries SMTP only if the packets after it pass too
+        // (nat chains see only the first packet; its translation holds for the rest)
+        flow.established = true;
+        Leg next = leg(flow, hooks, chooser, notes);
+        if (next.verdict == Verdict.ACCEPT) {
+            return new Outcome(Verdict.ACCEPT, first.rule, notes, chooser.points);
+        }
+        if (!next.verdict.blocks()) {
+            return new Outcome(next.verdict, next.rule, notes, chooser.points);
+        }
+        // the handshake's last packet is refused at once (a reset or an ICMP error, which the
+        // client takes as fatal while its connect() completes), or dropped: the client waits
+        notes.add("the connection's first packet passes, but the packets after it (ct state established) are "
+                + (next.verdict == Verdict.DROP ? "dropped" : "refused") + " by "
+                + next.rule.map(RuleRef::toString).orElse("a policy") + ": the connection opens and carries nothing");
+        return new Outcome(next.verdict, next.rule, notes, chooser.points);
+    }
+
+    /** The verdict of one packet through the hooks. */
+    private record Leg(Verdict verdict, Optional<RuleRef> rule) {
+    }
+
+    private Leg leg(Flow flow, List<String> hooks, Chooser chooser, List<String> notes) {
         Optional<RuleRef> lastAccept = Optional.empty();
         for (int h = 0; h < hooks.size(); h++) {
             String hook = hooks.get(h);
@@ -333,6 +364,9 @@ public final class PacketFilter {
             for (int at = 0; at < chains.size(); at++) {
                 Map.Entry<Table, Chain> e = chains.get(at);
                 Chain base = e.getValue();
+                if (flow.established && base.nat()) {
+                    continue;
+                }
                 if (base.device().isPresent()) {
                     Cond bound = new Cond.Interface(true, List.of(base.device().get()), false);
                     Tri on = bound.test(flow);
@@ -345,21 +379,21 @@ public final class PacketFilter {
                     }
                 }
                 Step s = run(e.getKey(), base, flow, chooser);
-                if (s.note != null) {
+                if (s.note != null && !notes.contains(s.note)) {
                     notes.add(s.note);
                 }
                 if (s.verdict != Verdict.ACCEPT) {
                     if (s.verdict.blocks()) {
                         orderUnknown(chains, at).ifPresent(notes::add);
                     }
-                    return new Outcome(s.verdict, s.rule, notes, chooser.points);
+                    return new Leg(s.verdict, s.rule);
                 }
                 if (s.explicit) {
                     lastAccept = s.rule;
                 }
             }
         }
-        return new Outcome(Verdict.ACCEPT, lastAccept, notes, chooser.points);
+        return new Leg(Verdict.ACCEPT, lastAccept);
     }
 
     private List<Map.Entry<Table, Chain>> baseChains(String hook, IpFamily family) {

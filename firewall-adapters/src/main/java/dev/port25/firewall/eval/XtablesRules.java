@@ -96,7 +96,8 @@ final class XtablesRules {
             Verdict verdict = policy.equals("DROP") ? Verdict.DROP : Verdict.ACCEPT;
             RuleRef policyRef = new RuleRef(where + " " + chain, "policy " + (hook == null ? "RETURN" : policy));
             chains.put(chain, new Chain(chain, Optional.ofNullable(hook).map(h -> (String) h[0]),
-                    hook == null ? 0 : (Integer) hook[1], verdict, List.of(family), Optional.empty(), rules, policyRef, 0));
+                    hook == null ? 0 : (Integer) hook[1], verdict, List.of(family), Optional.empty(), rules, policyRef, 0,
+                    hook != null && name.equals("nat")));
         }
         return new Table(where, chains);
     }
@@ -158,12 +159,14 @@ final class XtablesRules {
                 // a type 0 routing header (deprecated by RFC 5095, discarded by Linux): a client's SYN has none
                 case "--rt-type" -> conds.add(new Cond.Fixed(Tri.of(negate), "--rt-type"));
                 case "--syn" -> {
-                    conds.add(new Cond.Fixed(Tri.of(!negate), "--syn"));
+                    // SYN set, ACK, RST and FIN clear: the first packet, not the ones after it
+                    conds.add(new Cond.TcpFlags(!negate, negate));
                     i--;
                 }
                 case "--tcp-flags" -> {
-                    boolean ok = synMatches(arg, i + 2 < t.size() ? t.get(i + 2) : "");
-                    conds.add(new Cond.Fixed(Tri.of(ok != negate), "--tcp-flags"));
+                    String comp = i + 2 < t.size() ? t.get(i + 2) : "";
+                    conds.add(new Cond.TcpFlags(flagsMatch("SYN", arg, comp) != negate,
+                            flagsMatch("ACK", arg, comp) != negate));
                     i++;
                 }
                 case "--ctstate", "--state" -> conds.add(new Cond.ConntrackState(lower(arg), negate));
@@ -243,9 +246,9 @@ final class XtablesRules {
         return Set.of(csv.split(","));
     }
 
-    /** {@code --tcp-flags MASK COMP} for a SYN: (flags & MASK) == COMP. */
-    private static boolean synMatches(String mask, String comp) {
-        Set<String> masked = tcpFlags(mask).contains("SYN") ? Set.of("SYN") : Set.of();
+    /** {@code --tcp-flags MASK COMP} for a packet whose only flag is {@code flag}: (flags & MASK) == COMP. */
+    private static boolean flagsMatch(String flag, String mask, String comp) {
+        Set<String> masked = tcpFlags(mask).contains(flag) || tcpFlags(mask).contains("ALL") ? Set.of(flag) : Set.of();
         return masked.equals(tcpFlags(comp));
     }
 

@@ -36,7 +36,11 @@ final class FuzzLab implements AutoCloseable {
         SOURCES = List.copyOf(all);
     }
 
-    /** Connects from every source to the server at once; prints "source outcome" per line. */
+    /**
+     * Connects from every source to the server at once and waits for the listener's greeting;
+     * prints "source outcome" per line. A connection that opens and carries nothing (its packets
+     * after the handshake blocked) times out waiting, or is reset.
+     */
     private static final String PROBE_ALL = """
             import socket, sys, threading
             out = {}
@@ -46,8 +50,9 @@ final class FuzzLab implements AutoCloseable {
                 s = socket.socket(fam, socket.SOCK_STREAM)
                 s.settimeout(2.5)
                 try:
-                    s.bind((src, 0)); s.connect((dst, 25)); out[src] = 'open'
-                except ConnectionRefusedError: out[src] = 'refused'
+                    s.bind((src, 0)); s.connect((dst, 25))
+                    out[src] = 'open' if s.recv(64) else 'timeout'
+                except (ConnectionRefusedError, ConnectionResetError): out[src] = 'refused'
                 except (socket.timeout, TimeoutError): out[src] = 'timeout'
                 except PermissionError: out[src] = 'denied'
                 except OSError: out[src] = 'unreachable'
@@ -201,11 +206,15 @@ final class FuzzLab implements AutoCloseable {
         return lines;
     }
 
-    /** Counts over a run: verdicts compared, UNKNOWN, blocks compared only as blocked. */
+    /**
+     * Counts over a run: verdicts compared, UNKNOWN, blocks compared only as blocked, blocks
+     * decided after the handshake (by the packets after the SYN).
+     */
     static final class Tally {
         int compared;
         int unknown;
         int blockedOnly;
+        int afterHandshake;
 
         /**
          * Compares the agent's verdict for every source with what its connection met; the
@@ -218,6 +227,8 @@ final class FuzzLab implements AutoCloseable {
                 Decision d = lab.decide(filter, e.getKey());
                 Verdict seen = e.getValue();
                 compared++;
+                afterHandshake += d.notes().stream().anyMatch(n -> n.contains("the connection opens and carries nothing"))
+                        ? 1 : 0;
                 boolean kindUnknown = d.notes().stream().anyMatch(x -> x.startsWith(PacketFilter.ORDER_UNKNOWN));
                 if (d.verdict() == Verdict.UNKNOWN) {
                     unknown++;

@@ -37,7 +37,11 @@ class PacketFilterTest {
     }
 
     private static String filter(String... rules) {
-        return "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:CHECK - [0:0]\n"
+        return filterWithPolicy("ACCEPT", rules);
+    }
+
+    private static String filterWithPolicy(String input, String... rules) {
+        return "*filter\n:INPUT " + input + " [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:CHECK - [0:0]\n"
                 + String.join("\n", rules) + "\nCOMMIT\n";
     }
 
@@ -108,12 +112,41 @@ class PacketFilterTest {
 
     @Test
     void synFlagMatchesFollowTheKernelsArithmetic() {
+        // the SYN passes; every packet after it is no SYN and is dropped: the connection carries nothing
         assertThat(decide(handWritten(filter("-A INPUT -p tcp -m tcp ! --syn -j DROP"), List.of())).verdict())
+                .isEqualTo(Verdict.DROP);
+        assertThat(decide(handWritten(filter("-A INPUT -p tcp -m tcp --syn -j ACCEPT",
+                "-A INPUT -p tcp -m tcp --tcp-flags SYN,ACK ACK -j ACCEPT", "-A INPUT -j DROP"), List.of())).verdict())
                 .isEqualTo(Verdict.ACCEPT);
         assertThat(decide(handWritten(filter("-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j DROP"),
                 List.of())).verdict()).isEqualTo(Verdict.DROP);
         assertThat(decide(handWritten(filter("-A INPUT -p tcp -m tcp --tcp-flags SYN,ACK SYN,ACK -j DROP"),
                 List.of())).verdict()).isEqualTo(Verdict.ACCEPT);
+    }
+
+    /**
+     * The packets after the SYN: a rule that blocks them ends the connection after its handshake
+     * (refused at once by a reset or an ICMP error, as the verdict fuzzer's peers meet it); a
+     * chain that accepts only new connections drops the rest by its policy.
+     */
+    @Test
+    void theConnectionCarriesSmtpOnlyIfThePacketsAfterTheSynPassToo() {
+        Decision reset = decide(handWritten(filter("-A INPUT -p tcp -m tcp --dport 25 -m conntrack --ctstate "
+                + "RELATED,ESTABLISHED -j REJECT --reject-with tcp-reset"), List.of()));
+        assertThat(reset.verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(reset.decidedBy().orElseThrow().toString()).contains("RELATED,ESTABLISHED");
+        assertThat(reset.notes()).anyMatch(n -> n.contains("the connection opens and carries nothing"));
+        assertThat(decide(handWritten(filter("-A INPUT -p tcp -m tcp --dport 25 -m conntrack --ctstate ESTABLISHED "
+                + "-j REJECT --reject-with icmp-port-unreachable"), List.of())).verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(decide(handWritten(filter("-A INPUT -p tcp -m tcp --dport 25 -m conntrack --ctstate ESTABLISHED "
+                + "-j DROP"), List.of())).verdict()).isEqualTo(Verdict.DROP);
+        assertThat(decide(handWritten(filterWithPolicy("DROP", "-A INPUT -p tcp -m tcp --dport 25 -m conntrack "
+                + "--ctstate NEW -j ACCEPT"), List.of())).verdict()).isEqualTo(Verdict.DROP);
+        assertThat(decide(handWritten(filterWithPolicy("DROP", "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED "
+                + "-j ACCEPT", "-A INPUT -p tcp -m tcp --dport 25 -m conntrack --ctstate NEW -j ACCEPT"), List.of()))
+                .verdict()).isEqualTo(Verdict.ACCEPT);
+        assertThat(decide(handWritten(filter("-A INPUT -p tcp -m tcp --dport 25 -m conntrack --ctstate INVALID "
+                + "-j DROP"), List.of())).verdict()).as("a handshake's packets are never invalid").isEqualTo(Verdict.ACCEPT);
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.util.function.Supplier;
  * managers write: native nft tables (inet, ip, ip6; input and prerouting base chains at several
  * priorities; policies; regular chains reached by jump and goto, with return; named interval
  * sets; verdict maps; meta nfproto and l4proto; address prefixes, ranges, sets and negations;
- * interface names and wildcards; ct state; counters; every reject form), and iptables-nft and
- * iptables-legacy rules side by side for both families (user chains, RETURN, the REJECT types,
- * multiport, iprange, conntrack, comments). The addresses are the fuzz lab's own, so that rules
+ * interface names and wildcards; ct state, the SYN's and the later packets'; TCP flags; counters;
+ * every reject form), and iptables-nft and iptables-legacy rules side by side for both families
+ * (user chains, RETURN, the REJECT types, multiport, iprange, conntrack states, TCP flags, comments). The addresses are the fuzz lab's own, so that rules
  * match some of its peers' sources and not others.
  */
 final class RulesetGenerator {
@@ -135,9 +135,11 @@ final class RulesetGenerator {
                     () -> one("meta l4proto tcp", "meta l4proto udp", "meta l4proto { tcp, udp }"),
                     () -> one("iifname \"p25a\"", "iifname \"lo\"", "iifname \"p25*\"", "iifname != \"lo\"",
                             "iifname \"eth0\""),
-                    // only states a SYN can have: the evaluation judges the SYN, and a rule that blocks
-                    // established packets resets a connection after its handshake (not modelled yet)
-                    () -> one("ct state new", "ct state invalid", "ct state { new, untracked }")));
+                    // the SYN's state and the state of the packets after it
+                    () -> one("ct state new", "ct state invalid", "ct state { new, untracked }", "ct state established",
+                            "ct state established,related", "ct state != established"),
+                    () -> one("tcp flags & (syn | ack) == syn", "tcp flags & (fin | syn | rst | ack) != syn",
+                            "tcp flags & (syn | ack) == ack")));
             if (family.equals("inet") && !bound.equals("any")) {
                 matches.add(() -> "meta nfproto " + bound);
             }
@@ -245,7 +247,11 @@ final class RulesetGenerator {
             parts.add(one("-i p25a", "-i lo", "-i p25+", "! -i lo"));
         }
         if (chance(0.2)) {
-            parts.add("-m conntrack --ctstate " + one("NEW", "INVALID", "NEW,INVALID"));
+            parts.add("-m conntrack --ctstate " + one("NEW", "INVALID", "NEW,INVALID", "ESTABLISHED",
+                    "RELATED,ESTABLISHED", "NEW,ESTABLISHED"));
+        }
+        if (tcp && chance(0.12)) {
+            parts.add("-m tcp " + one("--syn", "! --syn", "--tcp-flags SYN,ACK ACK", "--tcp-flags FIN,SYN,RST,ACK SYN"));
         }
         if (chance(0.2)) {
             parts.add("-m comment --comment \"" + one("fuzz rule", "admin: smtp", "x") + "\"");

@@ -71,8 +71,9 @@ class VerdictFuzzIT {
         }
         System.out.printf(Locale.ROOT, "verdict fuzz: seed %d, %d rulesets generated, %d refused by the tools, %d "
                         + "verdicts compared, %d cases with disagreements, %d UNKNOWN (%.1f %%), %d blocks of unknown "
-                        + "kind (legacy and nf_tables chains at one priority: compared as blocked)%n", SEED, generated,
-                refused, tally.compared, disagreements.size(), tally.unknown, tally.unknownShare(), tally.blockedOnly);
+                        + "kind (legacy and nf_tables chains at one priority: compared as blocked), %d blocked after "
+                        + "the handshake%n", SEED, generated, refused, tally.compared, disagreements.size(), tally.unknown,
+                tally.unknownShare(), tally.blockedOnly, tally.afterHandshake);
         refusals.forEach(r -> System.out.println("refused: " + r));
         disagreements.forEach(d -> System.out.println("disagreement: " + d));
         assertThat(refused).as("the generator writes valid rulesets: " + refusals).isLessThanOrEqualTo(CASES / 10);

@@ -16,9 +16,12 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * Two namespaces joined by veth: a server with a dual-stack listener on [::]:25 and a peer that
- * tries TCP connections to it over IPv4 (198.18.25.1) and IPv6 (fd00:25::1). Firewall adapters
- * run against the server; the peer's connection attempts prove what they did.
+ * Two namespaces joined by veth: a server with a dual-stack listener on [::]:25, which greets
+ * each connection it accepts as an SMTP server would ("220 ..."), and a peer that tries TCP
+ * connections to it over IPv4 (198.18.25.1) and IPv6 (fd00:25::1) and counts one as open only
+ * once the greeting arrives: a connection whose packets after the handshake are blocked opens at
+ * the client and carries nothing. Firewall adapters run against the server; the peer's
+ * connection attempts prove what they did.
  */
 public final class PacketLab implements AutoCloseable {
 
@@ -32,15 +35,18 @@ public final class PacketLab implements AutoCloseable {
             + "s=socket.socket(socket.AF_INET6)\n"
             + "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)\n"
             + "s.bind(('::',25)); s.listen(64); print('READY',flush=True)\n"
-            + "while True:\n    c,_=s.accept(); c.close()\n";
+            + "while True:\n    c,_=s.accept()\n    try: c.sendall(b'220 p25 lab\\r\\n')\n    except OSError: pass\n"
+            + "    c.close()\n";
     /**
-     * open, refused (a TCP reset or ICMP port unreachable), unreachable (another ICMP error: host,
-     * network or administratively prohibited), denied (EPERM/EACCES: the sender's own output chain
-     * dropped it) or timeout; 2 s, since an ICMPv6 reject shows only after the first retransmit.
+     * open (the greeting came), refused (a TCP reset or ICMP port unreachable), unreachable
+     * (another ICMP error: host, network or administratively prohibited), denied (EPERM/EACCES:
+     * the sender's own output chain dropped it) or timeout; 2 s each for the connection and the
+     * greeting, since an ICMPv6 reject shows only after the first retransmit.
      */
     private static final String PROBE = "import socket,sys\n"
-            + "try:\n    socket.create_connection((sys.argv[1],25),timeout=2).close(); print('open')\n"
-            + "except ConnectionRefusedError: print('refused')\n"
+            + "try:\n    c=socket.create_connection((sys.argv[1],25),timeout=2)\n"
+            + "    g=c.recv(64); c.close(); print('open' if g else 'timeout')\n"
+            + "except (ConnectionRefusedError, ConnectionResetError): print('refused')\n"
             + "except (socket.timeout, TimeoutError): print('timeout')\n"
             + "except PermissionError: print('denied')\n"
             + "except OSError as e: print('unreachable')\n";
