@@ -37,6 +37,16 @@ final class EximLab implements AutoCloseable {
 
     /** Starts Exim on {@code address}:25 with the generated configuration changed by {@code edit}. */
     static EximLab start(Netns ns, String address, java.util.function.UnaryOperator<String> edit) throws Exception {
+        return start(ns, List.of(address), edit);
+    }
+
+    /**
+     * Starts Exim on each of {@code addresses} (port 25; IPv6 ones too) with the generated
+     * configuration changed by {@code edit}; readiness waits for the first.
+     */
+    static EximLab start(Netns ns, List<String> addresses, java.util.function.UnaryOperator<String> edit)
+            throws Exception {
+        String address = addresses.get(0);
         Path dir = Files.createTempDirectory("p25-exim-");
         EximLab lab = new EximLab(dir);
         CommandRunner root = new CommandRunner();
@@ -62,7 +72,7 @@ final class EximLab implements AutoCloseable {
                     dc_hide_mailname=''
                     dc_mailname_in_oh='true'
                     dc_localdelivery='mail_spool'
-                    """.formatted(address));
+                    """.formatted(String.join(" ; ", addresses)));
             Path shim = dir.resolve("shim");
             Files.createDirectories(shim);
             Files.writeString(shim.resolve("chown"), "#!/bin/sh\nexit 0\n"); // the group exists only in the overlay
@@ -89,6 +99,23 @@ final class EximLab implements AutoCloseable {
             lab.close();
             throw e;
         }
+    }
+
+    /** The configuration Exim runs with. */
+    String config() throws java.io.IOException {
+        return Files.readString(dir.resolve("exim4.conf"));
+    }
+
+    /** Its mainlog and rejectlog, each line prefixed with the log's name. */
+    String log() throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        for (String name : List.of("mainlog", "rejectlog")) {
+            Path f = dir.resolve("log").resolve(name);
+            if (Files.exists(f)) {
+                Files.readAllLines(f).forEach(l -> b.append(name).append(": ").append(l).append('\n'));
+            }
+        }
+        return b.toString();
     }
 
     @Override

@@ -86,6 +86,11 @@ final class OpenSmtpdLab implements AutoCloseable {
         }
     }
 
+    /** The smtpd.conf it runs with. */
+    String config() throws java.io.IOException {
+        return Files.readString(dir.resolve("conf/smtpd.conf"));
+    }
+
     @Override
     public void close() throws Exception {
         try {

@@ -99,6 +99,11 @@ public final class PostfixLab implements AutoCloseable {
         return dir;
     }
 
+    /** The main.cf it runs with. */
+    String config() throws java.io.IOException {
+        return Files.readString(dir.resolve("main.cf"));
+    }
+
     String log() throws java.io.IOException {
         Path log = dir.resolve("maillog");
         return Files.exists(log) ? Files.readString(log) : "(no maillog)";
