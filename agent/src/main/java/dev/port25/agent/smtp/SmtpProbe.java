@@ -86,6 +86,9 @@ public final class SmtpProbe {
             "(?i)\\b(postfix|exim|sendmail|qmail|opensmtpd|haraka|exchange|microsoft esmtp|hmailserver|mailenable"
                     + "|zimbra|courier|smail|mdaemon|kerio|ironport|coremail)\\b|\\b\\d+\\.\\d+(\\.\\d+)+\\b");
 
+    /** An IPv4 address literal, "[198.18.27.2]". */
+    private static final Pattern IPV4 = Pattern.compile("\\[\\d{1,3}(?:\\.\\d{1,3}){3}\\]");
+
     private final Options options;
     private final SecureRandom random = new SecureRandom();
 
@@ -269,10 +272,12 @@ public final class SmtpProbe {
         }
 
         void leak(String text) {
-            java.util.regex.Matcher m = SOFTWARE.matcher(text);
-            if (m.find()) {
-                findings.add(new SmtpFinding(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE, SmtpFinding.Severity.LOW,
-                        "the banner names the software or its version", text.strip().split("\n")[0]));
+            for (String line : text.strip().split("\n")) {
+                if (leaks(line)) {
+                    findings.add(new SmtpFinding(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE, SmtpFinding.Severity.LOW,
+                            "the banner names the software or its version", line));
+                    return;
+                }
             }
         }
 
@@ -579,9 +584,14 @@ public final class SmtpProbe {
         }
     }
 
-    /** The text names an MTA product or a version number. */
+    /**
+     * The text names an MTA product or a version number. An IPv4 address literal is no version:
+     * Exim's EHLO reply names the client's ("250-mx.p25.test Hello port25-agent.invalid
+     * [198.18.27.2]"), which the version pattern (three or more dotted numbers) would otherwise
+     * match. A bare four-part number still counts (Sendmail's 8.17.1.9).
+     */
     static boolean leaks(String text) {
-        return SOFTWARE.matcher(text).find();
+        return SOFTWARE.matcher(IPV4.matcher(text).replaceAll("")).find();
     }
 
     /** "AUTH PLAIN LOGIN" (or the old "AUTH=PLAIN LOGIN") to its mechanisms. */

@@ -68,6 +68,27 @@ class UserAnswersTest {
         assertThat(v.unanswered()).containsExactly("alice");
     }
 
+    /**
+     * Exim 4.96 past smtp_accept_max_nonmail (ProbeFuzzIT, seed 20261202 case 25): "554 Too many
+     * nonmail commands", then it hangs up. That says nothing about the user asked: it was judged a
+     * refusal, so the same answer for everyone read as OTHER and a real user as absent.
+     */
+    @Test
+    void eximsTooManyNonmailCommandsIsNoAnswerAboutTheUser() {
+        SmtpReply prohibited = reply(252, "Administrative prohibition");
+        SmtpReply tooMany = reply(554, "Too many nonmail commands");
+        UserAnswers.Verdict vrfy = UserAnswers.judge(Optional.of(prohibited), users("root", prohibited,
+                "alice", prohibited, "list", tooMany));
+        assertThat(vrfy.answer()).isEqualTo(SmtpProbeResult.Answer.UNIFORM);
+        assertThat(vrfy.unanswered()).containsExactly("list");
+        SmtpReply unrouteable = reply(550, "<alice@mx.p25.test> Unrouteable address");
+        SmtpReply deliverable = reply(250, "<www-data@mx.p25.test> is deliverable");
+        UserAnswers.Verdict told = UserAnswers.judge(Optional.of(unrouteable), users("alice", unrouteable,
+                "mail", deliverable, "www-data", tooMany));
+        assertThat(told.disclosed()).containsExactly("mail");
+        assertThat(told.unanswered()).containsExactly("www-data");
+    }
+
     @Test
     void onlyUnansweredUsersIsNotTestedNotUniform() {
         UserAnswers.Verdict v = UserAnswers.judge(Optional.of(UNKNOWN), users("root", NEED_MAIL, "alice", TOO_MANY));
