@@ -325,16 +325,31 @@ public final class SmtpProbe {
             // (Postfix's smtpd_hard_error_limit, Exim's smtp_max_synprot_errors) and drops it
             reopen();
             Optional<SmtpReply> vc = askVerb("VRFY", control);
-            // Exim wants an address: "501 root: recipient address must contain a domain"
-            String qualify = vc.isPresent() && vc.get().code() == 501 ? "@" + domain() : "";
-            if (!qualify.isEmpty()) {
-                vc = askVerb("VRFY", control + qualify);
+            // Exim wants an address: "501 root: recipient address must contain a domain". Asked at
+            // the domain given, then at the server's own name: --domain is the RCPT domain, and a
+            // server whose local domain is only its own name refuses everyone alike at another
+            // (Exim 4.96 given p25.test while local_domains is mx.p25.test; found by ProbeFuzzIT)
+            List<String> qualifiers = new ArrayList<>(List.of(""));
+            if (vc.isPresent() && vc.get().code() == 501) {
+                qualifiers = new ArrayList<>(new LinkedHashSet<>(List.of("@" + domain(), "@" + SmtpProbe
+                        .candidateDomains(options.mailDomains(), ehloName, banner).get(0))));
             }
             Map<String, Optional<SmtpReply>> v = new LinkedHashMap<>();
-            for (String u : options.users()) {
-                v.put(u, askVerb("VRFY", u + qualify));
+            UserAnswers.Verdict said = null;
+            for (String qualify : qualifiers) {
+                if (!qualify.isEmpty()) {
+                    vc = askVerb("VRFY", control + qualify);
+                }
+                v = new LinkedHashMap<>();
+                for (String u : options.users()) {
+                    v.put(u, askVerb("VRFY", u + qualify));
+                }
+                said = UserAnswers.judge(vc, v);
+                if (said.answer() == SmtpProbeResult.Answer.DISCLOSES) {
+                    break;
+                }
             }
-            vrfy = judged("VRFY", UserAnswers.judge(vc, v));
+            vrfy = judged("VRFY", said);
             if (vrfy == SmtpProbeResult.Answer.DISCLOSES) {
                 String u = enumerable.iterator().next();
                 findings.add(new SmtpFinding(SmtpFinding.Id.VRFY_DISCLOSES, SmtpFinding.Severity.MEDIUM,
