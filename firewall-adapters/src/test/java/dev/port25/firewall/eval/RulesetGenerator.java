@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * Random but valid packet-filter configurations, from a grammar over what administrators and
  * managers write: native nft tables (inet, ip, ip6; input and prerouting base chains at several
  * priorities; policies; regular chains reached by jump and goto, with return; named interval
- * sets; verdict maps; meta nfproto and l4proto; address prefixes, ranges, sets and negations;
+ * sets; verdict maps; meta nfproto and l4proto; source and destination address prefixes, ranges,
+ * sets and negations;
  * interface names and wildcards; ct state, the SYN's and the later packets'; TCP flags; counters;
  * every reject form), and iptables-nft and iptables-legacy rules side by side for both families
  * (user chains, RETURN, the REJECT types, multiport, iprange, conntrack states, TCP flags, comments). The addresses are the fuzz lab's own, so that rules
@@ -146,6 +147,14 @@ final class RulesetGenerator {
             if (bound.equals("ipv4")) {
                 matches.add(() -> "ip saddr " + (chance(0.2) ? "!= " : "") + address(PREFIXES4, RANGES4, sets, "@s4"));
             }
+            // the destination: one of the server's addresses or not; the agent's verdict for a
+            // source holds for every local address, so such a rule may leave it undecided
+            if (bound.equals("ipv4") && chance(0.3)) {
+                matches.add(() -> "ip daddr " + one("198.18.25.1", "!= 198.18.25.1", "10.0.0.0/8", "198.18.25.0/24"));
+            }
+            if (bound.equals("ipv6") && chance(0.3)) {
+                matches.add(() -> "ip6 daddr " + one("fd00:25::1", "!= fd00:25::1", "2001:db8::/32", "fd00:25::/64"));
+            }
             if (bound.equals("ipv6")) {
                 matches.add(() -> "ip6 saddr " + (chance(0.2) ? "!= " : "") + address(PREFIXES6, RANGES6, sets, "@s6"));
             }
@@ -238,6 +247,10 @@ final class RulesetGenerator {
             }
         } else if (chance(0.2)) {
             parts.add("-p udp");
+        }
+        if (chance(0.08)) {
+            parts.add((chance(0.3) ? "! " : "") + "-d " + (ipv6 ? one("fd00:25::1", "fd00:25::/64", "2001:db8::/32")
+                    : one("198.18.25.1", "198.18.25.0/24", "10.0.0.0/8")));
         }
         if (chance(0.15)) {
             List<String> ranges = ipv6 ? RANGES6 : RANGES4;

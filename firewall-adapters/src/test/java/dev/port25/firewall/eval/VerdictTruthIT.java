@@ -166,6 +166,43 @@ class VerdictTruthIT {
                                 }
                                 """),
                         Verdict.ACCEPT, Verdict.REJECT, Exposure.Level.OPEN, Exposure.Level.CLOSED),
+                // found by VerdictFuzzIT (seed 20261202 case 52): the SYN passes, the handshake's
+                // last packet is reset, the connection carries nothing
+                new Case("iptables-nft-established-reset", "iptables-nft resets 25's established packets on both "
+                        + "families; new connections pass",
+                        lab -> {
+                            for (String tool : List.of("iptables-nft", "ip6tables-nft")) {
+                                run(lab, List.of(tool, "-w", "-A", "INPUT", "-p", "tcp", "--dport", "25", "-m",
+                                        "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "REJECT",
+                                        "--reject-with", "tcp-reset"));
+                            }
+                            return null;
+                        },
+                        Verdict.REJECT, Verdict.REJECT, Exposure.Level.CLOSED, Exposure.Level.CLOSED),
+                new Case("nft-new-only-policy-drop", "an nft chain with policy drop accepts 25 for ct state new only: "
+                        + "the packets after the SYN meet the policy",
+                        lab -> nft(lab, """
+                                table inet admin {
+                                  chain in {
+                                    type filter hook input priority 0; policy drop;
+                                    iifname "lo" accept
+                                    meta l4proto ipv6-icmp accept
+                                    tcp dport 25 ct state new accept
+                                  }
+                                }
+                                """),
+                        Verdict.DROP, Verdict.DROP, Exposure.Level.CLOSED, Exposure.Level.CLOSED),
+                // found by VerdictFuzzIT: at one hook and priority the chain registered last runs first
+                new Case("iptables-nft-reject-made-after-nft-drop", "an nft table drops 25 at priority 0; an "
+                        + "iptables-nft REJECT on 25, at the same priority, is made after it and decides",
+                        lab -> {
+                            nft(lab, ADMIN_TABLE.formatted("tcp dport 25 drop"));
+                            run(lab, List.of("iptables-nft", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "25", "-j",
+                                    "REJECT", "--reject-with", "tcp-reset"));
+                            return run(lab, List.of("ip6tables-nft", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "25",
+                                    "-j", "REJECT", "--reject-with", "tcp-reset"));
+                        },
+                        Verdict.REJECT, Verdict.REJECT, Exposure.Level.CLOSED, Exposure.Level.CLOSED),
                 new Case("nft-verdict-map", "an nft verdict map drops 25 and accepts 22",
                         lab -> nft(lab, ADMIN_TABLE.formatted("tcp dport vmap { 22 : accept, 25 : drop }")),
                         Verdict.DROP, Verdict.DROP, Exposure.Level.CLOSED, Exposure.Level.CLOSED),

@@ -19,8 +19,8 @@ import java.util.ServiceLoader;
  * Two namespaces joined by veth: a server with a dual-stack listener on [::]:25, which greets
  * each connection it accepts as an SMTP server would ("220 ..."), and a peer that tries TCP
  * connections to it over IPv4 (198.18.25.1) and IPv6 (fd00:25::1) and counts one as open only
- * once the greeting arrives: a connection whose packets after the handshake are blocked opens at
- * the client and carries nothing. Firewall adapters run against the server; the peer's
+ * once the greeting (or the server's close) arrives: a connection whose packets after the
+ * handshake are blocked opens at the client and carries nothing. Firewall adapters run against the server; the peer's
  * connection attempts prove what they did.
  */
 public final class PacketLab implements AutoCloseable {
@@ -38,14 +38,15 @@ public final class PacketLab implements AutoCloseable {
             + "while True:\n    c,_=s.accept()\n    try: c.sendall(b'220 p25 lab\\r\\n')\n    except OSError: pass\n"
             + "    c.close()\n";
     /**
-     * open (the greeting came), refused (a TCP reset or ICMP port unreachable), unreachable
+     * open (the greeting came, or the server's close: either way the connection carried
+     * packets after its handshake; a listener elsewhere may not greet), refused (a TCP reset or ICMP port unreachable), unreachable
      * (another ICMP error: host, network or administratively prohibited), denied (EPERM/EACCES:
      * the sender's own output chain dropped it) or timeout; 2 s each for the connection and the
      * greeting, since an ICMPv6 reject shows only after the first retransmit.
      */
     private static final String PROBE = "import socket,sys\n"
             + "try:\n    c=socket.create_connection((sys.argv[1],25),timeout=2)\n"
-            + "    g=c.recv(64); c.close(); print('open' if g else 'timeout')\n"
+            + "    c.recv(64); c.close(); print('open')\n"
             + "except (ConnectionRefusedError, ConnectionResetError): print('refused')\n"
             + "except (socket.timeout, TimeoutError): print('timeout')\n"
             + "except PermissionError: print('denied')\n"
