@@ -331,20 +331,31 @@ public final class SmtpProbe {
             // (Exim 4.96 given p25.test while local_domains is mx.p25.test; found by ProbeFuzzIT)
             List<String> qualifiers = new ArrayList<>(List.of(""));
             if (vc.isPresent() && vc.get().code() == 501) {
-                qualifiers = new ArrayList<>(new LinkedHashSet<>(List.of("@" + domain(), "@" + SmtpProbe
-                        .candidateDomains(options.mailDomains(), ehloName, banner).get(0))));
+                List<String> at = new ArrayList<>(List.of("@" + domain()));
+                if (HOST_NAME.matcher(ehloName).matches()) {
+                    at.add("@" + ehloName.toLowerCase(Locale.ROOT));
+                }
+                qualifiers = new ArrayList<>(new LinkedHashSet<>(at));
             }
             Map<String, Optional<SmtpReply>> v = new LinkedHashMap<>();
             UserAnswers.Verdict said = null;
-            for (String qualify : qualifiers) {
-                if (!qualify.isEmpty()) {
-                    vc = askVerb("VRFY", control + qualify);
+            for (int round = 0; round < qualifiers.size(); round++) {
+                String qualify = qualifiers.get(round);
+                if (round > 0) {
+                    reopen(); // a session of its own, as for each verb: the server's limits count per session
                 }
-                v = new LinkedHashMap<>();
+                Optional<SmtpReply> control2 = qualify.isEmpty() ? vc : askVerb("VRFY", control + qualify);
+                Map<String, Optional<SmtpReply>> answers = new LinkedHashMap<>();
                 for (String u : options.users()) {
-                    v.put(u, askVerb("VRFY", u + qualify));
+                    answers.put(u, askVerb("VRFY", u + qualify));
                 }
-                said = UserAnswers.judge(vc, v);
+                UserAnswers.Verdict judged = UserAnswers.judge(control2, answers);
+                // the first round's verdict stands unless a later one tells users apart
+                if (said == null || judged.answer() == SmtpProbeResult.Answer.DISCLOSES) {
+                    said = judged;
+                    vc = control2;
+                    v = answers;
+                }
                 if (said.answer() == SmtpProbeResult.Answer.DISCLOSES) {
                     break;
                 }

@@ -10,9 +10,10 @@ import java.util.Optional;
  * What the replies to VRFY, EXPN or RCPT TO for a list of users and a random control user
  * disclose. A reply is an answer about the user only when it accepts or refuses that user; a lost
  * transaction (503), a closed or closing session (421), a temporary failure (4xx), a syntax
- * complaint (501) or a 554 says nothing about them: such a user is "unanswered", never counted
- * as absent. RFC 5321 gives 554 to none of VRFY, EXPN and RCPT; servers send it for the session
- * or the client, not the user (Exim 4.96: "554 Too many nonmail commands", then it hangs up).
+ * complaint (501) or a session limit reached ("554 Too many nonmail commands", Exim 4.96, which
+ * then hangs up) says nothing about them: such a user is "unanswered", never counted as absent.
+ * Any other 554 is a refusal of the user: Postfix answers an access-map REJECT with 554
+ * ({@code access_map_reject_code}).
  * Pure: the probe asks, this judges.
  */
 final class UserAnswers {
@@ -25,7 +26,7 @@ final class UserAnswers {
         NO,
         /** 500, 502, 504: the command is not there or is switched off. */
         OFF,
-        /** 421, 4xx, 501, 503, 554, or no reply: no answer about this user. */
+        /** 421, 4xx, 501, 503, a 554 for too many commands, or no reply: no answer about this user. */
         NOTHING;
 
         static Said of(SmtpReply r) {
@@ -36,7 +37,9 @@ final class UserAnswers {
             if (c == 500 || c == 502 || c == 504) {
                 return OFF;
             }
-            if (c / 100 == 5 && c != 501 && c != 503 && c != 554) {
+            boolean sessionLimit = c == 554 && r.lines().stream().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT)
+                    .contains("too many"));
+            if (c / 100 == 5 && c != 501 && c != 503 && !sessionLimit) {
                 return NO;
             }
             return NOTHING;

@@ -87,6 +87,12 @@ class UserAnswersTest {
                 "mail", deliverable, "www-data", tooMany));
         assertThat(told.disclosed()).containsExactly("mail");
         assertThat(told.unanswered()).containsExactly("www-data");
+        // Postfix's access-map REJECT is a 554 too, and a refusal of that user
+        SmtpReply denied = reply(554, "5.7.1 <bob@mx.p25.test>: Recipient address rejected: Access denied");
+        UserAnswers.Verdict access = UserAnswers.judge(Optional.of(denied), users("root", reply(250, "2.1.5 Ok"),
+                "bob", denied));
+        assertThat(access.disclosed()).containsExactly("root");
+        assertThat(access.unanswered()).isEmpty();
     }
 
     @Test
