@@ -168,11 +168,17 @@ sealed interface Cond {
         }
     }
 
-    /** Conntrack status bits, lower case ("dnat", "snat", "confirmed", ...). */
+    /**
+     * Conntrack status bits, lower case ("dnat", "snat", "confirmed", ...). A SYN's connection is
+     * not yet confirmed and has seen no reply; the packets after it belong to a confirmed, assured
+     * connection that has seen the reply.
+     */
     record ConntrackStatus(Set<String> bits, boolean negate) implements Cond {
         @Override
         public Tri test(Flow f) {
-            boolean in = f.dnated && bits.contains("dnat");
+            boolean in = f.dnated && bits.contains("dnat") || f.established && !f.untracked
+                    && (bits.contains("confirmed") || bits.contains("seen-reply") || bits.contains("seen_reply")
+                    || bits.contains("assured"));
             return Tri.of(in != negate);
         }
     }

@@ -104,6 +104,32 @@ final class NftRules {
         return out;
     }
 
+    /**
+     * What each table in {@code json} holds besides rules ("ip filter" to ["chain INPUT", "set
+     * x"]): chains, sets, maps, flowtables and stateful objects; empty when it is not a ruleset.
+     */
+    static Map<String, List<String>> tableObjects(String json) {
+        Map<String, List<String>> out = new HashMap<>();
+        try {
+            JsonNode items = MAPPER.readTree(json).path("nftables");
+            for (JsonNode item : items) {
+                String kind = item.fieldNames().hasNext() ? item.fieldNames().next() : "";
+                JsonNode body = item.get(kind);
+                if (kind.equals("metainfo") || kind.equals("rule") || body == null || !body.has("table")) {
+                    if (kind.equals("table") && body != null) {
+                        out.putIfAbsent(key(body.path("family").asText(), body.path("name").asText()), new ArrayList<>());
+                    }
+                    continue;
+                }
+                out.computeIfAbsent(key(body.path("family").asText(), body.path("table").asText()), k -> new ArrayList<>())
+                        .add(kind + " " + body.path("name").asText());
+            }
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
     /** The handles of the tables in {@code json} ("ip filter" to 4); empty when it is not a ruleset. */
     static Map<String, Long> tableHandles(String json) {
         try {
@@ -145,7 +171,7 @@ final class NftRules {
             chains.put(name, new Chain(name, hook, c.path("prio").asInt(), policy, families, device, rules, policyRef,
                     c.path("handle").asLong(), c.path("type").asText().equals("nat")));
         }
-        return new Table(where, chains, Optional.of(handle));
+        return new Table(where, chains, Optional.of(handle), List.of());
     }
 
     /** One nft rule as one rule, or several when it ends in a verdict map. */

@@ -91,13 +91,15 @@ public final class PacketFilter {
     }
 
     /**
-     * Whether nf_tables holds iptables-nft's table {@code name} of {@code family}, as the nft
-     * ruleset read shows it. {@code iptables-nft-save} prints a table's built-in chains whether or
-     * not the table exists; only the nft ruleset tells. False when nft could not be read.
+     * What nf_tables holds in iptables-nft's table {@code name} of {@code family} besides rules
+     * ("chain INPUT", "set blocklist"), as the nft ruleset read shows it; empty when the table does
+     * not exist or nft could not be read. ({@code iptables-nft-save} prints a table's built-in
+     * chains whether or not the table exists, and no sets: only the nft ruleset tells.)
      */
-    public boolean nfTablesHolds(IpFamily family, String name) {
+    public Optional<List<String>> nfTableObjects(IpFamily family, String name) {
         String where = "iptables-nft " + family.label() + " " + name;
-        return tables.stream().anyMatch(t -> t.where().equals(where) && t.created().isPresent());
+        return tables.stream().filter(t -> t.where().equals(where) && t.created().isPresent()).findFirst()
+                .map(Table::objects);
     }
 
     /** The DNAT target addresses in the tables (their routes are needed for the evaluation). */
@@ -308,15 +310,23 @@ public final class PacketFilter {
         final List<Boolean> prefix;
         final List<Boolean> made = new ArrayList<>();
         final List<Point> points = new ArrayList<>();
+        /** The choices made so far, by rule: a later packet of the connection takes the same. */
+        private final Map<RuleRef, Boolean> byRule = new java.util.HashMap<>();
+        /** The later packets are walked: a rule chosen for the SYN is not chosen again. */
+        boolean again;
 
         Chooser(List<Boolean> prefix) {
             this.prefix = prefix;
         }
 
         boolean choose(RuleRef rule, String why) {
+            if (again && byRule.containsKey(rule)) {
+                return byRule.get(rule);
+            }
             boolean c = made.size() < prefix.size() && prefix.get(made.size());
             made.add(c);
             points.add(new Point(rule, why));
+            byRule.putIfAbsent(rule, c);
             return c;
         }
     }
@@ -331,9 +341,17 @@ public final class PacketFilter {
         if (first.verdict != Verdict.ACCEPT || hooks != INBOUND_HOOKS) {
             return new Outcome(first.verdict, first.rule, notes, chooser.points);
         }
+        if (flow.dnated) {
+            // the packets after a translated SYN meet the chains before the translation with the
+            // original address and port, and those after it translated: not modelled
+            notes.add("the packets after the SYN are not walked: the connection is translated (DNAT)");
+            return new Outcome(Verdict.ACCEPT, first.rule, notes, chooser.points);
+        }
         // the SYN is through; the connection carries SMTP only if the packets after it pass too
-        // (nat chains see only the first packet; its translation holds for the rest)
+        // (nat chains see only the first packet). An undecidable match is the same fact for every
+        // packet of the connection: the choice made for the SYN holds (Chooser.again).
         flow.established = true;
+        chooser.again = true;
         Leg next = leg(flow, hooks, chooser, notes);
         if (next.verdict == Verdict.ACCEPT) {
             return new Outcome(Verdict.ACCEPT, first.rule, notes, chooser.points);

@@ -116,10 +116,12 @@ public final class PacketFilterReader {
         }
         // iptables-nft's tables are nf_tables tables too: their handles tell their age
         Map<String, Long> handles = json == null ? Map.of() : NftRules.tableHandles(json);
+        Map<String, List<String>> objects = json == null ? Map.of() : NftRules.tableObjects(json);
         for (Table t : iptablesNft) {
             String[] w = t.where().split(" "); // "iptables-nft ipv4 filter"
-            Long h = handles.get((w[1].equals("ipv6") ? "ip6 " : "ip ") + w[2]);
-            tables.add(h == null ? t : t.withCreated(h));
+            String key = (w[1].equals("ipv6") ? "ip6 " : "ip ") + w[2];
+            Long h = handles.get(key);
+            tables.add(h == null ? t : t.inNfTables(h, objects.getOrDefault(key, List.of())));
         }
         for (IpFamily f : IpFamily.values()) {
             String text = s.outputs().get((f == IpFamily.IPV6 ? "ip6tables" : "iptables") + "-legacy-save.txt");

@@ -253,20 +253,39 @@ final class IptablesAdapter implements FirewallAdapter {
      * the table itself goes too: iptables-nft made it for the agent's chain (a host on which
      * nothing else uses iptables has none), and a table left behind would be the agent's residue
      * in every dump. A table an administrator had made and left empty goes as well; it passed
-     * every packet, as no table does. Needs nft (iptables cannot delete a table); without it the
-     * empty table stays.
+     * every packet, as no table does.
+     *
+     * <p>Only when the nft ruleset read shows the table holding nothing but the built-in chains and
+     * the agent's (no other chain, set, map or object; iptables-nft-save shows neither), and in one
+     * nft transaction that deletes each built-in chain before the table: a chain that got a rule
+     * since the read cannot be deleted, and then nothing is. Needs nft (iptables cannot delete a
+     * table); without it the empty table stays.
      */
     private static Optional<Change> tableRemoval(IptablesState current, Desired desired, boolean ipv6) {
         IptablesVariant v = current.inUse();
         boolean keeps = java.util.Arrays.stream(IptablesState.Hook.values())
                 .anyMatch(h -> !ruleSpecs(desired, ipv6, h).isEmpty());
-        if (v != IptablesVariant.NFT || keeps || current.owned(v, ipv6).isEmpty() || !current.onlyOurs(v, ipv6)
-                || !current.packetFilter().nfTablesHolds(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4, "filter")) {
+        if (v != IptablesVariant.NFT || keeps || current.owned(v, ipv6).isEmpty() || !current.onlyOurs(v, ipv6)) {
             return Optional.empty();
         }
+        Optional<List<String>> objects = current.packetFilter().nfTableObjects(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4,
+                "filter");
+        java.util.Set<String> builtins = java.util.Set.of("chain INPUT", "chain FORWARD", "chain OUTPUT");
+        java.util.Set<String> ours = java.util.Set.of("chain " + IptablesState.CHAIN, "chain " + IptablesState.OUTPUT_CHAIN);
+        if (objects.isEmpty() || !objects.get().stream().allMatch(o -> builtins.contains(o) || ours.contains(o))) {
+            return Optional.empty();
+        }
+        String family = ipv6 ? "ip6" : "ip";
+        StringBuilder script = new StringBuilder();
+        for (String o : objects.get()) {
+            if (builtins.contains(o)) {
+                script.append("delete chain ").append(family).append(" filter ").append(o.substring(6)).append('\n');
+            }
+        }
+        script.append("delete table ").append(family).append(" filter\n");
         return Optional.of(new Change.Remove("remove the " + (ipv6 ? "IPv6" : "IPv4") + " filter table of "
-                + "iptables-nft, which held nothing but the agent's chain", List.of(Command.of("nft", "delete", "table",
-                ipv6 ? "ip6" : "ip", "filter"))));
+                + "iptables-nft, which held nothing but the agent's chain", List.of(Command.of("nft", "-f", "-")
+                .withStdin(script.toString().getBytes(StandardCharsets.UTF_8)))));
     }
 
     private static List<Command> removal(IptablesState state, IptablesVariant v, boolean ipv6, IptablesState.Hook hook) {

@@ -149,6 +149,24 @@ class PacketFilterTest {
                 + "-j DROP"), List.of())).verdict()).as("a handshake's packets are never invalid").isEqualTo(Verdict.ACCEPT);
     }
 
+    /**
+     * An undecidable match (the source in an ipset) is one fact for every packet of the
+     * connection: in the set, the SYN is accepted and the packets after it dropped; outside it,
+     * the SYN is dropped. Either way DROP, not UNKNOWN from mixing the two.
+     */
+    @Test
+    void anUndecidableMatchHoldsAlikeForTheSynAndThePacketsAfterIt() {
+        Decision d = decide(handWritten(filter("-A INPUT -m set --match-set office src -j CHECK",
+                "-A INPUT -m conntrack --ctstate NEW -j DROP",
+                "-A CHECK -m conntrack --ctstate NEW -j ACCEPT", "-A CHECK -j DROP"), List.of()));
+        assertThat(d.verdict()).as(d.toString()).isEqualTo(Verdict.DROP);
+        Decision status = decide(handWritten(filterWithPolicy("DROP", "-A INPUT -m conntrack --ctstatus "
+                + "SEEN_REPLY -j ACCEPT", "-A INPUT -p tcp -m tcp --dport 25 -m conntrack --ctstate NEW -j ACCEPT"),
+                List.of()));
+        assertThat(status.verdict()).as("the packets after the SYN belong to a connection that has seen the reply")
+                .isEqualTo(Verdict.ACCEPT);
+    }
+
     @Test
     void aSourcePortMatchHoldsOnlyWhenItCoversEveryPortAClientCanUse() {
         assertThat(decide(handWritten(filter("-A INPUT -p tcp -m multiport --dports 25 -m multiport --sports 1:65535 "

@@ -77,9 +77,12 @@ class IptablesCasesTest {
                 .containsExactly(
                         List.of("iptables-nft -w -D INPUT -m comment --comment port25-agent -j PORT25-AGENT",
                                 "iptables-nft -w -F PORT25-AGENT", "iptables-nft -w -X PORT25-AGENT"),
-                        List.of("nft delete table ip filter"),
+                        List.of("nft -f -"),
                         List.of("ip6tables-nft -w -D INPUT -m comment --comment port25-agent -j PORT25-AGENT",
                                 "ip6tables-nft -w -F PORT25-AGENT", "ip6tables-nft -w -X PORT25-AGENT"));
+        assertThat(new String(open.changes().get(1).commands().get(0).stdin(), StandardCharsets.UTF_8))
+                .as("each built-in chain the nft ruleset shows, then the table, in one transaction")
+                .isEqualTo("delete chain ip filter INPUT\ndelete table ip filter\n");
         assertThat(adapter.plan(closed, Desired.of(25, new Inbound.Open())).changes())
                 .as("the nft ruleset not read: no table is known to exist").hasSize(2);
         assertThat(adapter.plan(withLayers, Desired.of(25, new Inbound.Closed())).isEmpty())
