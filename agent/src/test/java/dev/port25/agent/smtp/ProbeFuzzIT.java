@@ -119,7 +119,12 @@ class ProbeFuzzIT {
                     f.get();
                 }
             } finally {
+                // every worker and probe ends (their namespaces closed) before the jar and the
+                // certificate are deleted
                 pool.shutdownNow();
+                if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    throw new AssertionError("probe fuzz workers did not stop");
+                }
             }
         } finally {
             TempDirs.deleteTree(certs);
@@ -180,8 +185,11 @@ class ProbeFuzzIT {
                         MtaConfigGenerator.SERVER4), pool);
                 CompletableFuture<JsonNode> v6 = CompletableFuture.supplyAsync(() -> probe(jar, peer, c,
                         MtaConfigGenerator.SERVER6), pool);
-                docs.put("ipv4", v4.join());
-                docs.put("ipv6", v6.join());
+                try {
+                    docs.put("ipv4", v4.join());
+                } finally {
+                    docs.put("ipv6", v6.join()); // both probes end before the server does
+                }
                 config = lab.config();
                 log = lab.log();
             }

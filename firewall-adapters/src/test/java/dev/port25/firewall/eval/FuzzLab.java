@@ -93,7 +93,11 @@ final class FuzzLab implements AutoCloseable {
     }
 
     static FuzzLab start(String tag) throws Exception {
-        PacketLab lab = PacketLab.start(tag);
+        return start(tag, PacketLab.Listener.DUAL_STACK);
+    }
+
+    static FuzzLab start(String tag, PacketLab.Listener listening) throws Exception {
+        PacketLab lab = PacketLab.start(tag, listening);
         try {
             return new FuzzLab(lab);
         } catch (Exception | AssertionError e) {

@@ -179,6 +179,13 @@ class VerdictTruthIT {
                             return null;
                         },
                         Verdict.REJECT, Verdict.REJECT, Exposure.Level.CLOSED, Exposure.Level.CLOSED),
+                // an ICMP error about the handshake's last packet ends the client's connect at once
+                // (refused, or EHOSTUNREACH/EACCES for admin-prohibited), as the reset does
+                new Case("nft-established-reject-icmp", "an nft table rejects 25's established packets with "
+                        + "icmpx admin-prohibited; new connections pass",
+                        lab -> nft(lab, ADMIN_TABLE.formatted("tcp dport 25 ct state established reject with icmpx "
+                                + "admin-prohibited")),
+                        Verdict.REJECT, Verdict.REJECT, Exposure.Level.CLOSED, Exposure.Level.CLOSED),
                 new Case("nft-new-only-policy-drop", "an nft chain with policy drop accepts 25 for ct state new only: "
                         + "the packets after the SYN meet the policy",
                         lab -> nft(lab, """

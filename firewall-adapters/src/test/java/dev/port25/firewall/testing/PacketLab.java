@@ -31,12 +31,30 @@ public final class PacketLab implements AutoCloseable {
     public static final String PEER4 = "198.18.25.2";
     public static final String PEER6 = "fd00:25::2";
 
-    private static final String LISTEN = "import socket\n"
-            + "s=socket.socket(socket.AF_INET6)\n"
-            + "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)\n"
-            + "s.bind(('::',25)); s.listen(64); print('READY',flush=True)\n"
-            + "while True:\n    c,_=s.accept()\n    try: c.sendall(b'220 p25 lab\\r\\n')\n    except OSError: pass\n"
-            + "    c.close()\n";
+    /** How the server listens on port 25. */
+    public enum Listener {
+        /** One socket on [::]:25 that takes IPv4 too (IPV6_V6ONLY off), as most MTAs bind. */
+        DUAL_STACK,
+        /** 0.0.0.0:25 and [::]:25 with IPV6_V6ONLY, one socket per family. */
+        PER_FAMILY
+    }
+
+    private static final String LISTEN = "import socket, select, sys\n"
+            + "if sys.argv[1] == 'DUAL_STACK':\n"
+            + "    s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)\n"
+            + "    s.bind(('::',25)); socks=[s]\n"
+            + "else:\n"
+            + "    a=socket.socket(socket.AF_INET); a.bind(('0.0.0.0',25))\n"
+            + "    b=socket.socket(socket.AF_INET6); b.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,1)\n"
+            + "    b.bind(('::',25)); socks=[a,b]\n"
+            + "for s in socks: s.listen(64)\n"
+            + "print('READY',flush=True)\n"
+            + "while True:\n"
+            + "    for s in select.select(socks,[],[])[0]:\n"
+            + "        c,_=s.accept()\n"
+            + "        try: c.sendall(b'220 p25 lab\\r\\n')\n"
+            + "        except OSError: pass\n"
+            + "        c.close()\n";
     /**
      * open (the greeting came, or the server's close: either way the connection carried
      * packets after its handshake; a listener elsewhere may not greet), refused (a TCP reset or ICMP port unreachable), unreachable
@@ -60,8 +78,13 @@ public final class PacketLab implements AutoCloseable {
         this.peer = peer;
     }
 
-    /** Creates both namespaces, the link and the listener. */
+    /** Creates both namespaces, the link and the dual-stack listener. */
     public static PacketLab start(String tag) throws Exception {
+        return start(tag, Listener.DUAL_STACK);
+    }
+
+    /** Creates both namespaces, the link and the listener. */
+    public static PacketLab start(String tag, Listener listening) throws Exception {
         Netns server = Netns.create(tag + "-s");
         Netns peer;
         try {
@@ -73,7 +96,7 @@ public final class PacketLab implements AutoCloseable {
         PacketLab lab = new PacketLab(server, peer);
         try {
             Netns.link(server, SERVER4 + "/24", SERVER6 + "/64", peer, PEER4 + "/24", PEER6 + "/64");
-            BackgroundProcess listener = server.spawn(server.inside(List.of(PYTHON, "-c", LISTEN)));
+            BackgroundProcess listener = server.spawn(server.inside(List.of(PYTHON, "-c", LISTEN, listening.name())));
             if (!listener.readLine(Duration.ofSeconds(10)).orElse("").equals("READY")) {
                 throw new IllegalStateException("listener did not start: " + listener.stderrIfEnded());
             }
@@ -108,7 +131,7 @@ public final class PacketLab implements AutoCloseable {
 
     /** A listener on port 25 in the peer, for egress tests (stopped with the peer). */
     public void listenOnPeer() throws Exception {
-        BackgroundProcess listener = peer.spawn(peer.inside(List.of(PYTHON, "-c", LISTEN)));
+        BackgroundProcess listener = peer.spawn(peer.inside(List.of(PYTHON, "-c", LISTEN, Listener.DUAL_STACK.name())));
         if (!listener.readLine(Duration.ofSeconds(10)).orElse("").equals("READY")) {
             throw new IllegalStateException("peer listener did not start: " + listener.stderrIfEnded());
         }

@@ -21,7 +21,7 @@ public final class Trees {
                 if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(p, target, LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(p, target, LinkOption.NOFOLLOW_LINKS, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }
