@@ -380,7 +380,7 @@ class EnforceFuzzIT {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             if (firewalld != null) {
                 firewalld.close();
             }
