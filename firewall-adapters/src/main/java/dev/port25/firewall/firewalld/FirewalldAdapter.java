@@ -145,6 +145,12 @@ final class FirewalldAdapter implements FirewallAdapter {
                 }
                 if (!drop.isEmpty()) {
                     remove.add(command(permanent, zone, "--remove-rich-rule=", drop));
+                    if (permanent && have.isEmpty() && missing.isEmpty() && z.packagedCopy()) {
+                        // the zone's file in /etc, without the agent's rules, is the packaged zone:
+                        // firewalld wrote it on the agent's first permanent change, and the packaged
+                        // zone is what applies again once it goes (firewalld keeps it as ZONE.xml.old)
+                        remove.add(Command.of("firewall-cmd", "--permanent", "--load-zone-defaults=" + zone));
+                    }
                 }
             }
         }

@@ -24,11 +24,21 @@ import java.util.Optional;
  */
 final class FirewalldZones {
 
-    record Zone(String name, List<String> interfaces, List<String> sources, List<String> richRules) {
+    /**
+     * @param packagedCopy permanent: the zone has a file of its own in /etc/firewalld/zones whose
+     *                     settings, without the agent's rich rules, are those of the packaged zone
+     *                     it copies (firewalld writes that copy on a zone's first permanent change)
+     */
+    record Zone(String name, List<String> interfaces, List<String> sources, List<String> richRules,
+                boolean packagedCopy) {
         Zone {
             interfaces = List.copyOf(interfaces);
             sources = List.copyOf(sources);
             richRules = List.copyOf(richRules);
+        }
+
+        Zone(String name, List<String> interfaces, List<String> sources, List<String> richRules) {
+            this(name, interfaces, sources, richRules, false);
         }
 
         boolean bound() {
@@ -52,13 +62,47 @@ final class FirewalldZones {
             from firewall.client import FirewallClient
             def zone(name, s):
                 return {"interfaces": list(s.getInterfaces()), "sources": list(s.getSources()), "rich": list(s.getRichRules())}
+            def norm(d, ours):
+                out = {}
+                for k, v in d.items():
+                    if k == "version" or v in ([], (), "", False, None, {}):
+                        continue
+                    if k == "target" and v in ("default", "{chain}_{zone}"):
+                        continue
+                    if k == "rules_str":
+                        v = [r for r in v if not ours(r)]
+                    if isinstance(v, (list, tuple)):
+                        v = sorted(str(x) for x in v)
+                        if not v:
+                            continue
+                    out[k] = v
+                return out
+            def packaged_copy(name, obj):
+                # firewalld 1.3: "builtin" and "default" are false once /etc holds the zone's file
+                try:
+                    import os
+                    from firewall import config
+                    from firewall.core.io.zone import zone_reader
+                    if obj.get_property("path") == config.FIREWALLD_ZONES \\
+                            or not os.path.exists(os.path.join(config.FIREWALLD_ZONES, name + ".xml")):
+                        return False
+                    packaged = zone_reader(name + ".xml", config.FIREWALLD_ZONES).export_config_dict()
+                    ours = lambda r: 'priority="-25025"' in r or 'priority="-25024"' in r
+                    return norm(dict(obj.getSettings().getSettingsDict()), ours) == norm(packaged, ours)
+                except Exception:
+                    return False
+            def permanent(cfg, z):
+                obj = cfg.getZoneByName(z)
+                p = zone(z, obj.getSettings())
+                p["packagedCopy"] = packaged_copy(z, obj)
+                return p
             def direct(rules):
                 return [[r[0], r[1], r[2], str(r[3])] + list(r[4]) for r in rules]
             c = FirewallClient()
             cfg = c.config()
             out = {"default": c.getDefaultZone(),
                    "runtime": {z: zone(z, c.getZoneSettings(z)) for z in c.getZones()},
-                   "permanent": {z: zone(z, cfg.getZoneByName(z).getSettings()) for z in cfg.getZoneNames()},
+                   "permanent": {z: permanent(cfg, z) for z in cfg.getZoneNames()},
                    "direct": direct(c.getAllRules()),
                    "permanentDirect": direct(cfg.direct().getAllRules())}
             json.dump(out, sys.stdout)
@@ -114,7 +158,8 @@ final class FirewalldZones {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             zones.put(e.getKey(), new Zone(e.getKey(), strings(e.getValue().path("interfaces")),
-                    strings(e.getValue().path("sources")), strings(e.getValue().path("rich"))));
+                    strings(e.getValue().path("sources")), strings(e.getValue().path("rich")),
+                    e.getValue().path("packagedCopy").asBoolean(false)));
         }
         return zones;
     }

@@ -138,7 +138,7 @@ class EnforceFuzzIT {
         private String rulesBefore = "";
         private String rulesAfterUndo = "";
         private java.util.SortedMap<Path, String> filesBefore = new java.util.TreeMap<>();
-        /** firewalld's own file residue: its backups and zone files copied from the packaged ones. */
+        /** firewalld's own file residue: its backups of zone files. */
         List<Path> residue = new ArrayList<>();
         private PacketFilterReader.Snapshot snapshot;
         private Map<String, Verdict> metAtSnapshot;
@@ -210,10 +210,9 @@ class EnforceFuzzIT {
          * The manager's files after undo against before. Every difference fails, except what
          * firewalld itself leaves on any permanent change by any client, which no firewall-cmd
          * command undoes: its backup of a zone file's previous version ({@code ZONE.xml.old}),
-         * and the copy of a packaged zone ({@code /usr/lib/firewalld/zones}) it writes into
-         * /etc/firewalld/zones on the zone's first permanent change, whose settings then equal the
-         * packaged zone's (the permanent zones are compared above, as firewall-cmd lists them).
-         * Those are counted apart, as residue.
+         * which firewalld never reads. Those are counted apart, as residue. (The copy of a
+         * packaged zone firewalld writes into /etc/firewalld/zones on the zone's first permanent
+         * change is a difference: undo loads the zone's defaults again.)
          */
         private void files(java.util.SortedMap<Path, String> before, java.util.SortedMap<Path, String> after) {
             java.util.SortedSet<Path> paths = new java.util.TreeSet<>(before.keySet());
@@ -222,11 +221,8 @@ class EnforceFuzzIT {
                 if (java.util.Objects.equals(before.get(p), after.get(p))) {
                     continue;
                 }
-                String name = p.getFileName().toString();
-                boolean backup = name.endsWith(".xml.old");
-                boolean packagedCopy = !before.containsKey(p) && p.getParent().getFileName().toString().equals("zones")
-                        && Files.exists(Path.of("/usr/lib/firewalld/zones", name));
-                if (admin.backend.equals("firewalld") && (backup || packagedCopy)) {
+                boolean backup = p.getFileName().toString().endsWith(".xml.old");
+                if (admin.backend.equals("firewalld") && backup) {
                     residue.add(p.getFileName());
                 } else {
                     problems.add("after undo the file " + p + " differs from before:\n" + diff(

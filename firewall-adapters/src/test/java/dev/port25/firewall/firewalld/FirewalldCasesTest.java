@@ -36,6 +36,33 @@ class FirewalldCasesTest {
                         + " --add-rich-rule=rule priority=\"-25024\" family=\"ipv6\" port port=\"25\" protocol=\"tcp\" drop");
     }
 
+    /**
+     * firewalld copies a packaged zone into /etc/firewalld/zones on its first permanent change
+     * (the agent's rule) and keeps that copy when the rule goes. When the reader says the copy,
+     * without the agent's rules, is the packaged zone, undo loads the zone's defaults again (found
+     * by EnforceFuzzIT); while the agent's rules stay, or without that verdict, it does not.
+     */
+    @Test
+    void undoLoadsThePackagedZoneAgainWhenItsCopyHeldNothingButTheAgentsRules() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json
+                .readTree(FirewalldRecordedStates.read("port25-closed/state.json"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("permanent").path("public")).put("packagedCopy", true);
+        FirewalldZones.Config c = FirewalldZones.parse(json.writeValueAsString(root));
+        FirewalldState copied = new FirewalldState(true, c.defaultZone(), c.runtime(), c.permanent(), c.direct(),
+                c.directPermanent(), dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
+        assertThat(c.permanent().get("public").packagedCopy()).isTrue();
+        assertThat(c.runtime().get("public").packagedCopy()).isFalse();
+        List<String> undo = argv(adapter.plan(copied, Desired.of(25, new Inbound.Open())));
+        assertThat(undo).hasSize(3);
+        assertThat(undo.get(1)).startsWith("firewall-cmd --permanent --zone=public --remove-rich-rule=");
+        assertThat(undo.get(2)).isEqualTo("firewall-cmd --permanent --load-zone-defaults=public");
+        assertThat(argv(adapter.plan(recorded.load("port25-closed"), Desired.of(25, new Inbound.Open()))))
+                .as("no verdict that the copy is the packaged zone").noneMatch(a -> a.contains("load-zone-defaults"));
+        assertThat(argv(adapter.plan(copied, Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse("fd00::/8")))))))
+                .as("the agent's rules stay in the zone").noneMatch(a -> a.contains("load-zone-defaults"));
+    }
+
     @Test
     void runtimeDriftIsRepairedInTheRuntimeOnly() throws Exception {
         Plan p = adapter.plan(recorded.load("drifted"), Desired.of(25, new Inbound.Closed()));
