@@ -70,6 +70,16 @@ public final class PacketLab implements AutoCloseable {
             + "except PermissionError: print('denied')\n"
             + "except OSError as e: print('unreachable')\n";
 
+    /** The listener's Python program (argument: a {@link Listener} name); prints READY once it listens. */
+    public static String listenScript() {
+        return LISTEN;
+    }
+
+    /** The peer's Python program (argument: the server's address); prints what {@link #probe} returns. */
+    public static String probeScript() {
+        return PROBE;
+    }
+
     private final Netns server;
     private final Netns peer;
 

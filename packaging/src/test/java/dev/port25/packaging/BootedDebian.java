@@ -1,0 +1,275 @@
+package dev.port25.packaging;
+
+import dev.port25.firewall.exec.BackgroundProcess;
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandException;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.testing.Netns;
+import dev.port25.firewall.testing.PacketLab;
+import dev.port25.firewall.testing.Prerequisites;
+import dev.port25.firewall.testing.Trees;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A Debian 12 system booted with systemd as its PID 1, for installing the packages into: a root made
+ * by debootstrap (cached in {@link #CACHE}, made again when missing or when {@link #PACKAGES}
+ * change), seen through an overlay so that every boot starts from the same files, booted by
+ * systemd-nspawn in a network namespace this test makes, which a veth pair joins to a peer
+ * namespace (198.18.14.0/24, fd00:14::/64). Nothing of the build machine's own network, firewall or
+ * services changes: the container's firewall is the namespace's.
+ */
+final class BootedDebian implements AutoCloseable {
+
+    static final Path CACHE = Path.of("/var/cache/port25-agent-test/debian12-root");
+    /** What the root holds besides minbase: systemd to boot, a JRE, the firewall, and rpm for the rpm test. */
+    static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "dbus", "openjdk-17-jre-headless",
+            "nftables", "iproute2", "rpm", "python3-minimal");
+    static final String MIRROR = "http://deb.debian.org/debian";
+    static final String ADDRESS4 = "198.18.14.1";
+    static final String ADDRESS6 = "fd00:14::1";
+    private static final String PEER4 = "198.18.14.2";
+    private static final String PEER6 = "fd00:14::2";
+
+    private static final CommandRunner RUNNER = new CommandRunner();
+
+    private final Path work;
+    private final Path root;
+    private final Netns host;
+    private final Netns peer;
+    private BackgroundProcess nspawn;
+    private long init;
+
+    private BootedDebian(Path work, Netns host, Netns peer) {
+        this.work = work;
+        this.root = work.resolve("root");
+        this.host = host;
+        this.peer = peer;
+    }
+
+    static void requirePrerequisites() {
+        Prerequisites.require("debootstrap", "systemd-nspawn", "nsenter", "ip", "mount", "umount", PacketLab.PYTHON);
+    }
+
+    /** Boots a fresh container (the cached root under an empty overlay) and waits for systemd to be up. */
+    static BootedDebian boot(String tag) throws Exception {
+        Path lower = cachedRoot();
+        Path work = Files.createTempDirectory(Path.of("/var/tmp"), "p25-boot-");
+        Netns host = Netns.create(tag);
+        Netns peer = null;
+        BootedDebian box = null;
+        try {
+            peer = Netns.create(tag + "-peer");
+            Netns.link(host, ADDRESS4 + "/24", ADDRESS6 + "/64", peer, PEER4 + "/24", PEER6 + "/64");
+            box = new BootedDebian(work, host, peer);
+            box.start(lower, "p25-" + tag + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)));
+            return box;
+        } catch (Exception | AssertionError e) {
+            if (box != null) {
+                box.close();
+            } else {
+                host.close();
+                if (peer != null) {
+                    peer.close();
+                }
+                Trees.delete(work);
+            }
+            throw e;
+        }
+    }
+
+    private void start(Path lower, String machine) throws Exception {
+        for (String d : List.of("upper", "ovl", "root")) {
+            Files.createDirectories(work.resolve(d));
+        }
+        ok(RUNNER.run("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lower + ",upperdir=" + work.resolve("upper")
+                + ",workdir=" + work.resolve("ovl"), root.toString()));
+        // nspawn grants CAP_NET_ADMIN only with a network of its own making; this namespace is ours.
+        nspawn = RUNNER.spawn(Command.of(List.of("systemd-nspawn", "-D", root.toString(), "-b", "-M", machine,
+                "--register=no", "--keep-unit", "--network-namespace-path=/run/netns/" + host.name(),
+                "--capability=CAP_NET_ADMIN", "--console=pipe")));
+        Instant deadline = Instant.now().plusSeconds(60);
+        Path children = Path.of("/proc", Long.toString(nspawn.pid()), "task", Long.toString(nspawn.pid()), "children");
+        while (init == 0) {
+            if (!nspawn.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("systemd-nspawn did not start the container: " + nspawn.stderrIfEnded());
+            }
+            String kids = Files.exists(children) ? Files.readString(children).strip() : "";
+            if (!kids.isEmpty()) {
+                init = Long.parseLong(kids.split(" ")[0]);
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        // until the container's systemd answers on its bus, systemctl prints nothing (or "offline")
+        String state = "";
+        while (!List.of("running", "degraded", "maintenance", "stopping").contains(state)) {
+            if (!nspawn.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the container did not boot (systemd: '" + state + "'): "
+                        + nspawn.stderrIfEnded());
+            }
+            Thread.sleep(50);
+            state = run(Duration.ofSeconds(60), "systemctl", "is-system-running", "--wait").stdout().strip();
+        }
+        if (!state.equals("running") && !state.equals("degraded")) {
+            throw new IllegalStateException("the container's systemd is " + state + ": "
+                    + run(Duration.ofSeconds(10), "systemctl", "--failed", "--no-pager").stdout());
+        }
+    }
+
+    /**
+     * The debootstrapped root: made when missing, or when it was made with other packages, into a
+     * new directory that replaces the old one only once complete.
+     */
+    static synchronized Path cachedRoot() throws Exception {
+        Path stamp = CACHE.resolve("etc/port25-agent-test-packages");
+        String want = String.join(",", PACKAGES) + "\n";
+        if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(want)) {
+            return CACHE;
+        }
+        Path fresh = CACHE.resolveSibling(CACHE.getFileName() + ".new");
+        Trees.delete(fresh);
+        Files.createDirectories(fresh.getParent());
+        ok(RUNNER.run(new Command(List.of("debootstrap", "--variant=minbase", "--include=" + String.join(",", PACKAGES),
+                "bookworm", fresh.toString(), MIRROR), Duration.ofMinutes(15), java.util.Map.of(), new byte[0])));
+        Files.writeString(fresh.resolve("etc/port25-agent-test-packages"), want);
+        Trees.delete(CACHE);
+        Files.move(fresh, CACHE);
+        return CACHE;
+    }
+
+    /** A path inside the container's file system, as the build machine sees it (for reading and writing files). */
+    Path file(String absolute) {
+        return root.resolve(absolute.substring(1));
+    }
+
+    /** Copies a file into the container under /root (its /tmp is a tmpfs of its own); returns the path inside. */
+    String copyIn(Path source) throws IOException {
+        String inside = "/root/" + source.getFileName();
+        Files.copy(source, file(inside), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return inside;
+    }
+
+    /** Runs a command in the container (all its namespaces, as its root); the result whatever the exit code. */
+    CommandResult run(Duration timeout, String... argv) throws CommandException {
+        List<String> full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(init), "-a", "--"));
+        full.addAll(List.of(argv));
+        return RUNNER.run(new Command(full, timeout, java.util.Map.of(), new byte[0]));
+    }
+
+    /** Runs a command in the container and fails unless it exits 0; its standard output. */
+    String ok(String... argv) throws CommandException {
+        return ok(run(Duration.ofSeconds(60), argv)).stdout();
+    }
+
+    /** The container's whole nft ruleset, as text. */
+    String ruleset() throws CommandException {
+        return ok("nft", "list", "ruleset");
+    }
+
+    /** A listener on 0.0.0.0:25 and [::]:25 (a transient unit of the container's systemd). */
+    void listenOnPort25() throws Exception {
+        ok("systemd-run", "--unit=p25-test-listener", "--quiet", "/usr/bin/python3", "-c", PacketLab.listenScript(),
+                PacketLab.Listener.PER_FAMILY.name());
+        waitFor("a listener on port 25", Duration.ofSeconds(20), () -> probe(ADDRESS4).equals("open"));
+    }
+
+    /** What the peer's connection to the container's port 25 meets: open, refused, unreachable, denied or timeout. */
+    String probe(String address) throws Exception {
+        return ok(peer.run(List.of(PacketLab.PYTHON, "-c", PacketLab.probeScript(), address), Duration.ofSeconds(10)))
+                .stdout().strip();
+    }
+
+    /** "ipv4=open ipv6=open". */
+    String probeBoth() throws Exception {
+        return "ipv4=" + probe(ADDRESS4) + " ipv6=" + probe(ADDRESS6);
+    }
+
+    /** A unit's property, e.g. MainPID or ActiveState. */
+    String property(String unit, String name) throws CommandException {
+        return ok("systemctl", "show", "-p", name, "--value", unit).strip();
+    }
+
+    /** The unit's journal, for failure messages. */
+    String journal(String unit) throws CommandException {
+        return run(Duration.ofSeconds(20), "journalctl", "-u", unit, "--no-pager", "-n", "60").stdout();
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls until the check holds; fails naming what it waited for. */
+    static void waitFor(String what, Duration limit, Check check) throws Exception {
+        Instant deadline = Instant.now().plus(limit);
+        while (!check.holds()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The launcher's class-data archives in /var/cache/port25-agent, as the build machine sees them. */
+    List<Path> cdsArchives() throws IOException {
+        Path dir = file("/var/cache/port25-agent");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("cds-[0-9]+\\.jsa")).sorted().toList();
+        }
+    }
+
+    /** A file's text inside the container, or empty when absent. */
+    String readOrEmpty(String absolute) throws IOException {
+        Path p = file(absolute);
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    }
+
+    /** {@code systemd-analyze security}'s overall exposure of a unit (0 safest, 10 least safe). */
+    double securityExposure(String unit) throws CommandException {
+        String text = run(Duration.ofSeconds(60), "systemd-analyze", "security", "--no-pager", unit).stdout();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Overall exposure level for \\S+: ([0-9.]+)")
+                .matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("systemd-analyze security printed no exposure level: " + text);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static CommandResult ok(CommandResult r) {
+        if (!r.ok()) {
+            throw new IllegalStateException(r.describe());
+        }
+        return r;
+    }
+
+    @Override
+    public void close() throws IOException, CommandException {
+        try {
+            if (nspawn != null) {
+                nspawn.stop(); // SIGTERM: nspawn halts the container, in well under a second
+            }
+        } finally {
+            try {
+                if (Files.exists(root)) {
+                    RUNNER.run("umount", root.toString());
+                }
+                Trees.delete(work);
+            } finally {
+                host.close();
+                peer.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.port25.packaging;
+
+import dev.port25.firewall.exec.CommandResult;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deb installed with dpkg into a booted Debian 12 (systemd as PID 1, {@link BootedDebian}): the
+ * service runs hardened in audit mode, enforces after a reload, is restarted by its watchdog, keeps
+ * an edited agent.yml over a reinstall, and leaves the firewall as it found it when removed. The
+ * steps run in order on one container; each needs the ones before it.
+ */
+class DebInstallIT extends BootedInstallTest {
+
+    private static final String UNIT = InstalledService.UNIT;
+
+    @Override
+    java.nio.file.Path builtPackage() {
+        return Packages.deb();
+    }
+
+    @Test
+    @Order(1)
+    void installStartsTheHardenedServiceInAuditMode() throws Exception {
+        box.ok("dpkg", "-i", pkg);
+
+        service.runsHardenedInAuditMode(rulesetBeforeInstall);
+        for (String page : Packages.manPages()) {
+            assertThat(box.file("/usr/share/man/man1/" + page + ".1.gz")).as(page).isRegularFile();
+        }
+        assertThat(box.file("/usr/share/bash-completion/completions/port25-agent")).isRegularFile();
+        assertThat(box.file("/usr/share/zsh/vendor-completions/_port25-agent")).isRegularFile();
+    }
+
+    @Test
+    @Order(2)
+    void theLauncherRefusesAnOldJavaAndRunsWithoutItsArchiveWhenThatIsMissingOrStale() throws Exception {
+        java.nio.file.Path fake = box.file("/root/jdk11/bin/java");
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "#!/bin/sh\necho 'this old java must not be started' >&2\nexit 99\n");
+        fake.toFile().setExecutable(true);
+        Files.writeString(box.file("/root/jdk11/release"), "JAVA_VERSION=\"11.0.2\"\n");
+        CommandResult old = box.run(Duration.ofSeconds(30), "env", "JAVA_HOME=/root/jdk11", "port25-agent", "version");
+        assertThat(old.exitCode()).isEqualTo(3);
+        assertThat(old.stderr().strip().lines()).singleElement().asString()
+                .contains("needs Java 17 or newer, found Java 11 at /root/jdk11/bin/java");
+
+        String version = box.ok("port25-agent", "version");
+        java.nio.file.Path archive = box.cdsArchives().get(0);
+        // A stale archive: made by this JVM for a copy of the jar elsewhere, so its class path
+        // differs. Renamed into place, as make-cds-archive does: the running daemon has the old one
+        // mapped, and a file truncated under a JVM's mapping crashes that JVM.
+        box.ok("cp", "/usr/share/port25-agent/port25-agent.jar", "/root/copy.jar");
+        box.ok("java", "-XX:ArchiveClassesAtExit=/root/stale.jsa", "-jar", "/root/copy.jar", "version");
+        Files.move(box.file("/root/stale.jsa"), archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertThat(box.run(Duration.ofSeconds(30), "port25-agent", "version"))
+                .satisfies(r -> assertThat(r.exitCode()).as(r.describe()).isZero())
+                .satisfies(r -> assertThat(r.stdout()).isEqualTo(version))
+                .satisfies(r -> assertThat(r.stderr()).isEmpty());
+        Files.delete(archive);
+        assertThat(box.ok("port25-agent", "version")).isEqualTo(version);
+
+        // a JVM installed or upgraded under /usr/lib/jvm activates the package's file trigger
+        box.ok("dpkg-trigger", "--no-await", "/usr/lib/jvm");
+        box.ok("dpkg", "--triggers-only", "--pending");
+        assertThat(box.cdsArchives()).as("made again by the trigger").hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void enforceModeAndAReloadCloseTheListenerToThePeerOverBothFamilies() throws Exception {
+        service.enforcesAfterAReload(rulesetBeforeInstall);
+    }
+
+    @Test
+    @Order(4)
+    void theWatchdogRestartsADaemonThatStoppedAnswering() throws Exception {
+        String pid = box.property(UNIT, "MainPID");
+        box.ok("systemctl", "kill", "--kill-who=main", "--signal=SIGSTOP", UNIT);
+
+        BootedDebian.waitFor("a new main process after the watchdog's timeout", Duration.ofSeconds(45),
+                () -> !box.property(UNIT, "MainPID").equals(pid) && box.property(UNIT, "ActiveState").equals("active")
+                        && !box.property(UNIT, "MainPID").equals("0"));
+        assertThat(box.journal(UNIT)).contains("Failed with result 'watchdog'");
+        assertThat(Integer.parseInt(box.property(UNIT, "NRestarts"))).isGreaterThanOrEqualTo(1);
+        assertThat(box.probeBoth()).as("the rules stay while the daemon restarts").isEqualTo(InstalledService.BLOCKED);
+    }
+
+    @Test
+    @Order(5)
+    void reinstallingKeepsTheEditedSettingsAndRestartsTheService() throws Exception {
+        String edited = service.editSettings();
+        String pid = service.mainPid();
+
+        box.ok("dpkg", "-i", pkg);
+
+        service.keptSettingsAndRestarted(edited, pid);
+    }
+
+    @Test
+    @Order(6)
+    void removingStopsTheServiceAndLeavesTheRulesetAsBeforeTheInstall() throws Exception {
+        CommandResult removed = box.run(Duration.ofSeconds(120), "dpkg", "-r", "port25-agent");
+        assertThat(removed.exitCode()).as(removed.describe()).isZero();
+
+        service.goneAndFirewallAsBefore(rulesetBeforeInstall);
+        assertThat(box.file("/etc/port25-agent/agent.yml")).as("a conffile stays until purge").isRegularFile();
+    }
+
+    @Test
+    @Order(7)
+    void purgingRemovesTheSettingsAndTheState() throws Exception {
+        box.ok("dpkg", "-P", "port25-agent");
+
+        assertThat(box.file("/etc/port25-agent")).doesNotExist();
+        assertThat(box.file("/var/lib/port25-agent")).doesNotExist();
+        assertThat(box.file("/var/cache/port25-agent")).doesNotExist();
+    }
+}
