@@ -1,12 +1,10 @@
 # port25-agent %post ($1: 1 install, 2 upgrade): the state directory, the launcher's class-data
 # archive, and on first install the unit enabled (by its preset) and started. An upgrade's restart
 # comes from %postun, as with %systemd_postun_with_restart.
-install -d -m 0700 /var/lib/port25-agent
-install -d -m 0755 /var/cache/port25-agent
-[ -e /run/xtables.lock ] || install -m 0600 /dev/null /run/xtables.lock
+# the state and cache directories and the lock files (usr/lib/tmpfiles.d/port25-agent.conf)
+systemd-tmpfiles --create port25-agent.conf >/dev/null 2>&1 || :
 /usr/share/port25-agent/make-cds-archive || :
 if [ -d /run/systemd/system ]; then
-    systemd-tmpfiles --create port25-agent.conf >/dev/null 2>&1 || :
     systemctl daemon-reload >/dev/null 2>&1 || :
 fi
 if [ "$1" -eq 1 ]; then

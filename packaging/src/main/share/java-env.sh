@@ -1,6 +1,7 @@
 # Sourced by /usr/bin/port25-agent and make-cds-archive (POSIX sh): finds the Java runtime and the
 # class-data-sharing archive made for it. Sets P25_JAVA (the java binary), P25_JAVA_MAJOR and
-# P25_ARCHIVE (the archive's path for this JVM and this jar, which may not exist yet).
+# P25_ARCHIVE (the archive's path for this JVM's version, which may not exist yet). Uses only shell
+# built-ins on the common path: every fork costs a short command's start time.
 # Exits 3 with one line on stderr when no Java 17+ runtime is found.
 
 P25_SHARE=${P25_SHARE:-/usr/share/port25-agent}
@@ -29,33 +30,44 @@ p25_find_java() {
     P25_JAVA=$(command -v java) || p25_fail "no Java runtime found (JAVA_HOME, /usr/lib/jvm/default-java, /usr/lib/jvm/jre, java on PATH); install Java 17 or newer"
 }
 
-# The feature version (8 for 1.8.0_x, 17 for 17.0.15), from the runtime's release file without
-# starting a JVM, or from the JVM itself when the runtime has no release file.
-p25_java_major() {
-    p25_real=$(readlink -f "$P25_JAVA") || p25_real=$P25_JAVA
-    P25_JAVA_HOME_REAL=${p25_real%/bin/java}
-    p25_version=
-    if [ -r "$P25_JAVA_HOME_REAL/release" ]; then
-        p25_version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$P25_JAVA_HOME_REAL/release")
+# The version (17.0.15; 1.8.0_392 for Java 8) from the runtime's release file, without starting a
+# JVM; java on PATH is a chain of links to follow first. Without a release file, the JVM says.
+p25_java_version() {
+    p25_home=${P25_JAVA%/bin/java}
+    if [ ! -r "$p25_home/release" ]; then
+        p25_real=$(readlink -f "$P25_JAVA") && p25_home=${p25_real%/bin/java}
     fi
-    if [ -z "$p25_version" ]; then
-        p25_version=$("$P25_JAVA" -XshowSettings:properties -version 2>&1 \
+    P25_JAVA_VERSION=
+    if [ -r "$p25_home/release" ]; then
+        while IFS= read -r p25_line; do
+            case $p25_line in
+                JAVA_VERSION=*)
+                    P25_JAVA_VERSION=${p25_line#JAVA_VERSION=\"}
+                    P25_JAVA_VERSION=${P25_JAVA_VERSION%\"}
+                    break
+                    ;;
+            esac
+        done < "$p25_home/release"
+    fi
+    if [ -z "$P25_JAVA_VERSION" ]; then
+        P25_JAVA_VERSION=$("$P25_JAVA" -XshowSettings:properties -version 2>&1 \
             | sed -n 's/^ *java\.specification\.version = *//p')
     fi
-    case $p25_version in
-        1.*) p25_version=${p25_version#1.} ;;
-    esac
+    p25_version=${P25_JAVA_VERSION#1.}
     P25_JAVA_MAJOR=${p25_version%%[!0-9]*}
     [ -n "$P25_JAVA_MAJOR" ] || p25_fail "cannot tell the version of $P25_JAVA; it needs to be Java 17 or newer"
 }
 
 p25_find_java
-p25_java_major
+p25_java_version
 [ "$P25_JAVA_MAJOR" -ge 17 ] \
     || p25_fail "needs Java 17 or newer, found Java $P25_JAVA_MAJOR at $P25_JAVA (set JAVA_HOME to a newer runtime)"
 
-# An archive belongs to one JVM build and one jar: its name is a checksum of the JVM's real path, its
-# release file, and the jar's size and time. A JVM given a stale archive runs on without it.
-p25_key=$( { echo "$P25_JAVA_HOME_REAL"; cat "$P25_JAVA_HOME_REAL/release" 2>/dev/null;
-             stat -c '%s %Y' "$P25_JAR" 2>/dev/null; } | cksum)
-P25_ARCHIVE=$P25_CACHE/cds-${p25_key%% *}.jsa
+# One archive per JVM version. The JVM itself checks an archive against its own build and the jar
+# (path, size, time) and runs on without one that does not match: another build of the same
+# version, or the jar of another release, only makes the start slower until the archive is made
+# again (by the maintainer scripts at upgrade and when a JVM package changes).
+case $P25_JAVA_VERSION in
+    *[!0-9A-Za-z._+-]*) P25_ARCHIVE= ;;
+    *) P25_ARCHIVE=$P25_CACHE/cds-$P25_JAVA_VERSION.jsa ;;
+esac

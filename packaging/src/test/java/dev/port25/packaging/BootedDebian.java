@@ -31,9 +31,13 @@ import java.util.concurrent.ThreadLocalRandom;
 final class BootedDebian implements AutoCloseable {
 
     static final Path CACHE = Path.of("/var/cache/port25-agent-test/debian12-root");
-    /** What the root holds besides minbase: systemd to boot, a JRE, the firewall, and rpm for the rpm test. */
+    /**
+     * What the root holds besides minbase: systemd to boot, a JRE, every Linux firewall backend
+     * (firewalld disabled at boot, ufw inactive until a test enables it; libpam-systemd is the logind
+     * that firewalld's polkitd needs), and rpm for the rpm test.
+     */
     static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "dbus", "openjdk-17-jre-headless",
-            "nftables", "iproute2", "rpm", "python3-minimal");
+            "nftables", "iptables", "ufw", "firewalld", "libpam-systemd", "iproute2", "rpm", "python3-minimal");
     static final String MIRROR = "http://deb.debian.org/debian";
     static final String ADDRESS4 = "198.18.14.1";
     static final String ADDRESS6 = "fd00:14::1";
@@ -97,28 +101,28 @@ final class BootedDebian implements AutoCloseable {
         nspawn = RUNNER.spawn(Command.of(List.of("systemd-nspawn", "-D", root.toString(), "-b", "-M", machine,
                 "--register=no", "--keep-unit", "--network-namespace-path=/run/netns/" + host.name(),
                 "--capability=CAP_NET_ADMIN", "--console=pipe")));
+        // nspawn's child is first an intermediate process, which forks the container's init and
+        // exits: the init is the child whose command is systemd, and until its systemd answers on
+        // its bus, systemctl prints nothing (or "offline")
         Instant deadline = Instant.now().plusSeconds(60);
         Path children = Path.of("/proc", Long.toString(nspawn.pid()), "task", Long.toString(nspawn.pid()), "children");
-        while (init == 0) {
-            if (!nspawn.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("systemd-nspawn did not start the container: " + nspawn.stderrIfEnded());
-            }
-            String kids = Files.exists(children) ? Files.readString(children).strip() : "";
-            if (!kids.isEmpty()) {
-                init = Long.parseLong(kids.split(" ")[0]);
-            } else {
-                Thread.sleep(50);
-            }
-        }
-        // until the container's systemd answers on its bus, systemctl prints nothing (or "offline")
         String state = "";
         while (!List.of("running", "degraded", "maintenance", "stopping").contains(state)) {
             if (!nspawn.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the container did not boot (systemd: '" + state + "'): "
-                        + nspawn.stderrIfEnded());
+                throw new IllegalStateException("the container did not boot (init " + init + ", systemd: '" + state
+                        + "'): " + nspawn.stderrIfEnded());
             }
             Thread.sleep(50);
-            state = run(Duration.ofSeconds(60), "systemctl", "is-system-running", "--wait").stdout().strip();
+            init = 0;
+            for (String kid : (Files.exists(children) ? Files.readString(children).strip() : "").split(" ")) {
+                Path comm = Path.of("/proc", kid, "comm");
+                if (!kid.isEmpty() && Files.exists(comm) && Files.readString(comm).strip().equals("systemd")) {
+                    init = Long.parseLong(kid);
+                }
+            }
+            if (init != 0) {
+                state = run(Duration.ofSeconds(60), "systemctl", "is-system-running", "--wait").stdout().strip();
+            }
         }
         if (!state.equals("running") && !state.equals("degraded")) {
             throw new IllegalStateException("the container's systemd is " + state + ": "
@@ -137,10 +141,24 @@ final class BootedDebian implements AutoCloseable {
             return CACHE;
         }
         Path fresh = CACHE.resolveSibling(CACHE.getFileName() + ".new");
+        for (String mounted : List.of("proc", "sys", "dev/pts", "dev")) { // left by a debootstrap that was killed
+            if (Files.isDirectory(fresh.resolve(mounted))) {
+                RUNNER.run("umount", "-l", fresh.resolve(mounted).toString());
+            }
+        }
         Trees.delete(fresh);
         Files.createDirectories(fresh.getParent());
-        ok(RUNNER.run(new Command(List.of("debootstrap", "--variant=minbase", "--include=" + String.join(",", PACKAGES),
-                "bookworm", fresh.toString(), MIRROR), Duration.ofMinutes(15), java.util.Map.of(), new byte[0])));
+        CommandResult made = RUNNER.run(new Command(List.of("debootstrap", "--variant=minbase",
+                "--include=" + String.join(",", PACKAGES), "bookworm", fresh.toString(), MIRROR), Duration.ofMinutes(15),
+                java.util.Map.of(), new byte[0]));
+        if (!made.ok()) {
+            Path log = fresh.resolve("debootstrap/debootstrap.log");
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            throw new IllegalStateException(made.describe() + "\n" + String.join("\n",
+                    lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+        }
+        // firewalld would start at boot and take the container's firewall; the tests start it when they want it
+        ok(RUNNER.run("systemctl", "--root=" + fresh, "disable", "firewalld.service"));
         Files.writeString(fresh.resolve("etc/port25-agent-test-packages"), want);
         Trees.delete(CACHE);
         Files.move(fresh, CACHE);
@@ -226,7 +244,7 @@ final class BootedDebian implements AutoCloseable {
             return List.of();
         }
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("cds-[0-9]+\\.jsa")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().matches("cds-[0-9A-Za-z._+-]+\\.jsa")).sorted().toList();
         }
     }
 

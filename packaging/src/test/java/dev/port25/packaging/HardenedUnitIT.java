@@ -1,0 +1,102 @@
+package dev.port25.packaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.port25.firewall.exec.CommandResult;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Under the installed unit's hardening (systemd-analyze security 3.0 or lower), the agent still does
+ * everything its role needs, with each Linux backend in turn, each in a container of its own: the
+ * service enforces through the backend the settings pin (the peer's connections blocked over IPv4
+ * and IPv6), and {@code status} run under the very same sandbox (a oneshot copy of the unit) names
+ * the listener's owner and reads the firewall.
+ */
+@Tag("install")
+class HardenedUnitIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String UNIT = InstalledService.UNIT;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nftables", "iptables", "ufw", "firewalld"})
+    void theSandboxedServiceEnforcesAndSeesOwnersAndTheFirewallThrough(String backend) throws Exception {
+        BootedDebian.requirePrerequisites();
+        java.nio.file.Path deb = Packages.deb();
+        try (BootedDebian box = BootedDebian.boot("hard")) {
+            switch (backend) {
+                // the managers deny inbound by default: the admin has opened 25, the agent must close it
+                case "ufw" -> {
+                    box.ok("ufw", "--force", "enable");
+                    box.ok("ufw", "allow", "25/tcp");
+                }
+                case "firewalld" -> {
+                    box.ok("systemctl", "start", "firewalld.service");
+                    box.ok("firewall-cmd", "--add-service=smtp");
+                }
+                default -> { }
+            }
+            box.ok("dpkg", "-i", box.copyIn(deb));
+            assertThat(box.securityExposure(UNIT)).isLessThanOrEqualTo(3.0);
+            box.listenOnPort25();
+            assertThat(box.probeBoth()).isEqualTo("ipv4=open ipv6=open");
+
+            String settings = box.readOrEmpty(InstalledService.SETTINGS);
+            Files.writeString(box.file(InstalledService.SETTINGS), settings.replace("\nmode: audit\n", "\nmode: enforce\n")
+                    .replace("\n  backend: auto\n", "\n  backend: " + backend + "\n"));
+            box.ok("systemctl", "reload", UNIT);
+
+            BootedDebian.waitFor("the peer's connections blocked through " + backend, Duration.ofSeconds(30),
+                    () -> box.probeBoth().equals(InstalledService.BLOCKED));
+            assertThat(box.journal(UNIT)).contains(backend + " now holds 25 inbound CLOSED");
+
+            JsonNode status = sandboxedStatus(box);
+            JsonNode listeners = status.path("listeners");
+            assertThat(listeners).as(status.toPrettyString()).isNotEmpty();
+            for (JsonNode l : listeners) {
+                assertThat(l.path("owners").findValuesAsText("name")).as(l.toPrettyString()).contains("python3");
+            }
+            assertThat(status.path("firewall").path("error").isNull()).as(status.path("firewall").toPrettyString()).isTrue();
+            assertThat(status.path("firewall").path("unread")).as("every layer read").isEmpty();
+            for (JsonNode in : status.path("firewall").path("inbound")) {
+                assertThat(in.path("level").asText()).as(in.toPrettyString()).isEqualTo("CLOSED");
+            }
+        }
+    }
+
+    /**
+     * {@code port25-agent status --json} as a oneshot unit made from the installed one, every
+     * sandboxing line kept; its output read back from the journal.
+     */
+    private static JsonNode sandboxedStatus(BootedDebian box) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String line : box.readOrEmpty("/lib/systemd/system/" + UNIT).split("\n")) {
+            if (line.startsWith("Type=")) {
+                lines.add("Type=oneshot");
+            } else if (line.startsWith("ExecStart=")) {
+                lines.add("ExecStart=/usr/bin/port25-agent status --json");
+                lines.add("SuccessExitStatus=1 2 3");
+            } else if (!line.matches("(ExecReload|WatchdogSec|Restart|RestartSec|NotifyAccess|WantedBy)=.*")) {
+                lines.add(line);
+            }
+        }
+        assertThat(lines).contains("ProtectSystem=strict", "NoNewPrivileges=yes")
+                .anyMatch(l -> l.startsWith("CapabilityBoundingSet="));
+        Files.writeString(box.file("/etc/systemd/system/p25-sandboxed-status.service"), String.join("\n", lines) + "\n");
+        box.ok("systemctl", "daemon-reload");
+        CommandResult run = box.run(Duration.ofSeconds(60), "systemctl", "start", "p25-sandboxed-status.service");
+        assertThat(run.exitCode()).as(run.describe() + box.journal("p25-sandboxed-status.service")).isZero();
+        String out = box.ok("journalctl", "-u", "p25-sandboxed-status.service", "-o", "cat", "--no-pager");
+        String json = out.substring(out.indexOf('{'), out.lastIndexOf('}') + 1);
+        return JSON.readTree(json);
+    }
+}
