@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +22,7 @@ class DebInstallIT extends BootedInstallTest {
     private static final String UNIT = InstalledService.UNIT;
 
     @Override
-    java.nio.file.Path builtPackage() {
+    Path builtPackage() {
         return Packages.deb();
     }
 
@@ -40,7 +42,7 @@ class DebInstallIT extends BootedInstallTest {
     @Test
     @Order(2)
     void theLauncherRefusesAnOldJavaAndRunsWithoutItsArchiveWhenThatIsMissingOrStale() throws Exception {
-        java.nio.file.Path fake = box.file("/root/jdk11/bin/java");
+        Path fake = box.file("/root/jdk11/bin/java");
         Files.createDirectories(fake.getParent());
         Files.writeString(fake, "#!/bin/sh\necho 'this old java must not be started' >&2\nexit 99\n");
         fake.toFile().setExecutable(true);
@@ -51,14 +53,14 @@ class DebInstallIT extends BootedInstallTest {
                 .contains("needs Java 17 or newer, found Java 11 at /root/jdk11/bin/java");
 
         String version = box.ok("port25-agent", "version");
-        java.nio.file.Path archive = box.cdsArchives().get(0);
+        Path archive = box.cdsArchives().get(0);
         // A stale archive: made by this JVM for a copy of the jar elsewhere, so its class path
         // differs. Renamed into place, as make-cds-archive does: the running daemon has the old one
         // mapped, and a file truncated under a JVM's mapping crashes that JVM.
         box.ok("cp", "/usr/share/port25-agent/port25-agent.jar", "/root/copy.jar");
         box.ok("java", "-XX:ArchiveClassesAtExit=/root/stale.jsa", "-jar", "/root/copy.jar", "version");
-        Files.move(box.file("/root/stale.jsa"), archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(box.file("/root/stale.jsa"), archive, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         assertThat(box.run(Duration.ofSeconds(30), "port25-agent", "version"))
                 .satisfies(r -> assertThat(r.exitCode()).as(r.describe()).isZero())
                 .satisfies(r -> assertThat(r.stdout()).isEqualTo(version))
@@ -97,10 +99,14 @@ class DebInstallIT extends BootedInstallTest {
     void reinstallingKeepsTheEditedSettingsAndRestartsTheService() throws Exception {
         String edited = service.editSettings();
         String pid = service.mainPid();
+        Path archive = box.cdsArchives().get(0);
+        Object inode = Files.getAttribute(archive, "unix:ino");
 
         box.ok("dpkg", "-i", pkg);
 
         service.keptSettingsAndRestarted(edited, pid);
+        assertThat(box.cdsArchives()).hasSize(1);
+        assertThat(Files.getAttribute(box.cdsArchives().get(0), "unix:ino")).as("the archive made again").isNotEqualTo(inode);
     }
 
     @Test
@@ -121,5 +127,21 @@ class DebInstallIT extends BootedInstallTest {
         assertThat(box.file("/etc/port25-agent")).doesNotExist();
         assertThat(box.file("/var/lib/port25-agent")).doesNotExist();
         assertThat(box.file("/var/cache/port25-agent")).doesNotExist();
+    }
+
+    @Test
+    @Order(8)
+    void aFailedUndoDoesNotFailTheRemovalAndSaysSo() throws Exception {
+        box.ok("dpkg", "-i", pkg);
+        assertThat(box.property(UNIT, "ActiveState")).isEqualTo("active");
+        Files.writeString(box.file("/var/lib/port25-agent/enforcement.json"), "{ not a journal");
+
+        CommandResult removed = box.run(Duration.ofSeconds(120), "dpkg", "-r", "port25-agent");
+
+        assertThat(removed.exitCode()).as(removed.describe()).isZero();
+        assertThat(removed.stderr()).contains("'port25-agent undo' failed", "/var/lib/port25-agent/enforcement.json");
+        assertThat(box.property(UNIT, "ActiveState")).isIn("inactive", "failed");
+        assertThat(box.file("/var/lib/port25-agent/enforcement.json")).as("kept until purge").isRegularFile();
+        box.ok("dpkg", "-P", "port25-agent");
     }
 }

@@ -1,9 +1,13 @@
 package dev.port25.packaging;
 
 import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RpmOnDebianUserlandInstallIT extends BootedInstallTest {
 
     @Override
-    java.nio.file.Path builtPackage() {
+    Path builtPackage() {
         return Packages.rpm();
     }
 
@@ -51,6 +55,27 @@ class RpmOnDebianUserlandInstallIT extends BootedInstallTest {
 
     @Test
     @Order(4)
+    void aJavaPackageInstalledLaterTriggersANewArchive(@TempDir Path top) throws Exception {
+        // a stand-in rpm with the name of RHEL's and Fedora's Java 17 runtime, built here with rpmbuild
+        Path spec = top.resolve("java.spec");
+        Files.writeString(spec, "Name: java-17-openjdk-headless\nVersion: 17.0.99\nRelease: 1\n"
+                + "Summary: stand-in for the trigger test\nLicense: none\nBuildArch: noarch\n"
+                + "%description\nstand-in\n%files\n");
+        CommandResult built = new CommandRunner().run("rpmbuild", "-bb",
+                "--define", "_topdir " + top, spec.toString());
+        assertThat(built.exitCode()).as(built.describe()).isZero();
+        for (Path archive : box.cdsArchives()) {
+            Files.delete(archive);
+        }
+
+        box.ok("rpm", "-i", "--nodeps", box.copyIn(top.resolve("RPMS/noarch/java-17-openjdk-headless-17.0.99-1.noarch.rpm")));
+
+        assertThat(box.cdsArchives()).as("made again by %triggerin").hasSize(1);
+        box.ok("rpm", "-e", "--nodeps", "java-17-openjdk-headless");
+    }
+
+    @Test
+    @Order(5)
     void erasingStopsTheServiceAndLeavesTheRulesetAsBeforeTheInstall() throws Exception {
         CommandResult erased = box.run(Duration.ofSeconds(120), "rpm", "-e", "--nodeps", "port25-agent");
         assertThat(erased.exitCode()).as(erased.describe()).isZero();
