@@ -3,7 +3,7 @@
 # comes from %postun, as with %systemd_postun_with_restart.
 # the state and cache directories and the lock files (usr/lib/tmpfiles.d/port25-agent.conf)
 systemd-tmpfiles --create port25-agent.conf >/dev/null 2>&1 || :
-/usr/share/port25-agent/make-cds-archive || :
+(unset JAVA_HOME; /usr/share/port25-agent/make-cds-archive) || :
 if [ -d /run/systemd/system ]; then
     systemctl daemon-reload >/dev/null 2>&1 || :
 fi

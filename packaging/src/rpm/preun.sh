@@ -4,7 +4,9 @@
 if [ "$1" -eq 0 ]; then
     systemctl --no-reload disable --now port25-agent.service >/dev/null 2>&1 || :
     if [ -e /var/lib/port25-agent/enforcement.json ]; then
-        if ! /usr/bin/port25-agent undo; then
+        # the runtime the service uses; bounded, since a firewall manager that does not answer must
+        # not hang the erase
+        if ! (unset JAVA_HOME; timeout 120 port25-agent undo); then
             echo "port25-agent: 'port25-agent undo' failed; the agent's rules may still be in the firewall (journal: /var/lib/port25-agent/enforcement.json, kept)" >&2
         fi
     fi

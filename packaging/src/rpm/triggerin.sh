@@ -1,2 +1,2 @@
 # A Java runtime installed or upgraded: make the launcher's class-data archive again.
-/usr/share/port25-agent/make-cds-archive || :
+(unset JAVA_HOME; /usr/share/port25-agent/make-cds-archive) || :

@@ -194,9 +194,13 @@ final class BootedDebian implements AutoCloseable {
         return ok("nft", "list", "ruleset");
     }
 
-    /** A listener on 0.0.0.0:25 and [::]:25 (a transient unit of the container's systemd). */
+    /**
+     * A listener on 0.0.0.0:25 and [::]:25, as the user nobody (a transient unit of the container's
+     * systemd), so that naming its owner takes reading another user's /proc/PID/fd.
+     */
     void listenOnPort25() throws Exception {
-        ok("systemd-run", "--unit=p25-test-listener", "--quiet", "/usr/bin/python3", "-c", PacketLab.listenScript(),
+        ok("systemd-run", "--unit=p25-test-listener", "--quiet", "-p", "User=nobody",
+                "-p", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "/usr/bin/python3", "-c", PacketLab.listenScript(),
                 PacketLab.Listener.PER_FAMILY.name());
         waitFor("a listener on port 25", Duration.ofSeconds(20), () -> probe(ADDRESS4).equals("open"));
     }

@@ -3,6 +3,7 @@ package dev.port25.packaging;
 import dev.port25.firewall.exec.CommandResult;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,16 @@ class DebInstallIT extends BootedInstallTest {
                 .contains("needs Java 17 or newer, found Java 11 at /root/jdk11/bin/java");
 
         String version = box.ok("port25-agent", "version");
+        // an older distribution default beside a Java 17 (the container's 17 is on PATH, through the
+        // alternatives; it has no default-java, since default-jre-headless is not installed)
+        assertThat(box.file("/usr/lib/jvm/default-java")).doesNotExist();
+        box.ok("ln", "-s", "/root/jdk11", "/usr/lib/jvm/default-java");
+        try {
+            assertThat(box.ok("port25-agent", "version")).isEqualTo(version);
+        } finally {
+            box.ok("rm", "/usr/lib/jvm/default-java");
+        }
+
         Path archive = box.cdsArchives().get(0);
         // A stale archive: made by this JVM for a copy of the jar elsewhere, so its class path
         // differs. Renamed into place, as make-cds-archive does: the running daemon has the old one
@@ -86,7 +97,7 @@ class DebInstallIT extends BootedInstallTest {
         String pid = box.property(UNIT, "MainPID");
         box.ok("systemctl", "kill", "--kill-who=main", "--signal=SIGSTOP", UNIT);
 
-        BootedDebian.waitFor("a new main process after the watchdog's timeout", Duration.ofSeconds(45),
+        BootedDebian.waitFor("a new main process after the watchdog's timeout", Duration.ofSeconds(60),
                 () -> !box.property(UNIT, "MainPID").equals(pid) && box.property(UNIT, "ActiveState").equals("active")
                         && !box.property(UNIT, "MainPID").equals("0"));
         assertThat(box.journal(UNIT)).contains("Failed with result 'watchdog'");
@@ -96,14 +107,17 @@ class DebInstallIT extends BootedInstallTest {
 
     @Test
     @Order(5)
-    void reinstallingKeepsTheEditedSettingsAndRestartsTheService() throws Exception {
+    void upgradingKeepsTheEditedSettingsRestartsTheServiceAndRemakesTheArchive(@TempDir Path tmp) throws Exception {
+        String newer = Packages.version() + "+upgrade1";
+        String upgrade = box.copyIn(Packages.withVersion(Packages.deb(), newer, tmp));
         String edited = service.editSettings();
         String pid = service.mainPid();
         Path archive = box.cdsArchives().get(0);
         Object inode = Files.getAttribute(archive, "unix:ino");
 
-        box.ok("dpkg", "-i", pkg);
+        box.ok("dpkg", "-i", upgrade);
 
+        assertThat(box.ok("dpkg-query", "-W", "-f", "${Version}", "port25-agent")).isEqualTo(newer);
         service.keptSettingsAndRestarted(edited, pid);
         assertThat(box.cdsArchives()).hasSize(1);
         assertThat(Files.getAttribute(box.cdsArchives().get(0), "unix:ino")).as("the archive made again").isNotEqualTo(inode);

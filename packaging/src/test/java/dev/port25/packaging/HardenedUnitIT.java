@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Under the installed unit's hardening (systemd-analyze security 3.0 or lower), the agent still does
  * everything its role needs, with each Linux backend in turn, each in a container of its own: the
  * service enforces through the backend the settings pin (the peer's connections blocked over IPv4
- * and IPv6), and {@code status} run under the very same sandbox (a oneshot copy of the unit) names
+ * and IPv6) and writes its metrics for node_exporter, and {@code status} run under the very same sandbox (a oneshot copy of the unit) names
  * the listener's owner and reads the firewall.
  */
 @Tag("install")
@@ -26,6 +26,7 @@ class HardenedUnitIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String UNIT = InstalledService.UNIT;
+    private static final String TEXTFILE_COMMENTED = "\n  # textfile: /var/lib/prometheus/node-exporter/port25.prom\n";
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nftables", "iptables", "ufw", "firewalld"})
@@ -51,9 +52,13 @@ class HardenedUnitIT {
             assertThat(box.probeBoth()).isEqualTo("ipv4=open ipv6=open");
 
             String settings = box.readOrEmpty(InstalledService.SETTINGS);
+            assertThat(settings).contains(TEXTFILE_COMMENTED, "\n  backend: auto\n");
+            box.ok("mkdir", "-p", "/var/lib/prometheus/node-exporter");
             Files.writeString(box.file(InstalledService.SETTINGS), settings.replace("\nmode: audit\n", "\nmode: enforce\n")
-                    .replace("\n  backend: auto\n", "\n  backend: " + backend + "\n"));
-            box.ok("systemctl", "reload", UNIT);
+                    .replace("\n  backend: auto\n", "\n  backend: " + backend + "\n")
+                    .replace(TEXTFILE_COMMENTED, TEXTFILE_COMMENTED.replace("# ", "")));
+            // a restart, not a reload: the daemon writes the textfile after an audit, and it audits at start
+            box.ok("systemctl", "restart", UNIT);
 
             BootedDebian.waitFor("the peer's connections blocked through " + backend, Duration.ofSeconds(30),
                     () -> box.probeBoth().equals(InstalledService.BLOCKED));
@@ -64,7 +69,14 @@ class HardenedUnitIT {
             assertThat(listeners).as(status.toPrettyString()).isNotEmpty();
             for (JsonNode l : listeners) {
                 assertThat(l.path("owners").findValuesAsText("name")).as(l.toPrettyString()).contains("python3");
+                assertThat(l.path("owners").findValuesAsText("user")).as(l.toPrettyString()).contains("nobody");
             }
+            // the metrics for node_exporter, written through ReadWritePaths and readable by its user
+            java.nio.file.Path prom = box.file("/var/lib/prometheus/node-exporter/port25.prom");
+            BootedDebian.waitFor("the metrics textfile", Duration.ofSeconds(20), () -> Files.exists(prom));
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(prom)))
+                    .isEqualTo("rw-r--r--");
+            assertThat(Files.readString(prom)).contains("port25_verdict ");
             assertThat(status.path("firewall").path("error").isNull()).as(status.path("firewall").toPrettyString()).isTrue();
             assertThat(status.path("firewall").path("unread")).as("every layer read").isEmpty();
             for (JsonNode in : status.path("firewall").path("inbound")) {

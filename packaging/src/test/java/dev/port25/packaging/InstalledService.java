@@ -85,7 +85,7 @@ final class InstalledService {
 
     JsonNode status() throws Exception {
         CommandResult r = box.run(Duration.ofSeconds(60), "port25-agent", "status", "--json");
-        assertThat(r.exitCode()).as(r.describe()).isBetween(0, 3);
+        assertThat(r.exitCode()).as("a verdict, not UNKNOWN: " + r.describe()).isBetween(0, 2);
         return JSON.readTree(r.stdout());
     }
 }

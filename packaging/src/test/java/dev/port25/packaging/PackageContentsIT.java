@@ -99,8 +99,9 @@ class PackageContentsIT {
             assertThat(Files.isExecutable(control.resolve(script))).as(script).isTrue();
             ok("sh", "-n", control.resolve(script).toString());
         }
-        assertThat(Files.readString(control.resolve("postinst"))).contains("make-cds-archive", "deb-systemd-invoke start",
-                "deb-systemd-invoke try-restart");
+        assertThat(Files.readString(control.resolve("postinst"))).contains("configure|abort-upgrade|abort-deconfigure|abort-remove)",
+                "make-cds-archive", "deb-systemd-invoke start",
+                "deb-systemd-invoke restart");
         assertThat(Files.readString(control.resolve("prerm"))).contains("deb-systemd-invoke stop", "port25-agent undo");
         assertThat(Files.readString(control.resolve("postrm"))).contains("purge)",
                 "rm -rf /etc/port25-agent /var/lib/port25-agent /var/cache/port25-agent");
@@ -136,6 +137,8 @@ class PackageContentsIT {
                 .isEqualTo(Packages.version() + "-1 noarch");
         assertThat(ok("rpm", "-qp", "--requires", rpm.toString()).stdout())
                 .contains("(java-17-openjdk-headless or java-21-openjdk-headless or java-25-openjdk-headless or java-latest-openjdk-headless)");
+        assertThat(ok("rpm", "-qp", "--recommends", rpm.toString()).stdoutLines()).containsExactly("(nftables or iptables)");
+        assertThat(ok("rpm", "-qp", "--suggests", rpm.toString()).stdoutLines()).containsExactlyInAnyOrder("ufw", "firewalld");
         String scripts = ok("rpm", "-qp", "--scripts", rpm.toString()).stdout();
         assertThat(scripts).contains("postinstall scriptlet", "make-cds-archive", "systemctl --no-reload preset port25-agent.service",
                 "preuninstall scriptlet", "port25-agent undo", "postuninstall scriptlet", "systemctl try-restart port25-agent.service");

@@ -47,6 +47,32 @@ final class Packages {
     }
 
     /**
+     * The deb again under another version (unpacked and packed again with dpkg-deb, its files
+     * unchanged), for upgrade tests.
+     */
+    static Path withVersion(Path deb, String version, Path work) throws Exception {
+        dev.port25.firewall.exec.CommandRunner runner = new dev.port25.firewall.exec.CommandRunner();
+        Path tree = work.resolve("tree");
+        check(runner.run("dpkg-deb", "-R", deb.toString(), tree.toString()));
+        Path control = tree.resolve("DEBIAN/control");
+        String text = Files.readString(control);
+        String replaced = text.replaceFirst("(?m)^Version: .*$", "Version: " + java.util.regex.Matcher.quoteReplacement(version));
+        if (replaced.equals(text)) {
+            throw new IllegalStateException("no Version field in " + control);
+        }
+        Files.writeString(control, replaced);
+        Path out = work.resolve("port25-agent_" + version + "_all.deb");
+        check(runner.run("dpkg-deb", "--root-owner-group", "-b", tree.toString(), out.toString()));
+        return out;
+    }
+
+    private static void check(dev.port25.firewall.exec.CommandResult r) {
+        if (!r.ok()) {
+            throw new IllegalStateException(r.describe());
+        }
+    }
+
+    /**
      * The man page names the CLI's picocli model calls for: port25-agent and one per subcommand,
      * nested ones too (port25-agent-config-check).
      */

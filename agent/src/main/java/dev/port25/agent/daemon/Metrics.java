@@ -62,9 +62,17 @@ final class Metrics {
                 .append(name).append(' ').append(value).append('\n');
     }
 
+    /**
+     * Writes the metrics next to the target and renames them over it. The file is made readable by
+     * all (0644) whatever the umask: node_exporter runs as its own user, and the service's umask is
+     * 0077.
+     */
     static void write(Path target, Snapshot s) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.writeString(tmp, render(s), StandardCharsets.UTF_8);
+        if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
