@@ -42,8 +42,17 @@ p25_try() {
     p25_feature=${p25_feature%%[!0-9]*}
     P25_JAVA=$1
     P25_JAVA_VERSION=$p25_version
-    P25_JAVA_MAJOR=${p25_feature:-0}
-    [ "$P25_JAVA_MAJOR" -ge 17 ]
+    P25_JAVA_MAJOR=$p25_feature
+    [ -n "$P25_JAVA_MAJOR" ] && [ "$P25_JAVA_MAJOR" -ge 17 ]
+}
+
+# "Java 11 at /usr/lib/jvm/x/bin/java", or "a Java of unknown version at ..."
+p25_found() {
+    if [ -n "$P25_JAVA_MAJOR" ]; then
+        echo "Java $P25_JAVA_MAJOR at $P25_JAVA"
+    else
+        echo "a Java of unknown version at $P25_JAVA"
+    fi
 }
 
 # $JAVA_HOME when set (and then only it); else the first Java 17+ among the distribution's
@@ -53,7 +62,7 @@ if [ -n "${JAVA_HOME:-}" ]; then
     [ -x "$JAVA_HOME/bin/java" ] \
         || p25_fail "JAVA_HOME is $JAVA_HOME, which has no bin/java; unset it or point it at a Java 17 or newer runtime"
     p25_try "$JAVA_HOME/bin/java" \
-        || p25_fail "needs Java 17 or newer, found Java $P25_JAVA_MAJOR at $P25_JAVA (set JAVA_HOME to a newer runtime)"
+        || p25_fail "needs Java 17 or newer, found $(p25_found) (set JAVA_HOME to a newer runtime)"
 else
     p25_older=
     p25_found=
@@ -64,7 +73,7 @@ else
             p25_found=yes
             break
         fi
-        [ -n "$p25_older" ] || p25_older="Java $P25_JAVA_MAJOR at $P25_JAVA"
+        [ -n "$p25_older" ] || p25_older=$(p25_found)
     done
     if [ -z "$p25_found" ]; then
         [ -n "$p25_older" ] || p25_fail "no Java runtime found (JAVA_HOME, /usr/lib/jvm/default-java, /usr/lib/jvm/jre, java on PATH); install Java 17 or newer"

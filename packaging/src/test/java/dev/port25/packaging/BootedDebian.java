@@ -179,7 +179,9 @@ final class BootedDebian implements AutoCloseable {
 
     /** Runs a command in the container (all its namespaces, as its root); the result whatever the exit code. */
     CommandResult run(Duration timeout, String... argv) throws CommandException {
-        List<String> full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(init), "-a", "--"));
+        // without the test JVM's JAVA_HOME, which would otherwise reach the launcher in the container
+        List<String> full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(init), "-a", "--",
+                "env", "-u", "JAVA_HOME"));
         full.addAll(List.of(argv));
         return RUNNER.run(new Command(full, timeout, java.util.Map.of(), new byte[0]));
     }

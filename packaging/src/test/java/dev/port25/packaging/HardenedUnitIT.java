@@ -53,7 +53,8 @@ class HardenedUnitIT {
 
             String settings = box.readOrEmpty(InstalledService.SETTINGS);
             assertThat(settings).contains(TEXTFILE_COMMENTED, "\n  backend: auto\n");
-            box.ok("mkdir", "-p", "/var/lib/prometheus/node-exporter");
+            // as Debian's prometheus-node-exporter ships it: root's, 0755
+            box.ok("install", "-d", "-o", "root", "-g", "root", "-m", "0755", "/var/lib/prometheus/node-exporter");
             Files.writeString(box.file(InstalledService.SETTINGS), settings.replace("\nmode: audit\n", "\nmode: enforce\n")
                     .replace("\n  backend: auto\n", "\n  backend: " + backend + "\n")
                     .replace(TEXTFILE_COMMENTED, TEXTFILE_COMMENTED.replace("# ", "")));
