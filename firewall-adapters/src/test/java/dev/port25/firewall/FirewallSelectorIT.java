@@ -5,6 +5,7 @@ import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
+import dev.port25.firewall.ufw.UfwLab;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class FirewallSelectorIT {
             assertThat(selector.ids()).containsExactly("firewalld", "ufw", "nftables", "iptables");
 
             // No firewalld runs here (no bus), ufw has its own config and is inactive: nftables acts.
-            dev.port25.firewall.ufw.UfwLab.ownInactiveUfwConfig(ns);
+            UfwLab.ownInactiveUfwConfig(ns);
             FirewallSelector.Selection s = selector.select(in, Optional.empty());
             assertThat(s.adapter().id()).isEqualTo("nftables");
             assertThat(s.all()).anySatisfy(d -> {

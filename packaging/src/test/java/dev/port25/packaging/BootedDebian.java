@@ -14,11 +14,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A Debian 12 system booted with systemd as its PID 1, for installing the packages into: a root made
@@ -150,7 +155,7 @@ final class BootedDebian implements AutoCloseable {
         Files.createDirectories(fresh.getParent());
         CommandResult made = RUNNER.run(new Command(List.of("debootstrap", "--variant=minbase",
                 "--include=" + String.join(",", PACKAGES), "bookworm", fresh.toString(), MIRROR), Duration.ofMinutes(15),
-                java.util.Map.of(), new byte[0]));
+                Map.of(), new byte[0]));
         if (!made.ok()) {
             Path log = fresh.resolve("debootstrap/debootstrap.log");
             List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
@@ -173,7 +178,7 @@ final class BootedDebian implements AutoCloseable {
     /** Copies a file into the container under /root (its /tmp is a tmpfs of its own); returns the path inside. */
     String copyIn(Path source) throws IOException {
         String inside = "/root/" + source.getFileName();
-        Files.copy(source, file(inside), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(source, file(inside), StandardCopyOption.REPLACE_EXISTING);
         return inside;
     }
 
@@ -183,7 +188,7 @@ final class BootedDebian implements AutoCloseable {
         List<String> full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(init), "-a", "--",
                 "env", "-u", "JAVA_HOME"));
         full.addAll(List.of(argv));
-        return RUNNER.run(new Command(full, timeout, java.util.Map.of(), new byte[0]));
+        return RUNNER.run(new Command(full, timeout, Map.of(), new byte[0]));
     }
 
     /** Runs a command in the container and fails unless it exits 0; its standard output. */
@@ -249,7 +254,7 @@ final class BootedDebian implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().matches("cds-[0-9A-Za-z._+-]+\\.jsa")).sorted().toList();
         }
     }
@@ -263,7 +268,7 @@ final class BootedDebian implements AutoCloseable {
     /** {@code systemd-analyze security}'s overall exposure of a unit (0 safest, 10 least safe). */
     double securityExposure(String unit) throws CommandException {
         String text = run(Duration.ofSeconds(60), "systemd-analyze", "security", "--no-pager", unit).stdout();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Overall exposure level for \\S+: ([0-9.]+)")
+        Matcher m = Pattern.compile("Overall exposure level for \\S+: ([0-9.]+)")
                 .matcher(text);
         if (!m.find()) {
             throw new IllegalStateException("systemd-analyze security printed no exposure level: " + text);

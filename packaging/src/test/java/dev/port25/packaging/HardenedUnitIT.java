@@ -8,6 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,7 @@ class HardenedUnitIT {
     @ValueSource(strings = {"nftables", "iptables", "ufw", "firewalld"})
     void theSandboxedServiceEnforcesAndSeesOwnersAndTheFirewallThrough(String backend) throws Exception {
         BootedDebian.requirePrerequisites();
-        java.nio.file.Path deb = Packages.deb();
+        Path deb = Packages.deb();
         try (BootedDebian box = BootedDebian.boot("hard")) {
             switch (backend) {
                 // the managers deny inbound by default: the admin has opened 25, the agent must close it
@@ -73,9 +75,9 @@ class HardenedUnitIT {
                 assertThat(l.path("owners").findValuesAsText("user")).as(l.toPrettyString()).contains("nobody");
             }
             // the metrics for node_exporter, written through ReadWritePaths and readable by its user
-            java.nio.file.Path prom = box.file("/var/lib/prometheus/node-exporter/port25.prom");
+            Path prom = box.file("/var/lib/prometheus/node-exporter/port25.prom");
             BootedDebian.waitFor("the metrics textfile", Duration.ofSeconds(20), () -> Files.exists(prom));
-            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(prom)))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(prom)))
                     .isEqualTo("rw-r--r--");
             assertThat(Files.readString(prom)).contains("port25_verdict ");
             assertThat(status.path("firewall").path("error").isNull()).as(status.path("firewall").toPrettyString()).isTrue();

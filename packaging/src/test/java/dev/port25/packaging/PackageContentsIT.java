@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -171,7 +172,7 @@ class PackageContentsIT {
             String page = "port25-agent" + Arrays.stream(path).map(p -> "-" + p).collect(Collectors.joining());
             String troff = ok("gzip", "-dc", data.resolve("usr/share/man/man1/" + page + ".1.gz").toString()).stdout()
                     .replace("\\-", "-");
-            assertThat(troff).as(page).contains(".TH \"" + page.toUpperCase(java.util.Locale.ROOT) + "\" \"1\"");
+            assertThat(troff).as(page).contains(".TH \"" + page.toUpperCase(Locale.ROOT) + "\" \"1\"");
             for (String option : Packages.longOptions(path)) {
                 assertThat(troff).as(page + " documents " + option).contains(option);
             }

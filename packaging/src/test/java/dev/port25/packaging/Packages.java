@@ -1,7 +1,10 @@
 package dev.port25.packaging;
 
 import dev.port25.agent.cli.Cli;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Prerequisites;
+import org.junit.jupiter.api.Assumptions;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 
 /** The packages this module built (paths from failsafe's system properties) and what they must hold. */
 final class Packages {
@@ -41,7 +45,7 @@ final class Packages {
             if (Prerequisites.ci()) {
                 throw new AssertionError("CI=true and " + message);
             }
-            org.junit.jupiter.api.Assumptions.abort(message);
+            Assumptions.abort(message);
         }
         return p;
     }
@@ -51,12 +55,12 @@ final class Packages {
      * unchanged), for upgrade tests.
      */
     static Path withVersion(Path deb, String version, Path work) throws Exception {
-        dev.port25.firewall.exec.CommandRunner runner = new dev.port25.firewall.exec.CommandRunner();
+        CommandRunner runner = new CommandRunner();
         Path tree = work.resolve("tree");
         check(runner.run("dpkg-deb", "-R", deb.toString(), tree.toString()));
         Path control = tree.resolve("DEBIAN/control");
         String text = Files.readString(control);
-        String replaced = text.replaceFirst("(?m)^Version: .*$", "Version: " + java.util.regex.Matcher.quoteReplacement(version));
+        String replaced = text.replaceFirst("(?m)^Version: .*$", "Version: " + Matcher.quoteReplacement(version));
         if (replaced.equals(text)) {
             throw new IllegalStateException("no Version field in " + control);
         }
@@ -66,7 +70,7 @@ final class Packages {
         return out;
     }
 
-    private static void check(dev.port25.firewall.exec.CommandResult r) {
+    private static void check(CommandResult r) {
         if (!r.ok()) {
             throw new IllegalStateException(r.describe());
         }

@@ -12,6 +12,8 @@ import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpProbeJson;
 import dev.port25.agent.status.StatusJson;
 
+import java.util.Locale;
+
 /**
  * The {@code audit --json} document, schema {@value #SCHEMA}: the status document's fields (see
  * {@code docs/status-json.md}) under this schema id, with {@code firewall.backend} detected, plus
@@ -74,7 +76,7 @@ public final class AuditJson {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("hostname", report.hostname());
-        root.put("mode", report.mode().name().toLowerCase(java.util.Locale.ROOT));
+        root.put("mode", report.mode().name().toLowerCase(Locale.ROOT));
         status.fields().forEachRemaining(e -> {
             if (!e.getKey().equals("schema")) {
                 root.set(e.getKey(), e.getValue());

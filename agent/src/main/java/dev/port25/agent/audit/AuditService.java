@@ -12,24 +12,29 @@ import dev.port25.agent.policy.Facts;
 import dev.port25.agent.policy.Role;
 import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.settings.Settings;
+import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpProbe;
+import dev.port25.agent.status.StatusService;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.exec.DaemonThreads;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Gathers the {@link Facts} about this host (role, listeners, every firewall layer, and on
@@ -96,16 +101,16 @@ public final class AuditService {
     }
 
     /** The full audit of this host under these settings: what {@code audit}, reports and the daemon show. */
-    public AuditReport audit(dev.port25.agent.settings.SettingsLoader.Loaded loaded) {
+    public AuditReport audit(SettingsLoader.Loaded loaded) {
         Result r = run(loaded.settings(), SocketInventories.Choice.AUTO, true);
-        return new AuditReport(dev.port25.agent.status.StatusService.report(r.facts(), r.assessment(), loaded.source()),
+        return new AuditReport(StatusService.report(r.facts(), r.assessment(), loaded.source()),
                 r.hostname(), loaded.settings().mode(), r.facts().smtp().orElse(List.of()), r.facts().dns());
     }
 
     /** One daemon thread per task: these wait on the kernel and on tools, and must not keep the JVM alive. */
-    private static final java.util.concurrent.Executor DAEMON = dev.port25.firewall.exec.DaemonThreads.named("audit-gather");
+    private static final Executor DAEMON = DaemonThreads.named("audit-gather");
 
-    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> work) {
+    private static <T> CompletableFuture<T> async(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, DAEMON);
     }
 

@@ -5,6 +5,7 @@ import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.status.StatusText;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /**
  * The human audit: the status summary, then each listener's SMTP verdicts with their sources,
@@ -17,7 +18,7 @@ public final class AuditText {
 
     public static void print(AuditReport report, PrintWriter out) {
         StatusText.print(report.status(), out);
-        out.println("  host " + report.hostname() + ", mode " + report.mode().name().toLowerCase(java.util.Locale.ROOT)
+        out.println("  host " + report.hostname() + ", mode " + report.mode().name().toLowerCase(Locale.ROOT)
                 + ", settings " + report.status().settingsSource()
                 + report.status().firewall().value().flatMap(v -> v.backend()).map(b -> ", firewall backend " + b)
                 .orElse(", no firewall backend can act"));

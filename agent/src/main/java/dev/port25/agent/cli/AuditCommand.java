@@ -7,11 +7,12 @@ import dev.port25.agent.audit.AuditText;
 import dev.port25.agent.settings.SettingsLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code port25-agent audit}: a thin shell over {@link AuditService}. */
@@ -38,7 +39,7 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        java.util.Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
+        Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
         if (read.isEmpty()) {
             return ExitCodes.UNKNOWN;
         }

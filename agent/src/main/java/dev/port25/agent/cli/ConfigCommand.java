@@ -6,12 +6,13 @@ import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -60,7 +61,7 @@ final class ConfigCommand implements Runnable {
             out.println(loaded.source() + ": OK");
             String host = RoleResolver.localHostname();
             RoleResolver.Decision role = RoleResolver.resolve(s, host);
-            out.println("  mode " + s.mode().name().toLowerCase(java.util.Locale.ROOT) + ", ports " + s.ports() + ", "
+            out.println("  mode " + s.mode().name().toLowerCase(Locale.ROOT) + ", ports " + s.ports() + ", "
                     + s.roles().rules().size() + " role rule" + (s.roles().rules().size() == 1 ? "" : "s")
                     + ", firewall backend " + s.firewall().backend().pin().orElse("auto"));
             out.println("  this host (" + host + "): " + role.role() + ", " + role.why());

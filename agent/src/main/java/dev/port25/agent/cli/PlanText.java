@@ -6,6 +6,7 @@ import dev.port25.firewall.spi.Plan;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** A plan as the operator reads it: each change, then each command's exact argv and standard input. */
 final class PlanText {
@@ -19,7 +20,7 @@ final class PlanText {
             return;
         }
         for (Change c : plan.changes()) {
-            out.println("  " + c.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ": " + c.description());
+            out.println("  " + c.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ": " + c.description());
             for (Command cmd : c.commands()) {
                 out.println("    $ " + argv(cmd));
                 if (cmd.stdin().length > 0) {

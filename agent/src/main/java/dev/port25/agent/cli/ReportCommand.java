@@ -1,5 +1,6 @@
 package dev.port25.agent.cli;
 
+import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.report.ComplianceReport;
 import dev.port25.agent.report.Delivery;
 import dev.port25.agent.report.HostIdentity;
@@ -80,7 +81,7 @@ final class ReportCommand implements Callable<Integer> {
             Spool spool = send ? Spool.open(state.dir.resolve("spool"), loaded.report().spool()) : null;
             ComplianceReport report = new ComplianceReport(UUID.randomUUID(), Instant.now(),
                     ComplianceReport.Trigger.MANUAL, HostIdentity.local(Cli.version()),
-                    new dev.port25.agent.audit.AuditService().audit(read.get()), List.of(), spool == null ? 0 : spool.dropped());
+                    new AuditService().audit(read.get()), List.of(), spool == null ? 0 : spool.dropped());
             byte[] body = ReportDocument.render(report, fmt);
             if (!send) {
                 out.print(new String(body, StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package dev.port25.agent.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.agent.daemon.Daemon;
 import dev.port25.agent.daemon.DaemonState;
 import dev.port25.agent.inventory.SocketInventories;
@@ -10,12 +11,14 @@ import dev.port25.agent.status.StatusService;
 import dev.port25.agent.status.StatusText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -68,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
                         "Invalid value for option '--port': " + port + " is not a port (1-65535)");
             }
         }
-        java.util.Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
+        Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
         if (read.isEmpty()) {
             return ExitCodes.UNKNOWN;
         }
@@ -76,11 +79,11 @@ final class StatusCommand implements Callable<Integer> {
         StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
         // what the daemon last wrote (STATE-DIR/daemon.json); absent when no daemon ever ran here
-        java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> daemon =
-                java.nio.file.Files.exists(state.dir.resolve(Daemon.STATE_FILE))
-                        ? DaemonState.read(state.dir) : java.util.Optional.empty();
+        Optional<ObjectNode> daemon =
+                Files.exists(state.dir.resolve(Daemon.STATE_FILE))
+                        ? DaemonState.read(state.dir) : Optional.empty();
         if (json) {
-            com.fasterxml.jackson.databind.node.ObjectNode tree = StatusJson.tree(report);
+            ObjectNode tree = StatusJson.tree(report);
             if (daemon.isPresent()) {
                 tree.set("daemon", daemon.get());
             } else {

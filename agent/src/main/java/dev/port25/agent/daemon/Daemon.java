@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.agent.audit.AuditReport;
+import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.enforce.EnforcementPolicy;
 import dev.port25.agent.enforce.Enforcer;
+import dev.port25.agent.enforce.Journal;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
 import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.agent.policy.Finding;
 import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
 import dev.port25.agent.report.ComplianceReport;
@@ -25,6 +28,7 @@ import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 import org.quartz.CronScheduleBuilder;
@@ -46,9 +50,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -84,13 +91,13 @@ public final class Daemon {
     private Scheduler scheduler;
     private Backoff backoff;
     /** The backend selected at the last drift check (or reload), for the watch's fast path. */
-    private dev.port25.firewall.spi.FirewallAdapter adapter;
+    private FirewallAdapter adapter;
 
     // what the tasks keep between runs (guarded by this)
     private Set<String> exposed = Set.of();
     private Verdict lastVerdict;
     private Instant lastAudit;
-    private List<dev.port25.agent.policy.Finding> lastFindings = List.of();
+    private List<Finding> lastFindings = List.of();
     private Instant lastDelivered;
     private String lastDeliveredId;
     private String lastError;
@@ -187,7 +194,7 @@ public final class Daemon {
     private void apply(SettingsLoader.Loaded s) throws IOException {
         Settings.Daemon d = s.settings().daemon();
         backoff = new Backoff(Duration.ofSeconds(Math.min(d.flushSeconds(), d.backoffCapSeconds())),
-                Duration.ofSeconds(d.backoffCapSeconds()), new java.util.Random());
+                Duration.ofSeconds(d.backoffCapSeconds()), new Random());
         spool = Spool.open(stateDir.resolve("spool"), s.settings().report().spool());
         if (s.settings().report().endpoint().isEmpty()) {
             sender = Optional.empty();
@@ -229,7 +236,7 @@ public final class Daemon {
 
     private void scheduleRepeating(String task, Duration every, Duration delay) throws SchedulerException {
         Trigger t = TriggerBuilder.newTrigger().withIdentity(task)
-                .startAt(java.util.Date.from(Instant.now().plus(delay)))
+                .startAt(Date.from(Instant.now().plus(delay)))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(every.toMillis())
                         .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
                 .build();
@@ -348,7 +355,7 @@ public final class Daemon {
 
     /** The full audit; a report when asked, or when the verdict changed. */
     void audit(Optional<ComplianceReport.Trigger> trigger) {
-        AuditReport audit = new dev.port25.agent.audit.AuditService().audit(loaded);
+        AuditReport audit = new AuditService().audit(loaded);
         Verdict v = audit.status().verdict();
         Optional<ComplianceReport.Trigger> why = trigger;
         synchronized (this) {
@@ -434,7 +441,7 @@ public final class Daemon {
         n.put("startedAt", started.toString());
         n.put("updatedAt", Instant.now().toString());
         n.put("settings", loaded == null ? null : loaded.source());
-        n.put("mode", loaded == null ? null : mode().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("mode", loaded == null ? null : mode().name().toLowerCase(Locale.ROOT));
         n.put("lastAudit", lastAudit == null ? null : lastAudit.toString());
         n.put("lastVerdict", lastVerdict == null ? null : lastVerdict.name());
         n.put("lastReportDelivered", lastDelivered == null ? null : lastDelivered.toString());
@@ -446,7 +453,7 @@ public final class Daemon {
             n.putNull("spoolDepth");
             n.putNull("reportsDropped");
         }
-        n.put("enforcementInPlace", Files.exists(stateDir.resolve(dev.port25.agent.enforce.Journal.FILE)));
+        n.put("enforcementInPlace", Files.exists(stateDir.resolve(Journal.FILE)));
         n.put("exposed", String.join(", ", exposed));
         n.put("lastError", lastError);
         Optional<Path> textfile = loaded == null ? Optional.empty() : loaded.settings().daemon().textfile();

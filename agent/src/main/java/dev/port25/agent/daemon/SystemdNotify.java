@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Structure;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -48,14 +49,14 @@ final class SystemdNotify {
     }
 
     /** The watchdog interval systemd asked for (WATCHDOG_USEC), if this process is the one it watches. */
-    static Optional<java.time.Duration> watchdog() {
+    static Optional<Duration> watchdog() {
         String usec = System.getenv("WATCHDOG_USEC");
         String pid = System.getenv("WATCHDOG_PID");
         if (usec == null || !usec.matches("\\d{1,18}")
                 || (pid != null && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
             return Optional.empty();
         }
-        return Optional.of(java.time.Duration.ofNanos(Long.parseLong(usec) * 1000));
+        return Optional.of(Duration.ofNanos(Long.parseLong(usec) * 1000));
     }
 
     /** Sends "READY=1", "WATCHDOG=1", "STOPPING=1", "RELOADING=1" or "STATUS=..." lines; false when it could not. */

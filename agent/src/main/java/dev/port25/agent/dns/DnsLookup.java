@@ -22,6 +22,7 @@ import org.xbill.DNS.lookup.ServerFailedException;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ public final class DnsLookup {
     private static InetAddress parseLiteral(String literal) {
         try {
             return InetAddress.getByName(literal); // a numeric literal: no lookup
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException("not an address literal: " + literal, e);
         }
     }

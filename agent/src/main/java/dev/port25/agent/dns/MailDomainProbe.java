@@ -4,6 +4,7 @@ import dev.port25.agent.settings.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -37,7 +38,7 @@ public final class MailDomainProbe {
     public List<MailDomainRecords> check(List<Settings.DomainName> domains) {
         try (PolicyFetcher fetcher = new PolicyFetcher(dns)) {
             List<CompletableFuture<MailDomainRecords>> all = domains.stream()
-                    .map(d -> one(d.name().toLowerCase(java.util.Locale.ROOT), fetcher)).toList();
+                    .map(d -> one(d.name().toLowerCase(Locale.ROOT), fetcher)).toList();
             return all.stream().map(CompletableFuture::join).toList();
         }
     }

@@ -1,5 +1,6 @@
 package dev.port25.agent.dns;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 public record TagList(Map<String, String> tags) {
 
     public TagList {
-        tags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
     }
 
     /**

@@ -8,7 +8,9 @@ import dev.port25.firewall.spi.Outbound;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the firewall must do for a role: NONE blocks inbound on every covered port (and outbound
@@ -66,7 +68,7 @@ public final class EnforcementPolicy {
     /** One line per port: "25 inbound CLOSED, outbound BLOCKED_EXCEPT [198.18.7.25/32]". */
     public static String describe(Desired d) {
         StringBuilder sb = new StringBuilder();
-        java.util.SortedSet<Integer> ports = new java.util.TreeSet<>(d.tcpInbound().keySet());
+        SortedSet<Integer> ports = new TreeSet<>(d.tcpInbound().keySet());
         ports.addAll(d.tcpOutbound().keySet());
         for (int port : ports) {
             sb.append(sb.length() == 0 ? "" : "; ").append(port);

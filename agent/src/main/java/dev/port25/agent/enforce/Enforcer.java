@@ -8,6 +8,8 @@ import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
+import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
 
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Converges the firewall to what the host's role needs, through the backend the settings pin
@@ -191,9 +194,9 @@ public final class Enforcer {
 
     /** Every port either names, the second winning: the journal's view while an apply is under way. */
     static Desired union(Desired a, Desired b) {
-        Map<Integer, dev.port25.firewall.spi.Inbound> in = new java.util.TreeMap<>(a.tcpInbound());
+        Map<Integer, Inbound> in = new TreeMap<>(a.tcpInbound());
         in.putAll(b.tcpInbound());
-        Map<Integer, dev.port25.firewall.spi.Outbound> out = new java.util.TreeMap<>(a.tcpOutbound());
+        Map<Integer, Outbound> out = new TreeMap<>(a.tcpOutbound());
         out.putAll(b.tcpOutbound());
         return new Desired(in, out);
     }

@@ -11,13 +11,16 @@ import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Outbound;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +83,7 @@ public record Journal(String backend, Desired desired, boolean complete, Instant
     }
 
     private static List<Cidr> cidrs(JsonNode array) {
-        List<Cidr> out = new java.util.ArrayList<>();
+        List<Cidr> out = new ArrayList<>();
         array.forEach(c -> out.add(Cidr.parse(c.asText())));
         return out;
     }
@@ -90,8 +93,8 @@ public record Journal(String backend, Desired desired, boolean complete, Instant
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir.toAbsolutePath().getParent());
             try {
-                Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
             } catch (UnsupportedOperationException e) { // not a POSIX file system (Windows)
                 Files.createDirectory(dir);
             }
@@ -123,7 +126,7 @@ public record Journal(String backend, Desired desired, boolean complete, Instant
         byte[] bytes = (MAPPER.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.write(ByteBuffer.wrap(bytes));
             ch.force(true);
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

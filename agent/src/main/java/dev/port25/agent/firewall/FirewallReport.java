@@ -3,6 +3,7 @@ package dev.port25.agent.firewall;
 import dev.port25.firewall.eval.Decision;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.eval.Verdict;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -42,6 +43,6 @@ public record FirewallReport(int port, Optional<String> backend, String backendD
     public boolean decided() {
         return exposures.values().stream().noneMatch(e -> e.level() == Exposure.Level.UNKNOWN)
                 && decisions.values().stream().noneMatch(d -> d.decision().verdict()
-                        == dev.port25.firewall.eval.Verdict.UNKNOWN);
+                        == Verdict.UNKNOWN);
     }
 }

@@ -1,5 +1,7 @@
 package dev.port25.agent.inventory;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -20,8 +22,8 @@ public record Inventory(InventorySource source, SortedSet<Integer> ports, List<L
 
     public Inventory {
         Objects.requireNonNull(source, "source");
-        ports = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(ports));
-        List<Listener> sorted = new java.util.ArrayList<>(listeners);
+        ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
+        List<Listener> sorted = new ArrayList<>(listeners);
         sorted.sort(Listeners.ORDER);
         listeners = List.copyOf(sorted);
         gaps = List.copyOf(gaps);

@@ -1,5 +1,7 @@
 package dev.port25.agent.inventory;
 
+import java.util.Locale;
+
 /** Where an inventory came from; each source has its own known gaps. */
 public enum InventorySource {
     /** Linux netlink sock_diag, with owners from {@code /proc/<pid>/fd}. Complete. */
@@ -8,6 +10,6 @@ public enum InventorySource {
     OSHI;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

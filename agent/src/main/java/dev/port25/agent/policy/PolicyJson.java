@@ -6,6 +6,7 @@ import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.IpFamily;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /** The policy's parts of the status and audit documents: role, findings, firewall. */
@@ -21,7 +22,7 @@ public final class PolicyJson {
     }
 
     /** Each finding with its catalogue entry. */
-    public static void findings(ArrayNode a, java.util.List<Finding> findings) {
+    public static void findings(ArrayNode a, List<Finding> findings) {
         for (Finding f : findings) {
             ObjectNode n = a.addObject();
             n.put("id", f.kind().id());

@@ -4,6 +4,7 @@ import dev.port25.agent.audit.AuditReport;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -33,7 +34,7 @@ public record ComplianceReport(UUID id, Instant created, Trigger trigger, HostId
 
         /** As the report document and the daemon's log spell it: "verdict-change". */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

@@ -3,6 +3,7 @@ package dev.port25.agent.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class Delivery {
             try {
                 body = spool.read(e);
                 JSON.readTree(body);
-            } catch (java.nio.file.NoSuchFileException gone) {
+            } catch (NoSuchFileException gone) {
                 continue; // another process delivered it meanwhile
             } catch (IOException unreadable) {
                 spool.reject(e);

@@ -2,15 +2,14 @@ package dev.port25.agent.report;
 
 import dev.port25.agent.settings.Settings;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends one report to the endpoint: HTTPS POST (http only where the settings allow it), the
@@ -103,7 +105,7 @@ public final class ReportSender {
         try {
             r = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return new Outcome.Retry(endpoint + ": " + (e instanceof java.net.http.HttpTimeoutException
+            return new Outcome.Retry(endpoint + ": " + (e instanceof HttpTimeoutException
                     ? "no answer within " + timeout.toSeconds() + " s" : describe(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -130,7 +132,7 @@ public final class ReportSender {
             }
         }
         // the JDK's HttpClient gives a refused or unreachable connection no message at all
-        return e.getClass().getSimpleName() + (e instanceof java.net.ConnectException
+        return e.getClass().getSimpleName() + (e instanceof ConnectException
                 ? ": could not connect (refused or unreachable)" : "");
     }
 

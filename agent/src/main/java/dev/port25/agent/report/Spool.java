@@ -16,7 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,7 +92,7 @@ public final class Spool {
             List<Entry> before = scan();
             long seq = Math.max(System.currentTimeMillis() * 1000,
                     before.isEmpty() ? 0 : before.get(before.size() - 1).sequence() + 1);
-            Path target = dir.resolve(String.format(java.util.Locale.ROOT, "%019d-%s.json", seq, id));
+            Path target = dir.resolve(String.format(Locale.ROOT, "%019d-%s.json", seq, id));
             writeDurably(target, body);
             Entry added = new Entry(target, seq, id, body.length);
             List<Entry> all = new ArrayList<>(before);
@@ -211,7 +213,7 @@ public final class Spool {
      * Within this process, one spool operation at a time (the JVM refuses a second lock on a file
      * it already holds, as two {@code Spool}s on one directory would ask for, say across a reload).
      */
-    private static final java.util.concurrent.locks.ReentrantLock PROCESS = new java.util.concurrent.locks.ReentrantLock();
+    private static final ReentrantLock PROCESS = new ReentrantLock();
 
     /** The directory's lock, held until closed (closing the channel releases it). */
     private Locked lock() throws IOException {

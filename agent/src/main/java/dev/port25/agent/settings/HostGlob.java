@@ -1,5 +1,8 @@
 package dev.port25.agent.settings;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -10,11 +13,11 @@ import java.util.regex.Pattern;
  *
  * @param text the pattern as written
  */
-public record HostGlob(@com.fasterxml.jackson.annotation.JsonValue String text) {
+public record HostGlob(@JsonValue String text) {
 
     private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9.*?\\[\\]!_-]+");
 
-    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public HostGlob {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("a host name pattern cannot be empty");

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.port25.agent.policy.Role;
 import dev.port25.firewall.spi.Cidr;
+import org.quartz.CronExpression;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -173,7 +177,7 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
 
         /** The adapter id to pin, or empty for detection. */
         public Optional<String> pin() {
-            return this == AUTO ? Optional.empty() : Optional.of(name().toLowerCase(java.util.Locale.ROOT));
+            return this == AUTO ? Optional.empty() : Optional.of(name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -271,7 +275,7 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
             URI u;
             try {
                 u = new URI(text);
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("endpoint: '" + text + "' is not a URL: " + e.getReason());
             }
             if (u.getScheme() == null || !(u.getScheme().equals("https") || u.getScheme().equals("http"))
@@ -359,8 +363,8 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
             auditMinutes = within("auditMinutes", auditMinutes, 15, 1, 1440);
             reportCron = Objects.requireNonNullElse(reportCron, "0 0 * * * ?");
             try {
-                org.quartz.CronExpression.validateExpression(reportCron);
-            } catch (java.text.ParseException e) {
+                CronExpression.validateExpression(reportCron);
+            } catch (ParseException e) {
                 throw new IllegalArgumentException("reportCron: '" + reportCron + "' is not a Quartz cron expression "
                         + "(seconds minutes hours day-of-month month day-of-week): " + e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.port25.agent.settings;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
@@ -22,14 +23,18 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.port25.firewall.spi.Cidr;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -101,7 +106,7 @@ public final class SettingsLoader {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new SettingsException(name, Optional.empty(), Optional.empty(), "", "is not UTF-8 text");
         }
@@ -218,7 +223,7 @@ public final class SettingsLoader {
                 // the parser stands in the mapping that has the key twice
                 List<String> at = pointerPath(e.getProcessor() instanceof JsonParser p
                         ? p.getParsingContext().getParent().pathAsPointer() : JsonPointer.empty());
-                path = new java.util.ArrayList<>(at);
+                path = new ArrayList<>(at);
                 path.add(dup.group(1));
                 problem = "key given twice";
                 JsonLocation second = e.getLocation(); // locate() would find the first
@@ -230,11 +235,11 @@ public final class SettingsLoader {
         if (k.matches() && !path.isEmpty() && path.get(path.size() - 1).equals(k.group(1))) {
             problem = k.group(2);
         } else if (k.matches()) {
-            path = new java.util.ArrayList<>(path);
+            path = new ArrayList<>(path);
             path.add(k.group(1));
             problem = k.group(2);
         }
-        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+        if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
             // SnakeYAML knows where the text stops being YAML; Jackson only where its last token was
             return new SettingsException(file, Optional.of(y.getProblemMark().getLine() + 1),
                     Optional.of(y.getProblemMark().getColumn() + 1), "", "not valid YAML: "
@@ -291,7 +296,7 @@ public final class SettingsLoader {
     }
 
     private static List<String> pointerPath(JsonPointer pointer) {
-        List<String> path = new java.util.ArrayList<>();
+        List<String> path = new ArrayList<>();
         for (JsonPointer ptr = pointer; ptr != null && !ptr.matches(); ptr = ptr.tail()) {
             path.add(ptr.getMatchingIndex() >= 0 ? Integer.toString(ptr.getMatchingIndex()) : ptr.getMatchingProperty());
         }
@@ -335,10 +340,10 @@ public final class SettingsLoader {
     }
 
     private static String enumValues(Class<?> type) {
-        return String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(c -> {
+        return String.join(", ", Arrays.stream(type.getEnumConstants()).map(c -> {
             try {
-                com.fasterxml.jackson.annotation.JsonProperty jp = type.getField(((Enum<?>) c).name())
-                        .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                JsonProperty jp = type.getField(((Enum<?>) c).name())
+                        .getAnnotation(JsonProperty.class);
                 return jp != null ? jp.value() : ((Enum<?>) c).name();
             } catch (NoSuchFieldException e) {
                 return ((Enum<?>) c).name();

@@ -13,6 +13,7 @@ import dev.port25.firewall.exec.CommandRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ public final class LocalSmtpAudit {
         b[addressLength - 1] = 1;
         try {
             return InetAddress.getByAddress(b);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }

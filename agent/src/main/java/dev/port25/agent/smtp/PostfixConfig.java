@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ public record PostfixConfig(Path dir, Map<String, String> values) {
             "smtpd_sasl_auth_enable", "smtpd_banner", "inet_interfaces", "smtpd_reject_unlisted_recipient");
 
     public PostfixConfig {
-        values = java.util.Collections.unmodifiableMap(new TreeMap<>(values));
+        values = Collections.unmodifiableMap(new TreeMap<>(values));
     }
 
     /** The configuration directory of the Postfix master {@code pid}, from its environment. */

@@ -1,12 +1,17 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.agent.inventory.Addresses;
+
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -74,7 +79,7 @@ public final class SmtpProbe {
         for (String n : List.copyOf(names)) {
             String[] labels = n.split("\\.");
             for (int i = 1; i + 2 <= labels.length; i++) {
-                names.add(String.join(".", java.util.Arrays.copyOfRange(labels, i, labels.length)));
+                names.add(String.join(".", Arrays.copyOfRange(labels, i, labels.length)));
             }
         }
         return names.isEmpty() ? List.of("localhost") : List.copyOf(names);
@@ -521,7 +526,7 @@ public final class SmtpProbe {
                 }
                 reopen();
                 return null;
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 // reset or broken pipe: Exim drops a session after too many rejected commands
                 reopen();
                 return null;
@@ -540,8 +545,8 @@ public final class SmtpProbe {
         /** nmap smtp-open-relay's forms: sender and recipient spellings a careless MTA may relay. */
         void relay() throws IOException {
             String d = domain();
-            String ip = dev.port25.agent.inventory.Addresses.toText(server);
-            String lit = server instanceof java.net.Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
+            String ip = Addresses.toText(server);
+            String lit = server instanceof Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
             String to = "relaytest@" + FOREIGN;
             List<String[]> forms = List.of(
                     new String[] {"<>", "<" + to + ">"},

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** The {@code probe --json} document, schema {@value #SCHEMA}; see docs/probe-json.md. */
 public final class SmtpProbeJson {
@@ -91,7 +92,7 @@ public final class SmtpProbeJson {
     }
 
     /** The {@code probe --local --json} document, schema {@value #LOCAL_SCHEMA}. */
-    public static String renderLocal(java.util.List<LocalSmtpAudit.Report> reports) {
+    public static String renderLocal(List<LocalSmtpAudit.Report> reports) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", LOCAL_SCHEMA);
         ArrayNode listeners = root.putArray("listeners");
@@ -171,7 +172,7 @@ public final class SmtpProbeJson {
         n.put("why", v.why());
     }
 
-    private static void strings(ArrayNode a, java.util.List<String> values) {
+    private static void strings(ArrayNode a, List<String> values) {
         values.forEach(a::add);
     }
 }

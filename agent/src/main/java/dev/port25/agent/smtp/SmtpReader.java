@@ -1,5 +1,6 @@
 package dev.port25.agent.smtp;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -100,7 +101,7 @@ public final class SmtpReader {
 
     /** One line without its CRLF or LF. */
     private String line(long deadline) throws IOException {
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
             for (int i = start; i < end; i++) {
                 if (buffer[i] == '\n') {

@@ -3,6 +3,7 @@ package dev.port25.agent.smtp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,7 +38,7 @@ final class UserAnswers {
             if (c == 500 || c == 502 || c == 504) {
                 return OFF;
             }
-            boolean sessionLimit = c == 554 && r.lines().stream().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT)
+            boolean sessionLimit = c == 554 && r.lines().stream().anyMatch(l -> l.toLowerCase(Locale.ROOT)
                     .contains("too many"));
             if (c / 100 == 5 && c != 501 && c != 503 && !sessionLimit) {
                 return NO;

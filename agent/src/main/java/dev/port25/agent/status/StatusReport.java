@@ -6,10 +6,12 @@ import dev.port25.agent.policy.Finding;
 import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * What {@code port25-agent status} found.
@@ -34,7 +36,7 @@ public record StatusReport(Verdict verdict, List<String> reasons, SortedSet<Inte
         if (reasons.isEmpty()) {
             throw new IllegalArgumentException("a status has at least one reason");
         }
-        ports = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(ports));
+        ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
         Objects.requireNonNull(inventory, "inventory");
         Objects.requireNonNull(error, "error");
         if (inventory.isPresent() == error.isPresent()) {

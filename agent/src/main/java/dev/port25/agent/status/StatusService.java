@@ -1,6 +1,7 @@
 package dev.port25.agent.status;
 
 import dev.port25.agent.audit.AuditService;
+import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
@@ -14,6 +15,7 @@ import dev.port25.agent.settings.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -67,7 +69,7 @@ public final class StatusService {
 
     /** The one-line answer when nothing is wrong. */
     private static String fine(Facts facts) {
-        String ports = dev.port25.agent.inventory.Inventory.portsText(new TreeSet<>(facts.settings().ports()), ", ");
+        String ports = Inventory.portsText(new TreeSet<>(facts.settings().ports()), ", ");
         List<Listener> all = facts.inventory().value().map(i -> i.listeners()).orElse(List.of());
         boolean wide = all.stream().anyMatch(l -> l.protocol() == Protocol.TCP && l.scope() != Scope.LOOPBACK);
         Role role = facts.role().role();
@@ -85,7 +87,7 @@ public final class StatusService {
     /** "WILDCARD", "ADDRESS private", "LOOPBACK". */
     public static String describeScope(Listener l) {
         return l.scope() == Scope.ADDRESS
-                ? "ADDRESS " + l.addressClass().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                ? "ADDRESS " + l.addressClass().name().toLowerCase(Locale.ROOT).replace('_', '-')
                 : l.scope().name();
     }
 }

@@ -4,8 +4,10 @@ import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
+import dev.port25.agent.policy.Facts;
 
 import java.io.PrintWriter;
+import java.util.TreeMap;
 
 /**
  * The human summary, shaped as a monitoring-plugin answer: the first line is
@@ -57,10 +59,10 @@ public final class StatusText {
             out.println("  firewall: UNKNOWN: " + report.firewall().error().orElseThrow());
             return;
         }
-        dev.port25.agent.policy.Facts.FirewallView v = report.firewall().value().get();
-        for (var port : new java.util.TreeMap<>(v.inbound()).entrySet()) {
+        Facts.FirewallView v = report.firewall().value().get();
+        for (var port : new TreeMap<>(v.inbound()).entrySet()) {
             StringBuilder sb = new StringBuilder("  firewall, inbound ").append(port.getKey()).append(':');
-            for (var e : new java.util.TreeMap<>(port.getValue()).values()) {
+            for (var e : new TreeMap<>(port.getValue()).values()) {
                 sb.append(' ').append(e.family().label()).append(' ').append(e.level());
                 if (!e.allowedFrom().isEmpty()) {
                     sb.append(" from ").append(e.allowedFrom());

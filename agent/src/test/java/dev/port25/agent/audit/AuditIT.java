@@ -3,6 +3,7 @@ package dev.port25.agent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.port25.agent.smtp.PostfixLab;
 import dev.port25.agent.testing.AgentJar;
+import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
@@ -57,7 +58,7 @@ class AuditIT {
             server.close();
         }
         if (settingsDir != null) {
-            dev.port25.agent.testing.TempDirs.deleteTree(settingsDir);
+            TempDirs.deleteTree(settingsDir);
         }
     }
 

@@ -12,12 +12,14 @@ import dev.port25.firewall.spi.FirewallSelector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -100,7 +102,7 @@ public final class DaemonBenchmark {
                 if (!peer.readLine(Duration.ofSeconds(10)).orElse("").equals("READY")) {
                     throw new IllegalStateException("the peer's watcher did not start: " + peer.stderrIfEnded());
                 }
-                java.util.Random random = new java.util.Random(25);
+                Random random = new Random(25);
                 List<Double> latency = new ArrayList<>();
                 List<Double> converge = new ArrayList<>();
                 for (int i = 0; i < trials; i++) {
@@ -116,7 +118,7 @@ public final class DaemonBenchmark {
                             LISTENER)));
                     double listening = Double.parseDouble(listener.readLine(Duration.ofSeconds(10)).orElseThrow());
                     Path next = Files.writeString(lab.dir.resolve("trigger.tmp"), "198.18.25.1");
-                    Files.move(next, trigger, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // never seen half-written
+                    Files.move(next, trigger, StandardCopyOption.ATOMIC_MOVE); // never seen half-written
                     String blocked = peer.readLine(Duration.ofSeconds(15)).orElseThrow(() ->
                             new IllegalStateException(backend + ": the peer still connects after 15 s"));
                     String[] b = blocked.split(" ");

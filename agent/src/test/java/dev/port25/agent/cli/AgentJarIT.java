@@ -2,6 +2,7 @@ package dev.port25.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.port25.agent.policy.Verdict;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
@@ -9,6 +10,8 @@ import dev.port25.firewall.exec.CommandRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +48,7 @@ class AgentJarIT {
     void statusOnThisHostAnswersWithAConsistentVerdictAndNothingOnStderr() throws Exception {
         CommandResult r = run("status", "--json");
         JsonNode doc = new ObjectMapper().readTree(r.stdout());
-        assertThat(r.exitCode()).isEqualTo(ExitCodes.of(dev.port25.agent.policy.Verdict.valueOf(doc.get("verdict").asText())));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.of(Verdict.valueOf(doc.get("verdict").asText())));
         assertThat(doc.at("/inventory/source").asText()).isEqualTo("netlink");
         assertThat(r.stderr()).as("no JNA or SLF4J noise on the netlink path").isEmpty();
         CommandResult human = run("status");
@@ -54,7 +57,7 @@ class AgentJarIT {
     }
 
     /** JNA told not to load its native library: netlink cannot work, which must never read as "nothing listens". */
-    private static final java.util.List<String> NO_JNA = java.util.List.of("-Djna.nounpack=true", "-Djna.nosys=true");
+    private static final List<String> NO_JNA = List.of("-Djna.nounpack=true", "-Djna.nosys=true");
 
     @Test
     void failedNetlinkInventoryIsUnknownWithItsCause() throws Exception {
@@ -76,7 +79,7 @@ class AgentJarIT {
         assertThat(doc.at("/inventory/source").asText()).isEqualTo("oshi");
         assertThat(doc.at("/inventory/gaps/0").asText()).contains("netlink sock_diag", "listed through OSHI instead");
         assertThat(doc.get("listeners").isArray()).isTrue();
-        assertThat(r.exitCode()).isEqualTo(ExitCodes.of(dev.port25.agent.policy.Verdict.valueOf(doc.get("verdict").asText())));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.of(Verdict.valueOf(doc.get("verdict").asText())));
     }
 
     @Test

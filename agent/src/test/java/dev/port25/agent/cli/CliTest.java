@@ -3,10 +3,14 @@ package dev.port25.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.Agent;
+import dev.port25.agent.policy.Verdict;
+import dev.port25.agent.testing.TempDirs;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,7 +141,7 @@ class CliTest {
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assertThat(doc.get("schema").asText()).isEqualTo("port25-agent/status/v1");
         assertThat(doc.get("ports")).hasSize(2);
-        assertThat(r.code()).isEqualTo(ExitCodes.of(dev.port25.agent.policy.Verdict.valueOf(doc.get("verdict").asText())));
+        assertThat(r.code()).isEqualTo(ExitCodes.of(Verdict.valueOf(doc.get("verdict").asText())));
         assertThat(doc.at("/inventory/source").asText()).isEqualTo("netlink");
         assertThat(doc.get("listeners").isArray()).isTrue();
     }
@@ -150,10 +154,10 @@ class CliTest {
 
     @Test
     void configCheckSaysWhatAGoodFileMeansForThisHost() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-cli");
+        Path dir = Files.createTempDirectory("p25-cli");
         try {
-            java.nio.file.Path good = dir.resolve("agent.yml");
-            java.nio.file.Files.writeString(good, "mode: enforce\nroles:\n  rules:\n    - role: RELAY\n"
+            Path good = dir.resolve("agent.yml");
+            Files.writeString(good, "mode: enforce\nroles:\n  rules:\n    - role: RELAY\n"
                     + "  relay:\n    allowFrom: [198.18.0.0/15]\n");
             Run r = run("config", "check", good.toString());
             assertThat(r.code()).as(r.err()).isZero();
@@ -162,16 +166,16 @@ class CliTest {
                             ": RELAY, rule 1 (every host) matches host '");
             assertThat(r.err()).isEmpty();
         } finally {
-            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
     @Test
     void configCheckOfABadOrMissingFileIsOneErrorAndExit3() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-cli");
+        Path dir = Files.createTempDirectory("p25-cli");
         try {
-            java.nio.file.Path bad = dir.resolve("agent.yml");
-            java.nio.file.Files.writeString(bad, "mode: enforce\nfirewall:\n  backend: pf\n");
+            Path bad = dir.resolve("agent.yml");
+            Files.writeString(bad, "mode: enforce\nfirewall:\n  backend: pf\n");
             Run r = run("config", "check", bad.toString());
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.out()).isEmpty();
@@ -184,16 +188,16 @@ class CliTest {
             assertThat(noSub.code()).isEqualTo(3);
             assertThat(noSub.err()).contains("a config command is required (check)");
         } finally {
-            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
     @Test
     void enforceRefusesANonSmtpPortAndUndoWithoutAJournalHasNothingToDo() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-cli");
+        Path dir = Files.createTempDirectory("p25-cli");
         try {
-            java.nio.file.Path ssh = dir.resolve("agent.yml");
-            java.nio.file.Files.writeString(ssh, "ports: [25, 22]\n");
+            Path ssh = dir.resolve("agent.yml");
+            Files.writeString(ssh, "ports: [25, 22]\n");
             Run r = run("enforce", "--config", ssh.toString(), "--state-dir", dir.resolve("state").toString());
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.err()).contains("enforce refused: ports: 22 is not an SMTP port");
@@ -205,7 +209,7 @@ class CliTest {
             assertThat(help.out()).contains("--dry-run", "--config=FILE", "--state-dir=DIR", "/var/lib/port25-agent",
                     "rolls the agent's rules back");
         } finally {
-            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +78,6 @@ class FirewallCommandIT {
     private static CommandResult agent(PacketLab lab, AgentJar jar, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", lab.server().name()));
         argv.addAll(jar.argv(args));
-        return new CommandRunner().run(new Command(argv, Duration.ofSeconds(60), java.util.Map.of(), new byte[0]));
+        return new CommandRunner().run(new Command(argv, Duration.ofSeconds(60), Map.of(), new byte[0]));
     }
 }

@@ -11,13 +11,16 @@ import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -75,7 +78,7 @@ class DaemonIT {
      * host, probed at once (each time is when the first failing attempt began).
      */
     private static double[] blockedAt(BackendLab lab, String... hosts) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of("/usr/bin/python3", "-c", "import socket,sys,time,threading\n"
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/python3", "-c", "import socket,sys,time,threading\n"
                 + "out={}\n"
                 + "def probe(h):\n"
                 + " end=time.time()+10\n"
@@ -108,7 +111,7 @@ class DaemonIT {
      * NOTIFY_SOCKET and records what the daemon says: READY once it watches, WATCHDOG at half the
      * interval, RELOADING then READY on SIGHUP, STOPPING on SIGTERM.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void itTellsSystemdWhenItIsReadyAliveReloadingAndStopping() throws Exception {
         try (BackendLab lab = new BackendLab(jar, "nftables")) {
             Path socket = lab.dir.resolve("notify");
@@ -117,7 +120,7 @@ class DaemonIT {
                     + "while True:\n print(s.recv(4096).decode().replace('\\n','|'), flush=True)", socket.toString())));
             assertThat(systemd.readLine(Duration.ofSeconds(10))).contains("BOUND");
             Path settings = lab.settings("mode: audit\n");
-            List<String> argv = new java.util.ArrayList<>(lab.server.inside(List.of("env", "NOTIFY_SOCKET=" + socket,
+            List<String> argv = new ArrayList<>(lab.server.inside(List.of("env", "NOTIFY_SOCKET=" + socket,
                     "WATCHDOG_USEC=1000000")));
             argv.addAll(jar.argv(lab.withState("run", "--config", settings.toString())));
             BackgroundProcess daemon = lab.server.spawn(argv);
@@ -172,7 +175,7 @@ class DaemonIT {
             double[] blocked = blockedAt(lab, "198.18.25.1", "fd00:25::1");
             double v4 = blocked[0] - listening;
             double v6 = blocked[1] - listening;
-            System.out.printf(java.util.Locale.ROOT, "%s: exposure to block: ipv4 %.3f s, ipv6 %.3f s%n", backend, v4, v6);
+            System.out.printf(Locale.ROOT, "%s: exposure to block: ipv4 %.3f s, ipv6 %.3f s%n", backend, v4, v6);
             assertThat(v4).as("IPv4 closed within %s s", seconds).isLessThan(seconds);
             assertThat(v6).as("IPv6 closed within %s s", seconds).isLessThan(seconds);
             await(daemon, l -> l.contains("new listener tcp [::]:25: " + backend + " now holds 25 inbound CLOSED"),

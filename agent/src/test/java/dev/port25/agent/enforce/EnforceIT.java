@@ -1,11 +1,16 @@
 package dev.port25.agent.enforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.port25.agent.policy.Role;
+import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.settings.Settings;
+import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.smtp.PostfixLab;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.BackendLab;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.spi.FirewallSelector;
 import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,7 +179,7 @@ class EnforceIT {
      * to fail once by a launcher in front of it: the only thing here that is not the real tool)
      * is rolled back: the IPv4 rules already added are removed again, and the ruleset is as before.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aFailedApplyIsRolledBackWithAnInjectedIp6tablesFailure() throws Exception {
         try (BackendLab lab = new BackendLab(jar, "iptables"); PostfixLab pf = PostfixLab.start(lab.server, "all", Map.of())) {
             Path script = lab.dir.resolve("fail_once.py");
@@ -190,11 +195,11 @@ class EnforceIT {
             CommandRunner faulty = CommandRunner.inNetworkNamespace(lab.server.name()).withPrefix(List.of(
                     "/usr/bin/python3", script.toString(), "ip6tables.*-restore", lab.dir.resolve("failed").toString()));
             String before = lab.rules();
-            Enforcer enforcer = new Enforcer(faulty, new dev.port25.firewall.spi.FirewallSelector(),
+            Enforcer enforcer = new Enforcer(faulty, new FirewallSelector(),
                     lab.dir.resolve("state"));
-            dev.port25.agent.settings.Settings settings = dev.port25.agent.settings.SettingsLoader.read(lab.settings(""));
-            Enforcer.Proposal p = enforcer.propose(settings, new dev.port25.agent.policy.RoleResolver.Decision(
-                    dev.port25.agent.policy.Role.NONE, "test"));
+            Settings settings = SettingsLoader.read(lab.settings(""));
+            Enforcer.Proposal p = enforcer.propose(settings, new RoleResolver.Decision(
+                    Role.NONE, "test"));
             assertThat(p.plan().changes().stream().flatMap(c -> c.commands().stream()).map(c -> c.program()))
                     .as("IPv4 first, then IPv6: the failure comes half way").contains("iptables-nft-restore",
                             "ip6tables-nft-restore");

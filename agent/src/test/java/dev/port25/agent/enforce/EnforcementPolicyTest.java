@@ -3,6 +3,7 @@ package dev.port25.agent.enforce;
 import dev.port25.agent.policy.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
+import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,7 @@ class EnforcementPolicyTest {
             assertThat(Journal.read(state)).contains(j);
             assertThat(Files.readString(state.resolve(Journal.FILE))).contains("\"schema\" : \"port25-agent/enforcement/v1\"");
             assertThat(state.resolve(Journal.FILE + ".tmp")).doesNotExist();
-            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(state)))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state)))
                     .as("the state directory is the agent's alone").isEqualTo("rwx------");
             Files.writeString(state.resolve(Journal.FILE), "{\"schema\": \"port25-agent/enforcement/v1\", \"backend\": "
                     + "\"nftables\", \"inbound\": {\"25\": {\"state\": \"SHUT\"}}, \"at\": \"2026-11-28T09:00:00Z\"}");
@@ -86,7 +88,7 @@ class EnforcementPolicyTest {
             Journal.clear(state);
             assertThat(Journal.read(state)).isEmpty();
         } finally {
-            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +41,7 @@ class FirewallJsonTest {
 
     /** In interface order, as the exposure keeps it (Map.of has no order). */
     private static Map<String, Exposure.Level> byInterface() {
-        Map<String, Exposure.Level> m = new java.util.LinkedHashMap<>();
+        Map<String, Exposure.Level> m = new LinkedHashMap<>();
         m.put("eth0", Exposure.Level.CLOSED);
         m.put("docker0", Exposure.Level.CLOSED);
         return m;

@@ -3,10 +3,12 @@ package dev.port25.agent.inventory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.testing.AgentJar;
+import dev.port25.firewall.exec.BackgroundProcess;
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
-import dev.port25.firewall.exec.BackgroundProcess;
-import dev.port25.firewall.exec.CommandResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -294,8 +296,8 @@ class InventoryDifferentialIT {
 
     private static List<String> ssKeys(Netns ns, boolean asNobody) throws Exception {
         List<String> argv = List.of("ss", "-H", "-tulnp", "sport = :25");
-        CommandResult r = new dev.port25.firewall.exec.CommandRunner().run(
-                dev.port25.firewall.exec.Command.of(asNobody ? ns.insideAsNobody(argv) : ns.inside(argv)));
+        CommandResult r = new CommandRunner().run(
+                Command.of(asNobody ? ns.insideAsNobody(argv) : ns.inside(argv)));
         assertThat(r.exitCode()).as(r.describe()).isZero();
         List<String> keys = new ArrayList<>();
         for (String line : r.stdoutLines()) {
@@ -341,8 +343,8 @@ class InventoryDifferentialIT {
 
     private JsonNode agent(Netns ns, boolean asNobody, String... args) throws Exception {
         List<String> argv = jar.argv(args);
-        CommandResult r = new dev.port25.firewall.exec.CommandRunner().run(
-                dev.port25.firewall.exec.Command.of(asNobody ? ns.insideAsNobody(argv) : ns.inside(argv)));
+        CommandResult r = new CommandRunner().run(
+                Command.of(asNobody ? ns.insideAsNobody(argv) : ns.inside(argv)));
         assertThat(r.exitCode()).as("status exit code (CRITICAL): %s\n%s", r.describe(), r.stderr()).isEqualTo(2);
         return JSON.readTree(r.stdout());
     }

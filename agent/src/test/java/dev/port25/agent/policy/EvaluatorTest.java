@@ -8,7 +8,9 @@ import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
+import dev.port25.agent.settings.SettingsLoaderTest;
 import dev.port25.agent.smtp.LocalSmtpAudit;
+import dev.port25.agent.smtp.SmtpFinding;
 import dev.port25.agent.smtp.SmtpProbeResult;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.IpFamily;
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.InetAddress;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,8 +81,8 @@ public class EvaluatorTest {
     /** The recorded case's exposures of {@code ports}, inbound and outbound, as the agent reads them. */
     public static Facts.Result<Facts.FirewallView> recorded(String name, List<Integer> ports) throws Exception {
         PacketFilter filter = RecordedFilters.load(name);
-        Map<Integer, Map<IpFamily, Exposure>> in = new java.util.HashMap<>();
-        Map<Integer, Map<IpFamily, Exposure>> out = new java.util.HashMap<>();
+        Map<Integer, Map<IpFamily, Exposure>> in = new HashMap<>();
+        Map<Integer, Map<IpFamily, Exposure>> out = new HashMap<>();
         for (int port : ports) {
             in.put(port, new EnumMap<>(IpFamily.class));
             out.put(port, new EnumMap<>(IpFamily.class));
@@ -225,7 +228,7 @@ public class EvaluatorTest {
             assertThat(k.remediation()).isNotBlank();
             assertThat(FindingKind.byId(k.id())).isSameAs(k);
         }
-        for (var smtp : dev.port25.agent.smtp.SmtpFinding.Id.values()) {
+        for (var smtp : SmtpFinding.Id.values()) {
             assertThat(FindingKind.byId(smtp.code()).name()).as("the probe's ids are in the catalogue").isEqualTo(smtp.name());
         }
         assertThat(FindingKind.NONLOCAL_LISTENER.references()).anyMatch(r -> r.contains("has_nonlocal_mta"))
@@ -236,7 +239,7 @@ public class EvaluatorTest {
 
     @Test
     void rolesResolveByFirstMatchingRule() throws Exception {
-        Settings s = SettingsLoader.parse(dev.port25.agent.settings.SettingsLoaderTest.resource("examples/fleet.yml"),
+        Settings s = SettingsLoader.parse(SettingsLoaderTest.resource("examples/fleet.yml"),
                 "fleet.yml");
         assertThat(RoleResolver.resolve(s, "MX1.example.org").role()).isEqualTo(Role.MAIL_SERVER);
         RoleResolver.Decision relay = RoleResolver.resolve(s, "app1");

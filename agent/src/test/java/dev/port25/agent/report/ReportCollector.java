@@ -2,13 +2,10 @@ package dev.port25.agent.report;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,7 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The compliance endpoint of {@link ReportDeliveryIT}: the JDK's HTTPS server, run in the test's
@@ -51,14 +56,14 @@ public final class ReportCollector {
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
             public void configure(HttpsParameters params) {
-                javax.net.ssl.SSLParameters p = tls.getDefaultSSLParameters();
+                SSLParameters p = tls.getDefaultSSLParameters();
                 p.setNeedClientAuth(clientAuth);
                 params.setSSLParameters(p);
             }
         });
         AtomicInteger n = new AtomicInteger();
         server.createContext("/", exchange -> answer(dir, n, exchange));
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
         System.out.println("listening");
         System.out.flush();
@@ -90,12 +95,12 @@ public final class ReportCollector {
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String subject = "-";
-            if (exchange instanceof com.sun.net.httpserver.HttpsExchange https) {
+            if (exchange instanceof HttpsExchange https) {
                 SSLSession session = https.getSSLSession();
                 try {
-                    subject = ((java.security.cert.X509Certificate) session.getPeerCertificates()[0])
+                    subject = ((X509Certificate) session.getPeerCertificates()[0])
                             .getSubjectX500Principal().getName();
-                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                } catch (SSLPeerUnverifiedException e) {
                     subject = "-";
                 }
             }

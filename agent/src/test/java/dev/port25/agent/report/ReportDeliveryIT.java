@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +152,7 @@ class ReportDeliveryIT {
 
     /** Bodies received with 2xx, by key in the order first received, each key's bodies all equal. */
     private static Map<String, JsonNode> received() throws Exception {
-        Map<String, JsonNode> byKey = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
         try (var files = Files.list(endpoint.resolve("received"))) {
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();

@@ -2,7 +2,13 @@ package dev.port25.agent.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.port25.agent.audit.AuditReport;
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.policy.Evaluator;
 import dev.port25.agent.policy.EvaluatorTest;
 import dev.port25.agent.policy.Facts;
@@ -11,12 +17,14 @@ import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.status.StatusJsonTest;
 import dev.port25.agent.status.StatusService;
-import dev.port25.agent.inventory.Inventory;
-import dev.port25.agent.inventory.InventorySource;
+import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,17 +74,17 @@ class ReportDocumentTest {
         assertThat(doc.at("/spool/dropped").asLong()).isEqualTo(7);
         JsonNode schema = JSON.readTree(Fixtures.text("/dev/port25/config/report-v1.schema.json"));
         assertThat(schema.at("/properties/schema/const").asText()).isEqualTo(ReportDocument.SCHEMA);
-        com.networknt.schema.Schema validator = com.networknt.schema.SchemaRegistry.withDefaultDialect(
-                com.networknt.schema.SpecificationVersion.DRAFT_2020_12).getSchema(schema);
+        Schema validator = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12).getSchema(schema);
         assertThat(validator.validate(doc)).isEmpty();
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         doc.fieldNames().forEachRemaining(names::add);
-        List<String> required = new java.util.ArrayList<>();
+        List<String> required = new ArrayList<>();
         schema.get("required").forEach(n -> required.add(n.asText()));
         assertThat(names).as("the schema requires every field, and names no other").containsExactlyInAnyOrderElementsOf(required);
         JsonNode ok = JSON.readTree(ReportDocument.render(report(ok()), Settings.Format.PORT25));
         assertThat(validator.validate(ok)).isEmpty();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) ok.get("host")).put("machineId", "not-an-id");
+        ((ObjectNode) ok.get("host")).put("machineId", "not-an-id");
         assertThat(validator.validate(ok)).as("the schema can fail").isNotEmpty();
     }
 
@@ -116,15 +124,15 @@ class ReportDocumentTest {
 
     @Test
     void theMachineIdIsTheFirstFileThatHoldsOne() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-mid-");
+        Path dir = Files.createTempDirectory("p25-mid-");
         try {
-            java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("a"), "\n");
-            java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("b"), "0123456789abcdef0123456789abcdef\n");
+            Path empty = Files.writeString(dir.resolve("a"), "\n");
+            Path good = Files.writeString(dir.resolve("b"), "0123456789abcdef0123456789abcdef\n");
             assertThat(HostIdentity.machineId(List.of(dir.resolve("missing"), empty, good)))
                     .hasValue("0123456789abcdef0123456789abcdef");
             assertThat(HostIdentity.machineId(List.of(empty))).isEmpty();
         } finally {
-            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 }

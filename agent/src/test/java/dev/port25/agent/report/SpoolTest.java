@@ -2,6 +2,7 @@ package dev.port25.agent.report;
 
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.testing.TempDirs;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,9 +120,9 @@ class SpoolTest {
         // as across a settings reload: the old and the new Spool, used from different threads
         Spool a = Spool.open(dir, new Settings.Spool(null, null));
         Spool b = Spool.open(dir, new Settings.Spool(null, null));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            List<Future<?>> work = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 Spool s = i % 2 == 0 ? a : b;
                 work.add(pool.submit(() -> {
@@ -140,6 +144,6 @@ class SpoolTest {
     void aDropCountThatIsNotANumberIsAnErrorNotZero() throws Exception {
         Spool s = Spool.open(dir, new Settings.Spool(null, null));
         Files.writeString(dir.resolve("dropped"), "lots");
-        org.assertj.core.api.Assertions.assertThatThrownBy(s::dropped).hasMessageContaining("does not hold a count: 'lots'");
+        Assertions.assertThatThrownBy(s::dropped).hasMessageContaining("does not hold a count: 'lots'");
     }
 }

@@ -3,6 +3,7 @@ package dev.port25.agent.report;
 import dev.port25.agent.settings.Settings;
 
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.UUID;
 
 /**
@@ -16,7 +17,7 @@ public final class SpoolWriter {
 
     public static void main(String[] args) throws Exception {
         Spool spool = Spool.open(Path.of(args[0]), new Settings.Spool(100_000, 10_240));
-        java.util.Random random = new java.util.Random();
+        Random random = new Random();
         while (true) {
             String id = UUID.randomUUID().toString();
             spool.add(id, SpoolTest.body(id, 20_000 + random.nextInt(40_000)));

@@ -8,6 +8,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import dev.port25.agent.policy.Role;
+import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.spi.Cidr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -92,7 +95,7 @@ public class SettingsLoaderTest {
         assertThat(s.probe().connectTimeoutSeconds()).isEqualTo(3);
         assertThat(s.dns().resolvers()).containsExactly(Cidr.parse("198.18.0.53"), Cidr.parse("fd00::53"));
         assertThat(s.report().endpoint().orElseThrow()).hasToString("https://compliance.example.org/api/port25");
-        assertThat(s.report().tokenFile()).contains(java.nio.file.Path.of("/etc/port25-agent/token"));
+        assertThat(s.report().tokenFile()).contains(Path.of("/etc/port25-agent/token"));
     }
 
     /**
@@ -202,21 +205,21 @@ public class SettingsLoaderTest {
 
     @Test
     void readNamesTheFileForMissingDirectoryAndNonUtf8() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("p25-settings");
+        Path dir = Files.createTempDirectory("p25-settings");
         try {
             assertThatThrownBy(() -> SettingsLoader.read(dir.resolve("nope.yml")))
                     .hasMessage(dir.resolve("nope.yml") + ": no such file");
             assertThatThrownBy(() -> SettingsLoader.read(dir)).hasMessage(dir + ": is a directory, not a file");
-            java.nio.file.Path latin1 = dir.resolve("latin1.yml");
-            java.nio.file.Files.write(latin1, "host:\n  tags: [caf\u00e9]\n".getBytes(StandardCharsets.ISO_8859_1));
+            Path latin1 = dir.resolve("latin1.yml");
+            Files.write(latin1, "host:\n  tags: [caf\u00e9]\n".getBytes(StandardCharsets.ISO_8859_1));
             assertThatThrownBy(() -> SettingsLoader.read(latin1)).hasMessage(latin1 + ": is not UTF-8 text");
-            java.nio.file.Path big = dir.resolve("big.yml");
-            java.nio.file.Files.write(big, new byte[(int) SettingsLoader.MAX_BYTES + 1]);
+            Path big = dir.resolve("big.yml");
+            Files.write(big, new byte[(int) SettingsLoader.MAX_BYTES + 1]);
             assertThatThrownBy(() -> SettingsLoader.read(big)).hasMessageContaining("is larger than 1048576 bytes");
             assertThat(SettingsLoader.load(Optional.empty()).settings()).as("no file at the default path here")
                     .isNotNull();
         } finally {
-            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 }

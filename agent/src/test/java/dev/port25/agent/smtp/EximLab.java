@@ -4,10 +4,12 @@ import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Exim 4.96 with Debian 12's default configuration (update-exim4.conf, configtype "local"), in a
@@ -36,7 +38,7 @@ final class EximLab implements AutoCloseable {
     }
 
     /** Starts Exim on {@code address}:25 with the generated configuration changed by {@code edit}. */
-    static EximLab start(Netns ns, String address, java.util.function.UnaryOperator<String> edit) throws Exception {
+    static EximLab start(Netns ns, String address, UnaryOperator<String> edit) throws Exception {
         return start(ns, List.of(address), edit);
     }
 
@@ -44,7 +46,7 @@ final class EximLab implements AutoCloseable {
      * Starts Exim on each of {@code addresses} (port 25; IPv6 ones too) with the generated
      * configuration changed by {@code edit}; readiness waits for the first.
      */
-    static EximLab start(Netns ns, List<String> addresses, java.util.function.UnaryOperator<String> edit)
+    static EximLab start(Netns ns, List<String> addresses, UnaryOperator<String> edit)
             throws Exception {
         String address = addresses.get(0);
         Path dir = Files.createTempDirectory("p25-exim-");
@@ -102,12 +104,12 @@ final class EximLab implements AutoCloseable {
     }
 
     /** The configuration Exim runs with. */
-    String config() throws java.io.IOException {
+    String config() throws IOException {
         return Files.readString(dir.resolve("exim4.conf"));
     }
 
     /** Its mainlog and rejectlog, each line prefixed with the log's name. */
-    String log() throws java.io.IOException {
+    String log() throws IOException {
         StringBuilder b = new StringBuilder();
         for (String name : List.of("mainlog", "rejectlog")) {
             Path f = dir.resolve("log").resolve(name);

@@ -2,9 +2,12 @@ package dev.port25.agent.smtp;
 
 import dev.port25.agent.smtp.SmtpProbeResult.Answer;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -100,7 +103,7 @@ final class MtaConfigGenerator {
             return "postfix";
         }
 
-        Map<String, String> overrides(Path dir, Path cert, Path key) throws java.io.IOException {
+        Map<String, String> overrides(Path dir, Path cert, Path key) throws IOException {
             Map<String, String> cf = new LinkedHashMap<>();
             cf.put("myhostname", hostname);
             cf.put("disable_vrfy_command", vrfyOff ? "yes" : "no");
@@ -316,7 +319,7 @@ final class MtaConfigGenerator {
             } else {
                 String[] labels = hostname.split("\\.");
                 for (int i = 0; i == 0 || i + 2 <= labels.length; i++) {
-                    searched.add(String.join(".", java.util.Arrays.copyOfRange(labels, i, labels.length)));
+                    searched.add(String.join(".", Arrays.copyOfRange(labels, i, labels.length)));
                 }
             }
             boolean knowable = searched.contains(mailDomain);
@@ -484,10 +487,10 @@ final class MtaConfigGenerator {
         return options[random.nextInt(options.length)];
     }
 
-    private static String write(Path dir, String name, String text) throws java.io.IOException {
+    private static String write(Path dir, String name, String text) throws IOException {
         Path f = dir.resolve(name);
         Files.writeString(f, text);
-        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
         return f.toString();
     }
 }

@@ -1,8 +1,13 @@
 package dev.port25.agent.smtp;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,10 +39,10 @@ class MtaConfigTest {
         assertThat(c.vrfyEnabled()).isTrue();
         assertThat(c.rejectsUnknownLocalUsers()).isTrue();
         assertThat(c.rcptDisclosesUsers()).isTrue();
-        var unlisted = new java.util.TreeMap<>(c.values());
+        var unlisted = new TreeMap<>(c.values());
         unlisted.put("smtpd_reject_unlisted_recipient", "no");
         assertThat(new PostfixConfig(c.dir(), unlisted).rcptDisclosesUsers()).isFalse();
-        var noMaps = new java.util.TreeMap<>(c.values());
+        var noMaps = new TreeMap<>(c.values());
         noMaps.put("local_recipient_maps", "");
         assertThat(new PostfixConfig(c.dir(), noMaps).rcptDisclosesUsers()).isFalse();
         assertThat(c.starttlsOffered()).isTrue();
@@ -54,14 +59,14 @@ class MtaConfigTest {
                 acl_smtp_expn =\s
                 hostlist relay_from_hosts = : 127.0.0.1 : ::::1
                 """);
-        EximConfig debian = new EximConfig(Path.of("/usr/sbin/exim4"), java.util.Optional.empty(), values);
+        EximConfig debian = new EximConfig(Path.of("/usr/sbin/exim4"), Optional.empty(), values);
         assertThat(debian.openRelayBecause()).isEmpty();
         assertThat(debian.starttlsOffered()).isTrue();
         assertThat(SmtpProbe.leaks(debian.banner())).isTrue();
         assertThat(values).containsEntry("acl_smtp_vrfy", "").containsEntry("relay_from_hosts", ": 127.0.0.1 : ::::1");
-        var open = new java.util.TreeMap<>(values);
+        var open = new TreeMap<>(values);
         open.put("relay_from_hosts", "<; 0.0.0.0/0 ; ::/0");
-        assertThat(new EximConfig(Path.of("/usr/sbin/exim4"), java.util.Optional.empty(), open).openRelayBecause())
+        assertThat(new EximConfig(Path.of("/usr/sbin/exim4"), Optional.empty(), open).openRelayBecause())
                 .isPresent();
     }
     @Test
@@ -69,15 +74,15 @@ class MtaConfigTest {
         // as exim 4.96 -bh printed it on this machine (the replies end in CRLF, its own lines do not)
         String out = "\n**** SMTP testing session as if from host 192.0.2.1\n**** but without any ident (RFC 1413) "
                 + "callback.\n**** This is not for real!\n\n220 mx.p25.test ESMTP Exim 4.96\r\n250 OK\r\n";
-        var in = new EximConfig.SkipPreamble(new java.io.ByteArrayInputStream(out.getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII)));
+        var in = new EximConfig.SkipPreamble(new ByteArrayInputStream(out.getBytes(
+                StandardCharsets.US_ASCII)));
         SmtpReader reader = new SmtpReader(in, SmtpReader.Limits.DEFAULT);
         assertThat(reader.read().toString()).isEqualTo("220 mx.p25.test ESMTP Exim 4.96");
         assertThat(reader.read().code()).isEqualTo(250);
 
-        var endless = new EximConfig.SkipPreamble(new java.io.ByteArrayInputStream(("****\n".repeat(2000))
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SmtpReader(endless, SmtpReader.Limits.DEFAULT).read())
+        var endless = new EximConfig.SkipPreamble(new ByteArrayInputStream(("****\n".repeat(2000))
+                .getBytes(StandardCharsets.US_ASCII)));
+        Assertions.assertThatThrownBy(() -> new SmtpReader(endless, SmtpReader.Limits.DEFAULT).read())
                 .isInstanceOf(SmtpProtocolException.class).hasMessageContaining("more than 4096 bytes before its greeting");
     }
 }

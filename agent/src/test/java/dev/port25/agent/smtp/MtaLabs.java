@@ -4,6 +4,7 @@ import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
+import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ final class MtaLabs {
             if (Prerequisites.ci()) {
                 throw new AssertionError("the " + what + " .deb files are missing in " + debs + " (.ci/run fetches them)");
             }
-            org.junit.jupiter.api.Assumptions.abort("no " + what + " .deb files in " + debs);
+            Assumptions.abort("no " + what + " .deb files in " + debs);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,7 +88,7 @@ final class OpenSmtpdLab implements AutoCloseable {
     }
 
     /** The smtpd.conf it runs with. */
-    String config() throws java.io.IOException {
+    String config() throws IOException {
         return Files.readString(dir.resolve("conf/smtpd.conf"));
     }
 

@@ -4,9 +4,11 @@ import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.testing.Netns;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +76,8 @@ public final class PostfixLab implements AutoCloseable {
             StringBuilder main = new StringBuilder();
             cf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
             Files.writeString(dir.resolve("main.cf"), main);
-            CommandResult r = ns.run(java.util.List.of("postfix", "-c", dir.toString(), "start"),
-                    java.time.Duration.ofSeconds(60));
+            CommandResult r = ns.run(List.of("postfix", "-c", dir.toString(), "start"),
+                    Duration.ofSeconds(60));
             if (!r.ok()) {
                 throw new IllegalStateException("postfix did not start: " + r.describe() + "\n" + lab.log());
             }
@@ -100,11 +102,11 @@ public final class PostfixLab implements AutoCloseable {
     }
 
     /** The main.cf it runs with. */
-    String config() throws java.io.IOException {
+    String config() throws IOException {
         return Files.readString(dir.resolve("main.cf"));
     }
 
-    String log() throws java.io.IOException {
+    String log() throws IOException {
         Path log = dir.resolve("maillog");
         return Files.exists(log) ? Files.readString(log) : "(no maillog)";
     }
@@ -115,7 +117,7 @@ public final class PostfixLab implements AutoCloseable {
             Path pidFile = dir.resolve("queue/pid/master.pid");
             if (Files.exists(pidFile)) {
                 String pid = Files.readString(pidFile).strip();
-                ns.run(java.util.List.of("postfix", "-c", dir.toString(), "stop"), java.time.Duration.ofSeconds(60));
+                ns.run(List.of("postfix", "-c", dir.toString(), "stop"), Duration.ofSeconds(60));
                 for (int i = 0; i < 100 && Files.exists(Path.of("/proc", pid)); i++) {
                     Thread.sleep(50);
                 }

@@ -6,6 +6,7 @@ import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class ProbeBenchmark {
             try (PostfixLab pf = PostfixLab.start(server, "127.0.0.1", Map.of("disable_vrfy_command", "yes"))) {
                 bench("Postfix loopback-only (from its own namespace)", server, "127.0.0.1", jar);
             }
-            if (java.nio.file.Files.isDirectory(EximLab.debs())) {
+            if (Files.isDirectory(EximLab.debs())) {
                 try (EximLab exim = EximLab.start(server, at, conf -> conf)) {
                     bench("Exim 4.96, Debian's default configuration", peer, at, jar);
                 }

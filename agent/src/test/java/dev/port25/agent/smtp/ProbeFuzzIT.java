@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,11 +27,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,7 +125,7 @@ class ProbeFuzzIT {
                 // every worker and probe ends (their namespaces closed) before the jar and the
                 // certificate are deleted
                 pool.shutdownNow();
-                if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                if (!pool.awaitTermination(5, TimeUnit.MINUTES)) {
                     throw new AssertionError("probe fuzz workers did not stop");
                 }
             }
@@ -285,7 +288,7 @@ class ProbeFuzzIT {
             wrong.add(f + "RCPT cannot be judged here, and no note says what to pass: " + doc.get("notes"));
         }
         Set<String> told = strings(doc.get("enumerableUsers"));
-        expect(wrong, f + "enumerableUsers", new java.util.TreeSet<>(t.enumerable()), new java.util.TreeSet<>(told));
+        expect(wrong, f + "enumerableUsers", new TreeSet<>(t.enumerable()), new TreeSet<>(told));
         // a user is unanswered only where the server answers nobody at the domain (RCPT, not judged)
         for (String u : strings(doc.get("unansweredUsers"))) {
             if (t.rcptKnowable() || !u.startsWith("RCPT ")) {
@@ -299,7 +302,7 @@ class ProbeFuzzIT {
         expect(wrong, f + "authBeforeTls", t.authBeforeTls(), doc.get("authBeforeTls").asBoolean());
         expect(wrong, f + "AUTH after STARTTLS", t.authAfterTls(), !doc.get("authMechanismsAfterTls").isEmpty());
         expect(wrong, f + "bannerLeaksSoftware", t.bannerLeaks(), doc.get("bannerLeaksSoftware").asBoolean());
-        Set<String> findings = new java.util.TreeSet<>();
+        Set<String> findings = new TreeSet<>();
         doc.get("findings").forEach(x -> findings.add(x.get("name").asText()));
         Set<String> expected = expectedFindings(t);
         expect(wrong, f + "findings", expected, findings);
@@ -313,7 +316,7 @@ class ProbeFuzzIT {
 
     /** The findings the truth implies (each server's certificate is self-signed: WEAK_TLS with STARTTLS). */
     static Set<String> expectedFindings(Truth t) {
-        Set<String> s = new java.util.TreeSet<>();
+        Set<String> s = new TreeSet<>();
         if (t.openRelay()) {
             s.add("OPEN_RELAY");
         }
@@ -406,7 +409,7 @@ class ProbeFuzzIT {
         Path dir = Path.of("target", "probe-fuzz-failures", "probe-fuzz-" + SEED + "-" + n);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("case.txt"), "Found by ProbeFuzzIT (seed " + SEED + ", case " + n + ") on "
-                + java.time.LocalDate.now() + ". Replay: ./mvnw -B verify -pl agent -am -Dit.test=ProbeFuzzIT "
+                + LocalDate.now() + ". Replay: ./mvnw -B verify -pl agent -am -Dit.test=ProbeFuzzIT "
                 + "-Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false "
                 + "-Dp25.fuzz.seed=" + SEED + " -Dp25.fuzz.cases=" + CASES + " -Dp25.fuzz.case=" + n + "\n\n"
                 + o.c() + "\n\nasked: --users " + String.join(",", o.c().users())

@@ -3,6 +3,7 @@ package dev.port25.agent.smtp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.testing.AgentJar;
+import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
@@ -12,12 +13,25 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,7 +94,7 @@ class SmtpProbeIT {
 
     @Test
     void hardenedPostfix() throws Exception {
-        Path certs = java.nio.file.Files.createTempDirectory("p25-cert-");
+        Path certs = Files.createTempDirectory("p25-cert-");
         try {
             server.ok("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
                     "/CN=mx.p25.test", "-keyout", certs.resolve("key.pem").toString(), "-out",
@@ -130,11 +144,11 @@ class SmtpProbeIT {
      */
     @Test
     void usersAskedWhenTheSessionWasLostAreAskedAgainNotCountedAbsent() throws Exception {
-        Path table = java.nio.file.Files.createTempFile("p25-recipients-", ".txt");
+        Path table = Files.createTempFile("p25-recipients-", ".txt");
         try {
             List<String> local = List.of("root", "postmaster", "carol");
-            java.nio.file.Files.writeString(table, String.join("", local.stream().map(u -> u + " x\n").toList()));
-            java.nio.file.Files.setPosixFilePermissions(table, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.writeString(table, String.join("", local.stream().map(u -> u + " x\n").toList()));
+            Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-r--r--"));
             try (PostfixLab pf = PostfixLab.start(server, "198.18.25.11", Map.of(
                     "disable_vrfy_command", "yes",
                     "local_recipient_maps", "texthash:" + table,
@@ -152,7 +166,7 @@ class SmtpProbeIT {
                 assertThat(doc.get("error").isNull()).as(doc.get("error").toString()).isTrue();
             }
         } finally {
-            java.nio.file.Files.delete(table);
+            Files.delete(table);
         }
     }
 
@@ -249,7 +263,7 @@ class SmtpProbeIT {
                      "smtpd_banner", "$myhostname ESMTP $mail_name $mail_version"))) {
             JsonNode doc = run(server, "probe", "--local", "--json");
             assertThat(doc.get("schema").asText()).isEqualTo("port25-agent/probe-local/v1");
-            Map<String, JsonNode> byEndpoint = new java.util.HashMap<>();
+            Map<String, JsonNode> byEndpoint = new HashMap<>();
             doc.get("listeners").forEach(l -> byEndpoint.put(l.get("endpoint").asText(), l));
             assertThat(byEndpoint).containsOnlyKeys("tcp 198.18.25.11:25", "tcp 198.18.25.12:25");
             JsonNode h = byEndpoint.get("tcp 198.18.25.11:25");
@@ -284,12 +298,12 @@ class SmtpProbeIT {
                 "--script", "smtp-open-relay,smtp-enum-users,smtp-commands", "-oX", "-", address)),
                 Duration.ofSeconds(120), Map.of(), new byte[0]));
         assertThat(r.ok()).as(r.describe()).isTrue();
-        org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(new java.io.ByteArrayInputStream(r.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        Map<String, String> out = new java.util.TreeMap<>();
-        org.w3c.dom.NodeList scripts = xml.getElementsByTagName("script");
+        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(r.stdout().getBytes(StandardCharsets.UTF_8)));
+        Map<String, String> out = new TreeMap<>();
+        NodeList scripts = xml.getElementsByTagName("script");
         for (int i = 0; i < scripts.getLength(); i++) {
-            org.w3c.dom.Element e = (org.w3c.dom.Element) scripts.item(i);
+            Element e = (Element) scripts.item(i);
             out.put(e.getAttribute("id"), e.getAttribute("output").strip());
         }
         return out;
@@ -400,14 +414,14 @@ class SmtpProbeIT {
      * A hostile or broken server gives a finding or an error within bounded time, never a hang:
      * the jar runs with a 64 MB heap, so an unbounded buffer would fail it too.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"endless-line", "slow-drip", "huge-ehlo",
+    @ParameterizedTest
+    @ValueSource(strings = {"endless-line", "slow-drip", "huge-ehlo",
             "garbage-after-starttls", "early-close"})
     void hostileServersEndInBoundedTime(String mode) throws Exception {
-        java.nio.file.Path script = jar.resource("/smtp/hostile_server.py");
+        Path script = jar.resource("/smtp/hostile_server.py");
         // the address first: the server binds it at once (it raced the address and lost on Temurin 25)
         server.ok("ip", "addr", "add", "198.18.25.13/24", "dev", "p25a");
-        dev.port25.firewall.exec.BackgroundProcess server25 = null;
+        BackgroundProcess server25 = null;
         try {
             server25 = server.spawn(server.inside(List.of("/usr/bin/python3", script.toString(), mode, "198.18.25.13")));
             assertThat(server25.readLine(Duration.ofSeconds(10))).as(server25.stderrIfEnded()).contains("READY");
@@ -417,7 +431,7 @@ class SmtpProbeIT {
             CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
             double seconds = (System.nanoTime() - t0) / 1e9;
             JsonNode doc = MAPPER.readTree(r.stdout());
-            System.out.println(mode + ": " + String.format(java.util.Locale.ROOT, "%.1f s", seconds) + ", exit "
+            System.out.println(mode + ": " + String.format(Locale.ROOT, "%.1f s", seconds) + ", exit "
                     + r.exitCode() + ", findings " + ids(doc) + ", error " + doc.get("error"));
             assertThat(seconds).as("bounded by the 10 s reply deadline, not the server").isLessThan(30);
             assertThat(r.stderr()).doesNotContain("Exception", "OutOfMemoryError");
@@ -491,7 +505,7 @@ class SmtpProbeIT {
     void wildcardPostfixIsProbedOnEachFamilysLoopback() throws Exception {
         try (PostfixLab pf = PostfixLab.start(server, "all", Map.of("mynetworks", "127.0.0.0/8 [::1]/128"))) {
             JsonNode local = run(server, "probe", "--local", "--json");
-            Map<String, JsonNode> byEndpoint = new java.util.HashMap<>();
+            Map<String, JsonNode> byEndpoint = new HashMap<>();
             local.get("listeners").forEach(l -> byEndpoint.put(l.get("endpoint").asText(), l));
             assertThat(byEndpoint).containsOnlyKeys("tcp 0.0.0.0:25", "tcp [::]:25");
             assertThat(byEndpoint.get("tcp 0.0.0.0:25").at("/localProbe/target").asText()).isEqualTo("127.0.0.1:25");

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,7 +31,7 @@ class SmtpProbeVrfyDomainTest {
 
     /** The scripted server's reply to one command line. */
     static String reply(String line) {
-        String l = line.toLowerCase(java.util.Locale.ROOT);
+        String l = line.toLowerCase(Locale.ROOT);
         if (l.startsWith("ehlo")) {
             return "250-mx.p25.test Hello port25-agent.invalid [198.18.27.2]\r\n250 HELP";
         }
@@ -67,7 +68,7 @@ class SmtpProbeVrfyDomainTest {
                 for (String line; (line = in.readLine()) != null; ) {
                     out.write((reply(line) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
-                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("quit")) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("quit")) {
                         return;
                     }
                 }

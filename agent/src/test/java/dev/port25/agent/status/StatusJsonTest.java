@@ -1,5 +1,11 @@
 package dev.port25.agent.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.port25.agent.inventory.AddressClass;
 import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
@@ -7,18 +13,23 @@ import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.inventory.Scope;
 import dev.port25.agent.policy.Evaluator;
 import dev.port25.agent.policy.EvaluatorTest;
 import dev.port25.agent.policy.Facts;
 import dev.port25.agent.policy.Role;
 import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.policy.Severity;
 import dev.port25.agent.policy.Verdict;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
+import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -73,9 +84,9 @@ public class StatusJsonTest {
     /** The shipped JSON Schema and the rendered document name the same fields and values. */
     @Test
     void schemaInConfigModuleMatchesTheDocument() throws Exception {
-        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.JsonNode schema = m.readTree(Fixtures.text("/dev/port25/config/status-v1.schema.json"));
-        com.fasterxml.jackson.databind.JsonNode doc = m.readTree(StatusJson.render(postfixLikeHost()));
+        ObjectMapper m = new ObjectMapper();
+        JsonNode schema = m.readTree(Fixtures.text("/dev/port25/config/status-v1.schema.json"));
+        JsonNode doc = m.readTree(StatusJson.render(postfixLikeHost()));
         assertThat(fields(doc)).isEqualTo(strings(schema.get("required")));
         assertThat(fields(doc.get("inventory"))).isEqualTo(strings(schema.at("/properties/inventory/required")));
         assertThat(fields(doc.get("listeners").get(0))).isEqualTo(strings(schema.at("/$defs/listener/required")));
@@ -85,32 +96,32 @@ public class StatusJsonTest {
         assertThat(fields(doc.at("/firewall/inbound/0"))).isEqualTo(strings(schema.at("/$defs/exposure/required")));
         assertThat(fields(doc.at("/findings/0"))).isEqualTo(strings(schema.at("/$defs/finding/required")));
         assertThat(strings(schema.at("/properties/role/properties/name/enum")))
-                .isEqualTo(java.util.Arrays.stream(Role.values()).map(Enum::name).toList());
+                .isEqualTo(Arrays.stream(Role.values()).map(Enum::name).toList());
         assertThat(strings(schema.at("/$defs/finding/properties/severity/enum")))
-                .isEqualTo(java.util.Arrays.stream(dev.port25.agent.policy.Severity.values()).map(Enum::name).toList());
+                .isEqualTo(Arrays.stream(Severity.values()).map(Enum::name).toList());
         assertThat(strings(schema.at("/$defs/exposure/properties/level/enum"))).isEqualTo(
-                java.util.Arrays.stream(dev.port25.firewall.eval.Exposure.Level.values()).map(Enum::name).toList());
+                Arrays.stream(Exposure.Level.values()).map(Enum::name).toList());
         assertThat(strings(schema.at("/properties/verdict/enum")))
-                .isEqualTo(java.util.Arrays.stream(Verdict.values()).map(Enum::name).toList());
+                .isEqualTo(Arrays.stream(Verdict.values()).map(Enum::name).toList());
         assertThat(strings(schema.at("/$defs/listener/properties/addressClass/enum"))).containsExactlyInAnyOrder(
-                java.util.Arrays.stream(dev.port25.agent.inventory.AddressClass.values()).map(Enum::name).toArray(String[]::new));
+                Arrays.stream(AddressClass.values()).map(Enum::name).toArray(String[]::new));
         assertThat(strings(schema.at("/$defs/listener/properties/scope/enum"))).containsExactlyInAnyOrder(
-                java.util.Arrays.stream(dev.port25.agent.inventory.Scope.values()).map(Enum::name).toArray(String[]::new));
+                Arrays.stream(Scope.values()).map(Enum::name).toArray(String[]::new));
         assertThat(schema.at("/properties/schema/const").asText()).isEqualTo(StatusJson.SCHEMA);
-        com.networknt.schema.Schema validator = com.networknt.schema.SchemaRegistry.withDefaultDialect(
-                com.networknt.schema.SpecificationVersion.DRAFT_2020_12).getSchema(schema);
+        Schema validator = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12).getSchema(schema);
         assertThat(validator.validate(doc)).as("the document against the schema").isEmpty();
         assertThat(validator.validate(m.readTree(golden("status-unknown.json")))).isEmpty();
     }
 
-    private static List<String> fields(com.fasterxml.jackson.databind.JsonNode node) {
-        List<String> names = new java.util.ArrayList<>();
+    private static List<String> fields(JsonNode node) {
+        List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
 
-    private static List<String> strings(com.fasterxml.jackson.databind.JsonNode array) {
-        List<String> out = new java.util.ArrayList<>();
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
     }

@@ -1,11 +1,20 @@
 package dev.port25.agent.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.testing.Netns;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,23 +87,23 @@ public final class AgentJar implements AutoCloseable {
      * Runs the agent inside {@code where} (2 minutes at most) and reads the JSON document it
      * printed, with its exit code added as {@code exitCode}.
      */
-    public com.fasterxml.jackson.databind.JsonNode json(dev.port25.firewall.testing.Netns where, String... args)
+    public JsonNode json(Netns where, String... args)
             throws Exception {
         return json(where, List.of(), args);
     }
 
     /** {@link #json(dev.port25.firewall.testing.Netns, String...)} with JVM options. */
-    public com.fasterxml.jackson.databind.JsonNode json(dev.port25.firewall.testing.Netns where,
+    public JsonNode json(Netns where,
                                                         List<String> jvmOptions, String... args) throws Exception {
         List<String> argv = new ArrayList<>(where.inside(List.of()));
         argv.addAll(argvWithJvmOptions(jvmOptions, args));
-        dev.port25.firewall.exec.CommandResult r = new dev.port25.firewall.exec.CommandRunner().run(
-                dev.port25.firewall.exec.Command.of(argv).withTimeout(java.time.Duration.ofSeconds(120)));
+        CommandResult r = new CommandRunner().run(
+                Command.of(argv).withTimeout(Duration.ofSeconds(120)));
         if (!r.stdout().startsWith("{")) {
             throw new AssertionError("the agent printed no JSON document: " + r.describe());
         }
-        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode)
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+        ObjectNode doc = (ObjectNode)
+                new ObjectMapper().readTree(r.stdout());
         doc.put("exitCode", r.exitCode());
         return doc;
     }

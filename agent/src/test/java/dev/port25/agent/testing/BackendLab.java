@@ -1,6 +1,8 @@
 package dev.port25.agent.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,18 +85,18 @@ public final class BackendLab implements AutoCloseable {
         List<String> argv = new ArrayList<>(server.inside(env));
         argv.addAll(jar.argv(args));
         CommandResult r = new CommandRunner().run(Command.of(argv).withTimeout(Duration.ofSeconds(180)));
-        System.out.printf(java.util.Locale.ROOT, "%s: %s: %d ms, exit %d%n", backend, String.join(" ", args),
+        System.out.printf(Locale.ROOT, "%s: %s: %d ms, exit %d%n", backend, String.join(" ", args),
                 r.elapsed().toMillis(), r.exitCode());
         return r;
     }
 
     /** Starts the agent in the server namespace in the background (stopped by pid when the lab closes). */
-    public dev.port25.firewall.exec.BackgroundProcess spawnAgent(String... args) throws Exception {
+    public BackgroundProcess spawnAgent(String... args) throws Exception {
         return spawnAgent(List.of(), args);
     }
 
     /** The same with JVM options; the process's pid is the JVM's ({@code ip netns exec} and {@code env} exec it). */
-    public dev.port25.firewall.exec.BackgroundProcess spawnAgent(List<String> jvmOptions, String... args) throws Exception {
+    public BackgroundProcess spawnAgent(List<String> jvmOptions, String... args) throws Exception {
         List<String> argv = new ArrayList<>(server.inside(env));
         argv.addAll(jar.argvWithJvmOptions(jvmOptions, args));
         return server.spawn(argv);
@@ -102,7 +105,7 @@ public final class BackendLab implements AutoCloseable {
     public JsonNode json(String... args) throws Exception {
         CommandResult r = agent(args);
         assertThat(r.stdout()).as(r.describe()).startsWith("{");
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+        return new ObjectMapper().readTree(r.stdout());
     }
 
     public String[] withState(String... args) {
@@ -147,7 +150,7 @@ public final class BackendLab implements AutoCloseable {
         } finally {
             peer.close();
             server.close();
-            dev.port25.agent.testing.TempDirs.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.port25.agent.testing;
 
+import dev.port25.firewall.testing.Trees;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -11,6 +13,6 @@ public final class TempDirs {
 
     /** Deletes {@code dir} and everything in it; nothing when it is gone already. */
     public static void deleteTree(Path dir) throws IOException {
-        dev.port25.firewall.testing.Trees.delete(dir);
+        Trees.delete(dir);
     }
 }

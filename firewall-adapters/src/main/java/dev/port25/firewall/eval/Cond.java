@@ -1,6 +1,7 @@
 package dev.port25.firewall.eval;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** One match of a rule, judged against a {@link Flow}. */
@@ -123,7 +124,7 @@ sealed interface Cond {
     record Interface(boolean input, List<String> names, boolean negate) implements Cond {
         @Override
         public Tri test(Flow f) {
-            java.util.Optional<String> iface = input ? f.inInterface : f.outInterface;
+            Optional<String> iface = input ? f.inInterface : f.outInterface;
             if (iface.isEmpty()) {
                 // not known: an inbound connection from another host does not arrive on lo
                 if (input && names.size() == 1 && names.get(0).equals("lo")) {

@@ -2,6 +2,11 @@ package dev.port25.firewall.eval;
 
 import dev.port25.firewall.spi.Cidr;
 
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,12 +33,12 @@ public record Exposure(IpFamily family, Level level, List<Cidr> allowedFrom, Map
 
     /** The fewest CIDRs covering exactly the union of {@code networks} (all of one family), in address order. */
     public static List<Cidr> cover(List<Cidr> networks) {
-        List<AddrRange> ranges = new java.util.ArrayList<>(networks.stream().map(AddrRange::of).toList());
-        ranges.sort(java.util.Comparator.comparing(AddrRange::lo));
-        List<Cidr> out = new java.util.ArrayList<>();
+        List<AddrRange> ranges = new ArrayList<>(networks.stream().map(AddrRange::of).toList());
+        ranges.sort(Comparator.comparing(AddrRange::lo));
+        List<Cidr> out = new ArrayList<>();
         AddrRange cur = null;
         for (AddrRange r : ranges) {
-            if (cur != null && r.lo().compareTo(cur.hi().add(java.math.BigInteger.ONE)) <= 0) {
+            if (cur != null && r.lo().compareTo(cur.hi().add(BigInteger.ONE)) <= 0) {
                 cur = new AddrRange(cur.family(), cur.lo(), cur.hi().max(r.hi()));
             } else {
                 if (cur != null) {
@@ -52,7 +57,7 @@ public record Exposure(IpFamily family, Level level, List<Cidr> allowedFrom, Map
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(level, "level");
         allowedFrom = List.copyOf(allowedFrom);
-        byInterface = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(byInterface));
+        byInterface = Collections.unmodifiableMap(new LinkedHashMap<>(byInterface));
         decidedBy = List.copyOf(decidedBy);
         notes = List.copyOf(notes);
     }

@@ -1,5 +1,7 @@
 package dev.port25.firewall.eval;
 
+import java.util.Locale;
+
 /** The two address families a verdict is given for. */
 public enum IpFamily {
     IPV4(32), IPV6(128);
@@ -17,7 +19,7 @@ public enum IpFamily {
 
     /** "ipv4" / "ipv6". */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The family of an address of {@code bytes} length. */

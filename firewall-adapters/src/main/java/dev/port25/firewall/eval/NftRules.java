@@ -8,6 +8,7 @@ import dev.port25.firewall.spi.Cidr;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -437,7 +438,7 @@ final class NftRules {
     }
 
     private static Set<String> names(JsonNode right) {
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         if (right.has("set")) {
             right.get("set").forEach(e -> out.add(e.asText().toLowerCase(Locale.ROOT)));
         } else if (right.isArray()) {

@@ -8,12 +8,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Every layer of this host's packet filter that can accept or drop an inbound connection: the
@@ -138,7 +141,7 @@ public final class PacketFilter {
         return decide(() -> Flow.outbound(family, AddrRange.number(destination), outInterface, port), OUTBOUND_HOOKS);
     }
 
-    private Decision decide(java.util.function.Supplier<Flow> start, List<String> hooks) {
+    private Decision decide(Supplier<Flow> start, List<String> hooks) {
         List<Outcome> outcomes = new ArrayList<>();
         Deque<List<Boolean>> todo = new ArrayDeque<>();
         todo.push(List.of());
@@ -200,7 +203,7 @@ public final class PacketFilter {
         Set<String> notes = new LinkedHashSet<>();
         boolean[] accepted = new boolean[starts.size()];
         boolean anyUnknown = false;
-        Map<String, Exposure.Level> byInterface = new java.util.LinkedHashMap<>();
+        Map<String, Exposure.Level> byInterface = new LinkedHashMap<>();
         for (Optional<String> iface : ifaces) {
             boolean accepts = false;
             boolean blocks = false;
@@ -311,7 +314,7 @@ public final class PacketFilter {
         final List<Boolean> made = new ArrayList<>();
         final List<Point> points = new ArrayList<>();
         /** The choices made so far, by rule: a later packet of the connection takes the same. */
-        private final Map<RuleRef, Boolean> byRule = new java.util.HashMap<>();
+        private final Map<RuleRef, Boolean> byRule = new HashMap<>();
         /** The later packets are walked: a rule chosen for the SYN is not chosen again. */
         boolean again;
 

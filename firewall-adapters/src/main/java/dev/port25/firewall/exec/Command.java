@@ -1,6 +1,7 @@
 package dev.port25.firewall.exec;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,12 +78,12 @@ public record Command(List<String> argv, Duration timeout, Map<String, String> e
     @Override
     public boolean equals(Object o) {
         return o instanceof Command c && argv.equals(c.argv) && timeout.equals(c.timeout)
-                && env.equals(c.env) && java.util.Arrays.equals(stdin, c.stdin);
+                && env.equals(c.env) && Arrays.equals(stdin, c.stdin);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(argv, timeout, env, java.util.Arrays.hashCode(stdin));
+        return Objects.hash(argv, timeout, env, Arrays.hashCode(stdin));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.port25.firewall.exec;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -41,7 +42,7 @@ public abstract sealed class CommandException extends Exception
         private final String partialStdout;
         private final String partialStderr;
 
-        TimedOut(List<String> argv, java.time.Duration timeout, String partialStdout, String partialStderr) {
+        TimedOut(List<String> argv, Duration timeout, String partialStdout, String partialStderr) {
             super(argv, "'" + String.join(" ", argv) + "' ran longer than " + timeout.toMillis()
                     + " ms and was killed", null);
             this.partialStdout = partialStdout;

@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The only code in port25-agent that starts processes.
@@ -67,7 +69,7 @@ public final class CommandRunner {
      * as without a prefix.
      */
     public CommandRunner withPrefix(List<String> more) {
-        List<String> all = new java.util.ArrayList<>(prefix);
+        List<String> all = new ArrayList<>(prefix);
         all.addAll(more);
         return new CommandRunner(all);
     }
@@ -105,7 +107,7 @@ public final class CommandRunner {
         if (prefix.isEmpty()) {
             return argv;
         }
-        List<String> all = new java.util.ArrayList<>(prefix);
+        List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
         return all;
     }
@@ -256,7 +258,7 @@ public final class CommandRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Captured("", true);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // A descendant that escaped the kill still holds the pipe open.
             return new Captured("", true);
         }

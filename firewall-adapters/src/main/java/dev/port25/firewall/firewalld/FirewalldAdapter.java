@@ -5,6 +5,7 @@ import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.exec.DaemonThreads;
 import dev.port25.firewall.spi.Applier;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
@@ -17,12 +18,15 @@ import dev.port25.firewall.spi.FirewallState;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Plan;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * firewalld: rich rules marked by their priority (see {@link FirewalldRich}) in every zone that
@@ -70,10 +74,10 @@ final class FirewalldAdapter implements FirewallAdapter {
         List<String> reader = FirewalldZones.readerArgv(System.getenv().getOrDefault("PATH", "")).orElseThrow(() ->
                 new FirewallException("firewalld: no firewall-cmd script on PATH, whose interpreter has firewalld's "
                         + "client library (firewall.client) that reads the configuration"));
-        var filter = java.util.concurrent.CompletableFuture.supplyAsync(() -> new PacketFilterReader(runner).read(),
+        var filter = CompletableFuture.supplyAsync(() -> new PacketFilterReader(runner).read(),
                 READS);
         CommandResult r = Applier.run(ID, runner, Command.of(reader)
-                .withStdin(FirewalldZones.SCRIPT.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .withStdin(FirewalldZones.SCRIPT.getBytes(StandardCharsets.UTF_8)));
         if (!r.ok()) {
             CommandResult state = Applier.run(ID, runner, Command.of("firewall-cmd", "--state"));
             if (!state.ok()) {
@@ -89,7 +93,7 @@ final class FirewalldAdapter implements FirewallAdapter {
     }
 
     /** The packet filter is read beside firewalld's configuration. */
-    private static final java.util.concurrent.Executor READS = dev.port25.firewall.exec.DaemonThreads.named("firewalld-read");
+    private static final Executor READS = DaemonThreads.named("firewalld-read");
 
     /** Our rules for the desired state, allows before the drop (by priority). */
     static List<FirewalldRich.Rule> rules(Desired desired) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.firewall.spi.FirewallException;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,12 +122,12 @@ final class FirewalldZones {
      * empty when there is none.
      */
     static Optional<List<String>> readerArgv(String path) {
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             Path cmd = Path.of(dir.isEmpty() ? "." : dir, "firewall-cmd");
             if (!Files.isRegularFile(cmd)) {
                 continue;
             }
-            try (var in = Files.newBufferedReader(cmd, java.nio.charset.StandardCharsets.UTF_8)) {
+            try (var in = Files.newBufferedReader(cmd, StandardCharsets.UTF_8)) {
                 String first = in.readLine();
                 if (first == null || !first.startsWith("#!")) {
                     return Optional.empty();
@@ -132,7 +135,7 @@ final class FirewalldZones {
                 List<String> argv = new ArrayList<>(List.of(first.substring(2).strip().split("\\s+")));
                 argv.add("-"); // the script comes on stdin
                 return Optional.of(argv);
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 return Optional.empty(); // a binary: no first line to read
             }
         }

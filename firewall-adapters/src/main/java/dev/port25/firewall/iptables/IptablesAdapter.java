@@ -23,10 +23,12 @@ import dev.port25.firewall.spi.RuleDigest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -263,15 +265,15 @@ final class IptablesAdapter implements FirewallAdapter {
      */
     private static Optional<Change> tableRemoval(IptablesState current, Desired desired, boolean ipv6) {
         IptablesVariant v = current.inUse();
-        boolean keeps = java.util.Arrays.stream(IptablesState.Hook.values())
+        boolean keeps = Arrays.stream(IptablesState.Hook.values())
                 .anyMatch(h -> !ruleSpecs(desired, ipv6, h).isEmpty());
         if (v != IptablesVariant.NFT || keeps || current.owned(v, ipv6).isEmpty() || !current.onlyOurs(v, ipv6)) {
             return Optional.empty();
         }
         Optional<List<String>> objects = current.packetFilter().nfTableObjects(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4,
                 "filter");
-        java.util.Set<String> builtins = java.util.Set.of("chain INPUT", "chain FORWARD", "chain OUTPUT");
-        java.util.Set<String> ours = java.util.Set.of("chain " + IptablesState.CHAIN, "chain " + IptablesState.OUTPUT_CHAIN);
+        Set<String> builtins = Set.of("chain INPUT", "chain FORWARD", "chain OUTPUT");
+        Set<String> ours = Set.of("chain " + IptablesState.CHAIN, "chain " + IptablesState.OUTPUT_CHAIN);
         if (objects.isEmpty() || !objects.get().stream().allMatch(o -> builtins.contains(o) || ours.contains(o))) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.port25.firewall.iptables;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ record IptablesSave(Map<String, String> chains, List<Rule> rules) {
     private static final Pattern COMMENT = Pattern.compile("--comment (?:\"((?:[^\"\\\\]|\\\\.)*)\"|(\\S+))");
 
     IptablesSave {
-        chains = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(chains));
+        chains = Collections.unmodifiableMap(new LinkedHashMap<>(chains));
         rules = List.copyOf(rules);
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The filter tables of both variants and both families, and which variant {@code iptables}
@@ -117,8 +118,8 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
         if (dump == null) {
             return false;
         }
-        java.util.Set<String> ours = java.util.Set.of(CHAIN, OUTPUT_CHAIN);
-        java.util.Set<String> builtins = java.util.Set.of("INPUT", "FORWARD", "OUTPUT");
+        Set<String> ours = Set.of(CHAIN, OUTPUT_CHAIN);
+        Set<String> builtins = Set.of("INPUT", "FORWARD", "OUTPUT");
         boolean chains = dump.chains().entrySet().stream().allMatch(e -> ours.contains(e.getKey())
                 || builtins.contains(e.getKey()) && e.getValue().equals("ACCEPT"));
         boolean rules = dump.rules().stream().allMatch(r -> ours.contains(r.chain())

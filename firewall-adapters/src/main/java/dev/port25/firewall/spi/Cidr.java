@@ -1,5 +1,6 @@
 package dev.port25.firewall.spi;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
@@ -59,7 +60,7 @@ public record Cidr(InetAddress network, int prefix) {
             raw[i] &= (byte) (0xff << (8 - keep));
         }
         try {
-            return new Cidr(raw.length == 16 ? java.net.Inet6Address.getByAddress(null, raw, -1)
+            return new Cidr(raw.length == 16 ? Inet6Address.getByAddress(null, raw, -1)
                     : InetAddress.getByAddress(raw), prefix);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);

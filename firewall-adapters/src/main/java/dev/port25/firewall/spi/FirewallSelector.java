@@ -1,12 +1,14 @@
 package dev.port25.firewall.spi;
 
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.exec.DaemonThreads;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Chooses the backend that acts on this host: the active one with the highest priority
@@ -61,10 +63,10 @@ public final class FirewallSelector {
         }
         // every detection runs its own tools (firewall-cmd alone takes ~0.25 s): all at once, chosen in order
         List<FirewallAdapter> adapters = providers.stream().map(p -> p.create(runner)).toList();
-        List<java.util.concurrent.CompletableFuture<Detection>> detections = new ArrayList<>();
+        List<CompletableFuture<Detection>> detections = new ArrayList<>();
         for (FirewallAdapter adapter : adapters) {
-            detections.add(java.util.concurrent.CompletableFuture.supplyAsync(adapter::detect,
-                    dev.port25.firewall.exec.DaemonThreads.named("detect-" + adapter.id())));
+            detections.add(CompletableFuture.supplyAsync(adapter::detect,
+                    DaemonThreads.named("detect-" + adapter.id())));
         }
         Selection chosen = null;
         for (int i = 0; i < adapters.size(); i++) {

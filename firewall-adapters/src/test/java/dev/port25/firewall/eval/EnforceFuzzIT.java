@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,7 +143,7 @@ class EnforceFuzzIT {
         List<String> unmet = List.of();
         private String rulesBefore = "";
         private String rulesAfterUndo = "";
-        private java.util.SortedMap<Path, String> filesBefore = new java.util.TreeMap<>();
+        private SortedMap<Path, String> filesBefore = new TreeMap<>();
         /** firewalld's own file residue: its backups of zone files. */
         List<Path> residue = new ArrayList<>();
         private PacketFilterReader.Snapshot snapshot;
@@ -214,11 +220,11 @@ class EnforceFuzzIT {
          * packaged zone firewalld writes into /etc/firewalld/zones on the zone's first permanent
          * change is a difference: undo loads the zone's defaults again.)
          */
-        private void files(java.util.SortedMap<Path, String> before, java.util.SortedMap<Path, String> after) {
-            java.util.SortedSet<Path> paths = new java.util.TreeSet<>(before.keySet());
+        private void files(SortedMap<Path, String> before, SortedMap<Path, String> after) {
+            SortedSet<Path> paths = new TreeSet<>(before.keySet());
             paths.addAll(after.keySet());
             for (Path p : paths) {
-                if (java.util.Objects.equals(before.get(p), after.get(p))) {
+                if (Objects.equals(before.get(p), after.get(p))) {
                     continue;
                 }
                 boolean backup = p.getFileName().toString().endsWith(".xml.old");
@@ -371,12 +377,12 @@ class EnforceFuzzIT {
             return FullRuleset.layers(backend, runner());
         }
 
-        java.util.SortedMap<Path, String> files() throws Exception {
+        SortedMap<Path, String> files() throws Exception {
             return FullRuleset.files(backend, lab.packets().server().etcOverlay());
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             if (firewalld != null) {
                 firewalld.close();
             }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,7 +267,7 @@ final class FuzzLab implements AutoCloseable {
             Files.writeString(dir.resolve(e.getKey()), e.getValue());
         }
         Files.writeString(dir.resolve("expected.txt"), String.join("\n", expected) + "\n");
-        Files.writeString(dir.resolve("source.txt"), origin + " on " + java.time.LocalDate.now()
+        Files.writeString(dir.resolve("source.txt"), origin + " on " + LocalDate.now()
                 + "; the peer's connections met what expected.txt says.\nThe ruleset, as made:\n" + ruleset);
         return dir.toAbsolutePath();
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -66,7 +67,7 @@ class PacketFilterCasesTest {
                     assertThat(d.decidedBy()).as(line).isPresent();
                 }
             } else if (exposure.matches()) {
-                IpFamily f = IpFamily.valueOf(exposure.group(1).toUpperCase(java.util.Locale.ROOT));
+                IpFamily f = IpFamily.valueOf(exposure.group(1).toUpperCase(Locale.ROOT));
                 Exposure e = filter.exposure(f, 25);
                 actual.add(f.label() + " exposure: " + e.level() + " " + e.allowedFrom() + " " + e.byInterface());
             } else {

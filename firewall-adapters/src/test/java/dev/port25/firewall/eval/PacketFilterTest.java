@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class PacketFilterTest {
     private static InetAddress address(String text) {
         try {
             return InetAddress.getByName(text);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
     }

@@ -1,9 +1,13 @@
 package dev.port25.firewall.eval;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The packet filters of the cases {@link VerdictTruthIT} recorded from real tools (folders under
@@ -22,9 +26,9 @@ public final class RecordedFilters {
             throw new IllegalArgumentException("no recorded case eval/" + name);
         }
         try {
-            java.net.URI uri = url.toURI();
+            URI uri = url.toURI();
             if (uri.getScheme().equals("jar")) { // the test-jar as a reactor dependency
-                try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of())) {
+                try (FileSystem fs = FileSystems.newFileSystem(uri, Map.of())) {
                     return PacketFilterReader.build(PacketFilterCasesTest.snapshot(fs.provider().getPath(uri).getParent()));
                 }
             }

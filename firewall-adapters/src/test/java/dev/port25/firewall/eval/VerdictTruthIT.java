@@ -13,6 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -316,7 +318,7 @@ class VerdictTruthIT {
         Files.writeString(out.resolve("expected.txt"), String.join("\n", expected) + "\n");
         CommandRunner host = new CommandRunner();
         Files.writeString(out.resolve("source.txt"), c.description() + "\n"
-                + "Recorded by VerdictTruthIT in a network namespace on " + java.time.LocalDate.now() + " with: "
+                + "Recorded by VerdictTruthIT in a network namespace on " + LocalDate.now() + " with: "
                 + host.run("nft", "--version").stdout().strip() + "; "
                 + host.run("iptables-nft", "--version").stdout().strip() + "; "
                 + host.run("iptables-legacy", "--version").stdout().strip() + "; "
@@ -351,7 +353,7 @@ class VerdictTruthIT {
                 var listener = container.spawn(container.inside(List.of(PacketLab.PYTHON, "-c",
                         "import socket\ns=socket.socket(); s.bind(('0.0.0.0',25)); s.listen(64); print('READY',flush=True)\n"
                                 + "while True:\n    c,_=s.accept(); c.close()\n")));
-                assertThat(listener.readLine(java.time.Duration.ofSeconds(10))).contains("READY");
+                assertThat(listener.readLine(Duration.ofSeconds(10))).contains("READY");
                 Path rules = Files.createTempFile("p25-docker-", ".rules");
                 try {
                     Files.writeString(rules, """

@@ -2,10 +2,14 @@ package dev.port25.firewall.exec;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,8 +69,8 @@ class CommandRunnerTest {
 
     @Test
     void interruptKillsTheProcessAndKeepsTheFlag() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean flag = new AtomicBoolean();
         Thread t = new Thread(() -> {
             try {
                 runner.run("sleep", "30");
@@ -138,7 +142,7 @@ class CommandRunnerTest {
             }
             assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("HELO x\r\n");
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> c.output().read(got)).isInstanceOf(java.io.InterruptedIOException.class)
+            assertThatThrownBy(() -> c.output().read(got)).isInstanceOf(InterruptedIOException.class)
                     .hasMessageContaining("no output within 200 ms");
             assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(150L, 2_000L);
         }
@@ -169,7 +173,7 @@ class CommandRunnerTest {
         Conversation timed = runner.converse(Command.of("sleep", "60").withTimeout(Duration.ofMillis(300)),
                 Duration.ofMillis(100));
         ProcessHandle t = ProcessHandle.of(timed.pid()).orElseThrow();
-        assertThat(t.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(t.onExit().get(5, TimeUnit.SECONDS).isAlive()).isFalse();
         assertThat(timed.output().read()).as("output ends with the process").isEqualTo(-1);
         timed.close();
     }

@@ -1,13 +1,22 @@
 package dev.port25.firewall.firewalld;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
+import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,13 +53,13 @@ class FirewalldCasesTest {
      */
     @Test
     void undoLoadsThePackagedZoneAgainWhenItsCopyHeldNothingButTheAgentsRules() throws Exception {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json
                 .readTree(FirewalldRecordedStates.read("port25-closed/state.json"));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("permanent").path("public")).put("packagedCopy", true);
+        ((ObjectNode) root.path("permanent").path("public")).put("packagedCopy", true);
         FirewalldZones.Config c = FirewalldZones.parse(json.writeValueAsString(root));
         FirewalldState copied = new FirewalldState(true, c.defaultZone(), c.runtime(), c.permanent(), c.direct(),
-                c.directPermanent(), dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
+                c.directPermanent(), Fixtures.LAYERS_NOT_RECORDED);
         assertThat(c.permanent().get("public").packagedCopy()).isTrue();
         assertThat(c.runtime().get("public").packagedCopy()).isFalse();
         List<String> undo = argv(adapter.plan(copied, Desired.of(25, new Inbound.Open())));
@@ -82,7 +91,7 @@ class FirewalldCasesTest {
     void theSameRuleSpelledAnotherWayIsStillOurs() {
         assertThat(FirewalldRich.parse("rule priority=\"-25025\" family=\"ipv6\" source address=\"fd00::/8\" "
                 + "port port=\"25\" protocol=\"tcp\" accept")).contains(new FirewalldRich.Rule(-25025, "ipv6",
-                java.util.Optional.of(Cidr.parse("fd00:0:0:0:0:0:0:0/8")), 25, "accept"));
+                Optional.of(Cidr.parse("fd00:0:0:0:0:0:0:0/8")), 25, "accept"));
         assertThat(FirewalldRich.parse("rule family=\"ipv4\" port port=\"25\" protocol=\"tcp\" reject")).isEmpty();
     }
 
@@ -105,16 +114,16 @@ class FirewalldCasesTest {
         assertThat(c.direct()).containsExactly(List.of("ipv4", "filter", "OUTPUT", "-25024", "-p", "tcp", "-m", "comment",
                 "--comment", "a b", "-j", "DROP"));
         FirewalldState s = new FirewalldState(true, c.defaultZone(), zones, zones, List.of(), List.of(),
-                dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
+                Fixtures.LAYERS_NOT_RECORDED);
         assertThat(s.zonesInUse()).containsExactly("internal", "public", "work");
     }
 
     @Test
-    void theReaderRunsWithTheInterpreterFirewallCmdNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void theReaderRunsWithTheInterpreterFirewallCmdNames(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
-        java.nio.file.Files.writeString(bin.resolve("firewall-cmd"), "#!/usr/bin/python3 -s\nimport sys\n");
-        assertThat(FirewalldZones.readerArgv(dir.resolve("none") + java.io.File.pathSeparator + bin))
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("firewall-cmd"), "#!/usr/bin/python3 -s\nimport sys\n");
+        assertThat(FirewalldZones.readerArgv(dir.resolve("none") + File.pathSeparator + bin))
                 .contains(List.of("/usr/bin/python3", "-s", "-"));
         assertThat(FirewalldZones.readerArgv(dir.resolve("none").toString())).isEmpty();
         assertThatThrownBy(() -> FirewalldZones.parse("Traceback (most recent call last):"))
@@ -124,7 +133,7 @@ class FirewalldCasesTest {
 
     @Test
     void egressIsDirectRulesInOutputRuntimeAndPermanent() throws Exception {
-        List<String> argv = argv(adapter.plan(recorded.load("port25-open"), new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+        List<String> argv = argv(adapter.plan(recorded.load("port25-open"), new Desired(Map.of()).withOutbound(25, new Outbound.BlockedExcept(
                 List.of(Cidr.parse("fd00:25::2"))))));
         assertThat(argv).hasSize(10).first().isEqualTo(
                 "firewall-cmd --direct --add-rule ipv4 filter OUTPUT -25025 -o lo -p tcp --dport 25 -m comment --comment "

@@ -1,10 +1,12 @@
 package dev.port25.firewall.firewalld;
 
+import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.testing.Netns;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -41,8 +43,8 @@ public final class FirewalldFixtureRecorder {
     private static void record(CommandRunner in, Path out, String name, String how) throws Exception {
         Path dir = Files.createDirectories(out.resolve(name));
         var reader = FirewalldZones.readerArgv(System.getenv("PATH")).orElseThrow();
-        var r = in.run(dev.port25.firewall.exec.Command.of(reader).withStdin(FirewalldZones.SCRIPT.getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)));
+        var r = in.run(Command.of(reader).withStdin(FirewalldZones.SCRIPT.getBytes(
+                StandardCharsets.UTF_8)));
         if (!r.ok()) {
             throw new IllegalStateException(r.describe() + "\n" + r.stderr());
         }

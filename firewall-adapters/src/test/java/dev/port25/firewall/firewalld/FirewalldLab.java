@@ -6,6 +6,7 @@ import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Trees;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +91,7 @@ public final class FirewalldLab implements AutoCloseable {
     }
 
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
         for (BackgroundProcess p : processes) {
             p.stop();
         }

@@ -6,6 +6,7 @@ import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallSelector;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.testing.ForeignRules;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static dev.port25.firewall.testing.PacketLab.converge;
@@ -98,12 +100,12 @@ class FirewalldNetnsIT {
             FirewallAdapter firewalld = new FirewallSelector().select(fw.runner(), Optional.of("firewalld")).adapter();
             lab.proveEgress(firewalld);
             // The direct rules are in the permanent configuration too: a reload keeps the block.
-            converge(firewalld, new Desired(java.util.Map.of()).withOutbound(25,
-                    new dev.port25.firewall.spi.Outbound.BlockedExcept(List.of())));
+            converge(firewalld, new Desired(Map.of()).withOutbound(25,
+                    new Outbound.BlockedExcept(List.of())));
             assertThat(fw.runner().run("firewall-cmd", "--reload").ok()).isTrue();
             assertThat(lab.probeFromServer(PacketLab.PEER6)).isEqualTo("refused");
-            assertThat(firewalld.plan(firewalld.state(), new Desired(java.util.Map.of()).withOutbound(25,
-                    new dev.port25.firewall.spi.Outbound.BlockedExcept(List.of()))).isEmpty()).isTrue();
+            assertThat(firewalld.plan(firewalld.state(), new Desired(Map.of()).withOutbound(25,
+                    new Outbound.BlockedExcept(List.of()))).isEmpty()).isTrue();
         }
     }
 }

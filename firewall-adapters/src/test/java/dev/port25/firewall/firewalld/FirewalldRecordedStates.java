@@ -3,6 +3,7 @@ package dev.port25.firewall.firewalld;
 import dev.port25.firewall.RecordedStates;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.FirewallAdapter;
+import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.testing.Fixtures;
 
 /** firewalld cases: {@code firewalld/<case>/state.json}, what the adapter's reader printed. */
@@ -18,7 +19,7 @@ public final class FirewalldRecordedStates implements RecordedStates {
             FirewalldZones.Config c = FirewalldZones.parse(read(caseName + "/state.json"));
             return new FirewalldState(true, c.defaultZone(), c.runtime(), c.permanent(), c.direct(), c.directPermanent(),
                     Fixtures.LAYERS_NOT_RECORDED);
-        } catch (dev.port25.firewall.spi.FirewallException e) {
+        } catch (FirewallException e) {
             throw new IllegalStateException(e);
         }
     }

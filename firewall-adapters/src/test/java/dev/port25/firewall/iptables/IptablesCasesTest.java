@@ -1,9 +1,11 @@
 package dev.port25.firewall.iptables;
 
+import dev.port25.firewall.eval.RecordedFilters;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +73,7 @@ class IptablesCasesTest {
     void theFilterTableThatHeldOnlyTheAgentsChainGoesWithIt() throws Exception {
         IptablesState closed = recorded.load("port25-closed");
         IptablesState withLayers = new IptablesState(closed.inUse(), closed.dumps(), Map.of(),
-                dev.port25.firewall.eval.RecordedFilters.load("iptables-nft-ipv4-only-drop"));
+                RecordedFilters.load("iptables-nft-ipv4-only-drop"));
         Plan open = adapter.plan(withLayers, Desired.of(25, new Inbound.Open()));
         assertThat(open.changes()).extracting(c -> c.commands().stream().map(x -> String.join(" ", x.argv())).toList())
                 .containsExactly(
@@ -130,7 +132,7 @@ class IptablesCasesTest {
 
     @Test
     void egressGetsItsOwnChainFromOutputWithLoopbackAndRelaysBeforeTheReject() throws Exception {
-        Plan p = adapter.plan(recorded.load("port25-open"), new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+        Plan p = adapter.plan(recorded.load("port25-open"), new Desired(Map.of()).withOutbound(25, new Outbound.BlockedExcept(
                 List.of(Cidr.parse("fd00:25::2")))));
         assertThat(p.changes()).hasSize(2);
         assertThat(stdin(p.changes().get(0))).isEqualTo("""

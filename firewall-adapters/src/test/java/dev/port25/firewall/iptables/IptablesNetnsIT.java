@@ -12,6 +12,7 @@ import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -85,7 +86,7 @@ class IptablesNetnsIT {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void rulesLeftInTheOtherVariantAreRemoved() throws Exception {
         try (PacketLab lab = PacketLab.start("ipt-o")) {
             Netns server = lab.server();

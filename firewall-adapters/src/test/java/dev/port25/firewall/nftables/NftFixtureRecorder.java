@@ -1,5 +1,6 @@
 package dev.port25.firewall.nftables;
 
+import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.Cidr;
@@ -38,7 +39,7 @@ public final class NftFixtureRecorder {
             in.run("nft", "flush", "chain", "inet", "port25_agent", "input");
             record(in, out, "drifted", version, "the CLOSED table, then 'nft flush chain inet port25_agent input'");
             in.run("nft", "flush", "ruleset");
-            CommandResult r = in.run(dev.port25.firewall.exec.Command.of("nft", "-f", "-").withStdin((
+            CommandResult r = in.run(Command.of("nft", "-f", "-").withStdin((
                     "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n"
                             + "\t\ttcp dport 25 drop\n\t}\n}\n").getBytes()));
             if (!r.ok()) {

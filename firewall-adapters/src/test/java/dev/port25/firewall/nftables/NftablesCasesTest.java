@@ -1,16 +1,19 @@
 package dev.port25.firewall.nftables;
 
 import dev.port25.firewall.exec.Command;
+import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +29,7 @@ class NftablesCasesTest {
     private static final Desired ALLOW = Desired.of(25, new Inbound.AllowFrom(
             List.of(Cidr.parse("198.18.0.2/32"), Cidr.parse("fd00::2/128"))));
 
-    private final NftablesAdapter adapter = new NftablesAdapter(new dev.port25.firewall.exec.CommandRunner());
+    private final NftablesAdapter adapter = new NftablesAdapter(new CommandRunner());
 
     private static String resource(String path) {
         return Fixtures.text("/nftables/" + path);
@@ -34,7 +37,7 @@ class NftablesCasesTest {
 
     private static NftablesState state(String caseName) {
         return new NftablesState(NftJson.parse(resource(caseName + "/ruleset.json")),
-                dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
+                Fixtures.LAYERS_NOT_RECORDED);
     }
 
     private static String stdin(Change c) {
@@ -104,7 +107,7 @@ class NftablesCasesTest {
 
     @Test
     void everyPortNotOpenGetsItsRulesAndOpenPortsNone() {
-        NftablesScript.Rendered r = NftablesScript.render(new Desired(java.util.Map.of(
+        NftablesScript.Rendered r = NftablesScript.render(new Desired(Map.of(
                 25, new Inbound.Closed(), 465, new Inbound.Open(),
                 587, new Inbound.AllowFrom(List.of(Cidr.parse("fd00::/8"))))));
         assertThat(r.script()).contains("tcp dport 25 drop", "ip6 saddr { fd00:0:0:0:0:0:0:0/8 } tcp dport 587 accept",
@@ -125,7 +128,7 @@ class NftablesCasesTest {
 
     @Test
     void egressIsAnOutputChainInTheOwnTableThatSparesLoopback() {
-        NftablesScript.Rendered r = NftablesScript.render(new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+        NftablesScript.Rendered r = NftablesScript.render(new Desired(Map.of()).withOutbound(25, new Outbound.BlockedExcept(
                 List.of(Cidr.parse("fd00:25::2")))));
         assertThat(r.script()).contains("type filter hook output priority -10; policy accept;",
                 "ip6 daddr { fd00:25:0:0:0:0:0:2/128 } tcp dport 25 accept",

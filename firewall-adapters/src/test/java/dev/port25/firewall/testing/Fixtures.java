@@ -1,5 +1,7 @@
 package dev.port25.firewall.testing;
 
+import dev.port25.firewall.eval.PacketFilter;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +18,8 @@ public final class Fixtures {
      * output only, so the other layers are not known and every verdict is UNKNOWN (the recorded
      * cases of the whole packet filter are under {@code eval/}).
      */
-    public static final dev.port25.firewall.eval.PacketFilter LAYERS_NOT_RECORDED =
-            dev.port25.firewall.eval.PacketFilter.notRead("recorded adapter case: the other layers were not recorded");
+    public static final PacketFilter LAYERS_NOT_RECORDED =
+            PacketFilter.notRead("recorded adapter case: the other layers were not recorded");
 
     /** The UTF-8 text of the classpath resource {@code path} ("/nftables/port25-open/ruleset.json"). */
     public static String text(String path) {

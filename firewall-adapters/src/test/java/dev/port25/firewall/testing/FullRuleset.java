@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -69,13 +71,13 @@ public final class FullRuleset {
      *
      * @param etcOverlay the namespace's /etc/netns/NAME
      */
-    public static java.util.SortedMap<Path, String> files(String backend, Path etcOverlay) throws IOException {
+    public static SortedMap<Path, String> files(String backend, Path etcOverlay) throws IOException {
         List<Path> roots = switch (backend) {
             case "ufw" -> List.of(etcOverlay.resolve("ufw"), etcOverlay.resolve("default"));
             case "firewalld" -> List.of(etcOverlay.resolve("firewalld"));
             default -> List.of();
         };
-        java.util.SortedMap<Path, String> out = new java.util.TreeMap<>();
+        SortedMap<Path, String> out = new TreeMap<>();
         for (Path root : roots) {
             if (Files.exists(root)) {
                 try (Stream<Path> walk = Files.walk(root)) {

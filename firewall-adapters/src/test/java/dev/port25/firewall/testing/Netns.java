@@ -6,9 +6,13 @@ import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -50,9 +54,9 @@ public final class Netns implements AutoCloseable {
      * {@code /etc} for commands in this namespace (its own {@code /etc/alternatives},
      * {@code /etc/ufw}, ...). Created on first use, deleted on {@link #close()}.
      */
-    public java.nio.file.Path etcOverlay() throws java.io.IOException {
-        java.nio.file.Path dir = java.nio.file.Path.of("/etc/netns", name);
-        java.nio.file.Files.createDirectories(dir);
+    public Path etcOverlay() throws IOException {
+        Path dir = Path.of("/etc/netns", name);
+        Files.createDirectories(dir);
         etcOverlay = true;
         return dir;
     }
@@ -88,7 +92,7 @@ public final class Netns implements AutoCloseable {
 
     /** Runs a command inside; its result, whatever the exit code. */
     public CommandResult run(List<String> argv, Duration timeout) throws CommandException {
-        return RUNNER.run(new Command(inside(argv), timeout, java.util.Map.of(), new byte[0]));
+        return RUNNER.run(new Command(inside(argv), timeout, Map.of(), new byte[0]));
     }
 
     /** Runs a command inside and fails unless it exits 0. */
@@ -118,9 +122,9 @@ public final class Netns implements AutoCloseable {
         try {
             RUNNER.run("ip", "netns", "del", name);
             if (etcOverlay) {
-                Trees.delete(java.nio.file.Path.of("/etc/netns", name));
+                Trees.delete(Path.of("/etc/netns", name));
             }
-        } catch (CommandException | java.io.IOException e) {
+        } catch (CommandException | IOException e) {
             throw new IllegalStateException("cannot delete namespace " + name, e);
         }
     }

@@ -13,6 +13,7 @@ import dev.port25.firewall.spi.Plan;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -173,7 +174,7 @@ public final class PacketLab implements AutoCloseable {
         if (!probeEgress().equals("ipv4=open ipv6=open local=open,open")) {
             throw new AssertionError("egress before: " + probeEgress());
         }
-        Desired blocked = new Desired(java.util.Map.of()).withOutbound(25,
+        Desired blocked = new Desired(Map.of()).withOutbound(25,
                 new Outbound.BlockedExcept(List.of(Cidr.parse(PEER6))));
         converge(adapter, blocked);
         String after = probeEgress();
@@ -183,7 +184,7 @@ public final class PacketLab implements AutoCloseable {
         if (!adapter.apply(adapter.plan(adapter.state(), blocked)).ran().isEmpty()) {
             throw new AssertionError(adapter.id() + ": the same egress plan twice ran commands");
         }
-        converge(adapter, new Desired(java.util.Map.of()).withOutbound(25, new Outbound.Open()));
+        converge(adapter, new Desired(Map.of()).withOutbound(25, new Outbound.Open()));
         if (!probeEgress().equals("ipv4=open ipv6=open local=open,open")) {
             throw new AssertionError(adapter.id() + " egress after OPEN: " + probeEgress());
         }

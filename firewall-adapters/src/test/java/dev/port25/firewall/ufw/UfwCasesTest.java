@@ -3,10 +3,13 @@ package dev.port25.firewall.ufw;
 import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
+import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
+import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +57,7 @@ class UfwCasesTest {
     void withoutIpv6InUfwOnlyIpv4RulesAreWanted() throws Exception {
         UfwState noV6 = UfwAdapter.stateOf(UfwRecordedStates.read("port25-closed/status.txt"), "IPV6=no\n",
                 UfwRecordedStates.read("port25-closed/user.rules"), UfwRecordedStates.read("port25-closed/user6.rules"),
-                dev.port25.firewall.testing.Fixtures.LAYERS_NOT_RECORDED);
+                Fixtures.LAYERS_NOT_RECORDED);
         assertThat(noV6.ipv6Enabled()).isFalse();
         assertThat(noV6.ownedRules()).containsExactly("ipv4#1 # port25-agent tcp/25 drop #a8c40bee1a29");
         assertThat(adapter.plan(noV6, Desired.of(25, new Inbound.Closed())).isEmpty()).isTrue();
@@ -73,7 +76,7 @@ class UfwCasesTest {
 
     @Test
     void egressPrependsTheRelayAllowAboveTheOutboundReject() throws Exception {
-        Plan p = adapter.plan(recorded.load("port25-open"), new Desired(java.util.Map.of()).withOutbound(25, new dev.port25.firewall.spi.Outbound.BlockedExcept(
+        Plan p = adapter.plan(recorded.load("port25-open"), new Desired(Map.of()).withOutbound(25, new Outbound.BlockedExcept(
                 List.of(Cidr.parse("fd00:25::2")))));
         assertThat(argv(p)).containsExactly(
                 "ufw prepend reject out proto tcp from any port 1:65535 to any port 25 comment port25-agent egress tcp/25 reject #2a5da707b543",

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static dev.port25.firewall.testing.PacketLab.converge;
@@ -81,9 +83,9 @@ class UfwNetnsIT {
     void ipv6DisabledInUfwIsReportedAndDropsIpv6() throws Exception {
         try (PacketLab lab = PacketLab.start("ufw6")) {
             UfwLab.ownInactiveUfwConfig(lab.server());
-            java.nio.file.Path defaults = lab.server().etcOverlay().resolve("default/ufw");
-            java.nio.file.Files.writeString(defaults,
-                    java.nio.file.Files.readString(defaults).replaceAll("(?m)^IPV6=.*$", "IPV6=no"));
+            Path defaults = lab.server().etcOverlay().resolve("default/ufw");
+            Files.writeString(defaults,
+                    Files.readString(defaults).replaceAll("(?m)^IPV6=.*$", "IPV6=no"));
             lab.server().ok("ufw", "--force", "enable");
             lab.server().ok("ufw", "default", "allow", "incoming");
             FirewallAdapter ufw = lab.adapter("ufw");

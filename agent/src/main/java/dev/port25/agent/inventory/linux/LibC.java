@@ -7,6 +7,8 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
+import java.io.IOException;
+
 /**
  * The few libc functions the Linux inventory needs, bound through a JNA interface. Interface
  * mapping binds lazily and starts about 15 ms sooner than direct mapping; the inventory makes
@@ -39,9 +41,9 @@ interface LibC extends Library {
         }
 
         /** libc, or an exception that says why JNA could not bind it. */
-        static LibC get() throws java.io.IOException {
+        static LibC get() throws IOException {
             if (LIBC == null) {
-                throw new java.io.IOException("cannot bind libc through JNA: " + FAILURE, FAILURE);
+                throw new IOException("cannot bind libc through JNA: " + FAILURE, FAILURE);
             }
             return LIBC;
         }

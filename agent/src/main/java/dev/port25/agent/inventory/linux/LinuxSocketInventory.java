@@ -12,6 +12,7 @@ import dev.port25.agent.inventory.SocketInventory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,7 +126,7 @@ public final class LinuxSocketInventory implements SocketInventory {
 
     private static String currentUid() {
         try {
-            return java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return System.getProperty("user.name", "?");
         }

@@ -2,6 +2,7 @@ package dev.port25.agent.inventory.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Protocol;
@@ -45,7 +46,7 @@ final class NetlinkSockDiag implements AutoCloseable {
         }
         NetlinkSockDiag nl = new NetlinkSockDiag(libc, fd);
         // struct timeval { long tv_sec; long tv_usec; }: C longs, 8 bytes on 64-bit Linux, 4 on 32-bit.
-        int cLong = com.sun.jna.Native.LONG_SIZE;
+        int cLong = Native.LONG_SIZE;
         try (Memory timeval = new Memory(2L * cLong)) {
             timeval.setNativeLong(0, new NativeLong(RECEIVE_TIMEOUT_SECONDS));
             timeval.setNativeLong(cLong, new NativeLong(0));

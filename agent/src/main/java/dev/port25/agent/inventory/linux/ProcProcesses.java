@@ -62,7 +62,7 @@ final class ProcProcesses {
         LibC libc;
         try {
             libc = LibC.Binding.get();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
         synchronized (LibC.class) {

@@ -2,18 +2,19 @@ package dev.port25.agent.inventory.linux;
 
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Protocol;
-import dev.port25.firewall.testing.Netns;
-import dev.port25.firewall.testing.Prerequisites;
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.testing.Netns;
+import dev.port25.firewall.testing.Prerequisites;
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats;
 import oshi.software.os.InternetProtocolStats.IPConnection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,9 +62,9 @@ public final class InventoryBenchmark {
         Path listeners = Files.createTempFile("listeners", ".py");
         try {
             Files.copy(InventoryBenchmark.class.getResourceAsStream("/netns/socket_farm.py"), farm,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
             Files.copy(InventoryBenchmark.class.getResourceAsStream("/netns/listeners.py"), listeners,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
             System.out.println("| mix | TCP sockets in namespace | netlink, sockets only (ms) | netlink + owners from /proc (ms) "
                     + "| OSHI getConnections (ms) | ss -H -tln 'sport = :25' process (ms) | ss -H -tlnp 'sport = :25' process (ms) | ss / netlink | OSHI / netlink | ss -p / netlink + owners |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

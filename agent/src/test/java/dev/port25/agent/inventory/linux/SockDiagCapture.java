@@ -6,6 +6,7 @@ import dev.port25.agent.inventory.Protocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -36,7 +37,7 @@ public final class SockDiagCapture {
         lines.add("# sock_diag " + protocol.label() + "/" + family.label() + " dump, ports 25 and 587, recorded by "
                 + "SockDiagCapture from Linux " + kernel);
         lines.add("# line 1: the request; each further line: one reply datagram (hex)");
-        raw.forEach(b -> lines.add(java.util.HexFormat.of().formatHex(b)));
+        raw.forEach(b -> lines.add(HexFormat.of().formatHex(b)));
         Files.write(out.resolve(name + ".hex"), lines);
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
@@ -148,7 +149,7 @@ class SockDiagTest {
     @Test
     void truncatedMessageIsAnErrorNotASilentlyShortList() throws Exception {
         byte[] reply = fixture("udp4-bound.hex").get(1);
-        byte[] cut = java.util.Arrays.copyOf(reply, 60);
+        byte[] cut = Arrays.copyOf(reply, 60);
         assertThatThrownBy(() -> SockDiag.decode(ByteBuffer.wrap(cut), seqOf(reply), Protocol.UDP, new ArrayList<>()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("malformed");
     }
