@@ -17,11 +17,11 @@ import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpProbe;
 import dev.port25.agent.status.StatusService;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.exec.DaemonThreads;
+import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 

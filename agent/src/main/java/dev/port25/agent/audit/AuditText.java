@@ -1,6 +1,6 @@
 package dev.port25.agent.audit;
 
-import dev.port25.agent.policy.Finding;
+import dev.port25.agent.finding.Finding;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.status.StatusText;
 

@@ -5,11 +5,11 @@ import dev.port25.agent.audit.AuditReport;
 import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.audit.AuditText;
 import dev.port25.agent.settings.SettingsLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.Optional;

@@ -10,11 +10,11 @@ import dev.port25.agent.report.ReportSender;
 import dev.port25.agent.report.Spool;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

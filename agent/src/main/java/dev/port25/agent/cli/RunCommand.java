@@ -2,10 +2,10 @@ package dev.port25.agent.cli;
 
 import dev.port25.agent.daemon.Daemon;
 import dev.port25.agent.settings.SettingsException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;

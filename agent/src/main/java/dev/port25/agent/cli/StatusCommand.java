@@ -9,11 +9,11 @@ import dev.port25.agent.status.StatusJson;
 import dev.port25.agent.status.StatusReport;
 import dev.port25.agent.status.StatusService;
 import dev.port25.agent.status.StatusText;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.port25.agent.daemon;
 
-import dev.port25.agent.policy.Finding;
-import dev.port25.agent.policy.Severity;
+import dev.port25.agent.finding.Finding;
+import dev.port25.agent.finding.Severity;
 import dev.port25.agent.policy.Verdict;
 
 import java.io.IOException;

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.agent.inventory.Addresses;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.RuleRef;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.port25.agent.firewall;
 
 import dev.port25.firewall.eval.Decision;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.Verdict;
+import dev.port25.firewall.net.IpFamily;
 
 import java.net.InetAddress;
 import java.util.List;

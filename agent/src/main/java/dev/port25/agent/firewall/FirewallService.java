@@ -2,11 +2,11 @@ package dev.port25.agent.firewall;
 
 import dev.port25.firewall.eval.Decision;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.Packet;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 

@@ -2,8 +2,8 @@ package dev.port25.agent.firewall;
 
 import dev.port25.agent.inventory.Addresses;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.RuleRef;
+import dev.port25.firewall.net.IpFamily;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.port25.agent.policy;
 
+import dev.port25.agent.finding.Finding;
+
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,9 @@
 package dev.port25.agent.policy;
 
 import dev.port25.agent.dns.MailDomainRecords;
+import dev.port25.agent.finding.Finding;
+import dev.port25.agent.finding.FindingKind;
+import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
@@ -10,8 +13,8 @@ import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpFinding;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

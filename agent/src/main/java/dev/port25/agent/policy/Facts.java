@@ -5,7 +5,7 @@ import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.net.IpFamily;
 
 import java.util.List;
 import java.util.Map;

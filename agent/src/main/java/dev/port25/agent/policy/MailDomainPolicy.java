@@ -6,6 +6,9 @@ import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.dns.MtaStsPolicy;
 import dev.port25.agent.dns.Spf;
 import dev.port25.agent.dns.TagList;
+import dev.port25.agent.finding.Finding;
+import dev.port25.agent.finding.FindingKind;
+import dev.port25.agent.finding.Severity;
 
 import java.util.ArrayList;
 import java.util.List;

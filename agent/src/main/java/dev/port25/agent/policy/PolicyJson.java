@@ -2,8 +2,9 @@ package dev.port25.agent.policy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.port25.agent.finding.Finding;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
+import dev.port25.firewall.net.IpFamily;
 
 import java.util.Comparator;
 import java.util.List;

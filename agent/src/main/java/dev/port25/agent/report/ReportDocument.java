@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.agent.audit.AuditJson;
-import dev.port25.agent.policy.Finding;
-import dev.port25.agent.policy.Severity;
+import dev.port25.agent.finding.Finding;
+import dev.port25.agent.finding.Severity;
 import dev.port25.agent.settings.Settings;
 
 import java.nio.charset.StandardCharsets;

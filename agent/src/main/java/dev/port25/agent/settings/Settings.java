@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.port25.agent.policy.Role;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
 import org.quartz.CronExpression;
 
 import java.net.URI;

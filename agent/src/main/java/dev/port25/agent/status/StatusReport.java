@@ -1,8 +1,8 @@
 package dev.port25.agent.status;
 
+import dev.port25.agent.finding.Finding;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.Finding;
 import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
 

@@ -1,6 +1,8 @@
 package dev.port25.agent.status;
 
 import dev.port25.agent.audit.AuditService;
+import dev.port25.agent.finding.Finding;
+import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Protocol;
@@ -8,9 +10,7 @@ import dev.port25.agent.inventory.Scope;
 import dev.port25.agent.inventory.SocketInventories;
 import dev.port25.agent.policy.Assessment;
 import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.Finding;
 import dev.port25.agent.policy.Role;
-import dev.port25.agent.policy.Severity;
 import dev.port25.agent.settings.Settings;
 
 import java.util.ArrayList;

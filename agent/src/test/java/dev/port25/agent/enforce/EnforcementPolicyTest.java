@@ -4,7 +4,7 @@ import dev.port25.agent.policy.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.testing.TempDirs;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Outbound;

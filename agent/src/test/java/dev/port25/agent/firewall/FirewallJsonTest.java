@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.firewall.eval.Decision;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.RuleRef;
 import dev.port25.firewall.eval.Verdict;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.port25.agent.policy;
 
+import dev.port25.agent.finding.FindingKind;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventorySource;
@@ -13,9 +14,9 @@ import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpFinding;
 import dev.port25.agent.smtp.SmtpProbeResult;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.RecordedFilters;
+import dev.port25.firewall.net.IpFamily;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

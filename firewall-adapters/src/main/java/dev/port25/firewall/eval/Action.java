@@ -1,5 +1,7 @@
 package dev.port25.firewall.eval;
 
+import dev.port25.firewall.net.IpFamily;
+
 import java.math.BigInteger;
 import java.util.Optional;
 

@@ -1,5 +1,8 @@
 package dev.port25.firewall.eval;
 
+import dev.port25.firewall.net.AddrRange;
+import dev.port25.firewall.net.IpFamily;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

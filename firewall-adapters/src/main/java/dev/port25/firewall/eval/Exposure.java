@@ -1,6 +1,8 @@
 package dev.port25.firewall.eval;
 
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.AddrRange;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.port25.firewall.eval;
 
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.IpFamily;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,7 +3,9 @@ package dev.port25.firewall.eval;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.AddrRange;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.port25.firewall.eval;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.IpFamily;
 
 import java.net.InetAddress;
 import java.nio.file.Files;

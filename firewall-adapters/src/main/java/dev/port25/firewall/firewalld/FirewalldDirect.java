@@ -1,6 +1,6 @@
 package dev.port25.firewall.firewalld;
 
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.Outbound;

@@ -1,6 +1,6 @@
 package dev.port25.firewall.firewalld;
 
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

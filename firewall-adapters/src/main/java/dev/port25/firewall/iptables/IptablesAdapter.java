@@ -1,16 +1,16 @@
 package dev.port25.firewall.iptables;
 
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.LegacyTables;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.spi.Applier;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
-import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Detection;
 import dev.port25.firewall.spi.FirewallAdapter;

@@ -1,12 +1,13 @@
 package dev.port25.firewall.spi;
 
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.IpFamily;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 
 import java.util.ArrayList;
 import java.util.List;

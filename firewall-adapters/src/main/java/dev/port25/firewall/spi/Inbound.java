@@ -1,5 +1,7 @@
 package dev.port25.firewall.spi;
 
+import dev.port25.firewall.net.Cidr;
+
 import java.util.List;
 
 /** What new inbound connections to a port should meet, on IPv4 and IPv6 alike. */

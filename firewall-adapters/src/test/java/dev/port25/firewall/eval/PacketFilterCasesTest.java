@@ -1,5 +1,6 @@
 package dev.port25.firewall.eval;
 
+import dev.port25.firewall.net.IpFamily;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

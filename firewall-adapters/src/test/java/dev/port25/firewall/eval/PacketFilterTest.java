@@ -1,7 +1,9 @@
 package dev.port25.firewall.eval;
 
 import dev.port25.firewall.exec.CommandRunner;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.AddrRange;
+import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpFamily;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,7 @@ package dev.port25.firewall.eval;
 
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.firewalld.FirewalldLab;
+import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;

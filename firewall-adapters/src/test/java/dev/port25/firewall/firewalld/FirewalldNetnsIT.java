@@ -1,7 +1,7 @@
 package dev.port25.firewall.firewalld;
 
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.ApplyResult;
-import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallSelector;

@@ -1,8 +1,8 @@
 package dev.port25.firewall.iptables;
 
 import dev.port25.firewall.eval.RecordedFilters;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Change;
-import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Outbound;

@@ -3,7 +3,7 @@ package dev.port25.firewall.nftables;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 

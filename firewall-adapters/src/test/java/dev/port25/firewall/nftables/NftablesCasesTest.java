@@ -2,8 +2,8 @@ package dev.port25.firewall.nftables;
 
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Change;
-import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Outbound;

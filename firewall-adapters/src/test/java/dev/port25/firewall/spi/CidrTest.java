@@ -1,5 +1,6 @@
 package dev.port25.firewall.spi;
 
+import dev.port25.firewall.net.Cidr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,6 +1,6 @@
 package dev.port25.firewall.ufw;
 
-import dev.port25.firewall.spi.Cidr;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Outbound;

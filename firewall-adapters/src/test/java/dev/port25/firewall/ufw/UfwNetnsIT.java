@@ -1,8 +1,8 @@
 package dev.port25.firewall.ufw;
 
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.ApplyResult;
-import dev.port25.firewall.spi.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.Inbound;

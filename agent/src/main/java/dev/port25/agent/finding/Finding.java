@@ -1,4 +1,4 @@
-package dev.port25.agent.policy;
+package dev.port25.agent.finding;
 
 import java.util.Objects;
 

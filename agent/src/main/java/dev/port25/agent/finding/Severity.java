@@ -1,4 +1,4 @@
-package dev.port25.agent.policy;
+package dev.port25.agent.finding;
 
 /**
  * How bad a finding is, and what it does to the verdict: CRITICAL makes it CRITICAL, HIGH and

@@ -1,4 +1,4 @@
-package dev.port25.firewall.spi;
+package dev.port25.firewall.net;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.port25.firewall.eval;
+package dev.port25.firewall.net;
 
 import java.util.Locale;
 

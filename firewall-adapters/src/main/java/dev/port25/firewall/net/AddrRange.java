@@ -1,6 +1,5 @@
-package dev.port25.firewall.eval;
+package dev.port25.firewall.net;
 
-import dev.port25.firewall.spi.Cidr;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -9,28 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An inclusive range of addresses of one family, as unsigned numbers. */
-record AddrRange(IpFamily family, BigInteger lo, BigInteger hi) {
+public record AddrRange(IpFamily family, BigInteger lo, BigInteger hi) {
 
-    static AddrRange of(Cidr c) {
+    public static AddrRange of(Cidr c) {
         IpFamily f = c.ipv6() ? IpFamily.IPV6 : IpFamily.IPV4;
         BigInteger lo = number(c.network());
         BigInteger size = BigInteger.ONE.shiftLeft(f.bits() - c.prefix());
         return new AddrRange(f, lo, lo.add(size).subtract(BigInteger.ONE));
     }
 
-    static AddrRange all(IpFamily f) {
+    public static AddrRange all(IpFamily f) {
         return new AddrRange(f, BigInteger.ZERO, max(f));
     }
 
-    static BigInteger max(IpFamily f) {
+    public static BigInteger max(IpFamily f) {
         return BigInteger.ONE.shiftLeft(f.bits()).subtract(BigInteger.ONE);
     }
 
-    static BigInteger number(InetAddress a) {
+    public static BigInteger number(InetAddress a) {
         return new BigInteger(1, a.getAddress());
     }
 
-    static InetAddress address(IpFamily f, BigInteger n) {
+    public static InetAddress address(IpFamily f, BigInteger n) {
         byte[] raw = n.toByteArray();
         byte[] out = new byte[f.bits() / 8];
         int copy = Math.min(raw.length, out.length);
@@ -42,12 +41,12 @@ record AddrRange(IpFamily family, BigInteger lo, BigInteger hi) {
         }
     }
 
-    boolean contains(IpFamily f, BigInteger n) {
+    public boolean contains(IpFamily f, BigInteger n) {
         return family == f && lo.compareTo(n) <= 0 && n.compareTo(hi) <= 0;
     }
 
     /** The fewest CIDRs that cover exactly this range. */
-    List<Cidr> cidrs() {
+    public List<Cidr> cidrs() {
         List<Cidr> out = new ArrayList<>();
         BigInteger start = lo;
         while (start.compareTo(hi) <= 0) {
