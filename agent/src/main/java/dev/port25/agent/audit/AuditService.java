@@ -1,150 +1,34 @@
 package dev.port25.agent.audit;
 
-import dev.port25.agent.dns.DnsLookup;
-import dev.port25.agent.dns.MailDomainProbe;
-import dev.port25.agent.dns.MailDomainRecords;
-import dev.port25.agent.inventory.Inventory;
-import dev.port25.agent.inventory.InventoryException;
-import dev.port25.agent.inventory.SocketInventories;
-import dev.port25.agent.policy.Assessment;
+import dev.port25.agent.facts.FactGatherer;
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.policy.Evaluator;
-import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.Role;
-import dev.port25.agent.policy.RoleResolver;
-import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
-import dev.port25.agent.smtp.LocalSmtpAudit;
-import dev.port25.agent.smtp.SmtpProbe;
 import dev.port25.agent.status.StatusService;
-import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.PacketFilter;
-import dev.port25.firewall.eval.PacketFilterReader;
-import dev.port25.firewall.exec.CommandRunner;
-import dev.port25.firewall.exec.DaemonThreads;
-import dev.port25.firewall.net.IpFamily;
-import dev.port25.firewall.spi.FirewallException;
-import dev.port25.firewall.spi.FirewallSelector;
 
-import java.time.Duration;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
- * Gathers the {@link Facts} about this host (role, listeners, every firewall layer, and on
- * request the SMTP audit of each listener and a MAIL_SERVER's mail domains' DNS records) and has
- * the {@link Evaluator} judge them. What {@code status} and {@code audit} both call;
- * {@code status} skips the SMTP probe and DNS.
+ * The full audit of this host: every fact {@link FactGatherer} can gather (with the SMTP probe and
+ * a MAIL_SERVER's DNS), judged by the {@link Evaluator}. What {@code audit}, reports and the daemon show.
  */
 public final class AuditService {
 
-    /** The facts gathered and their judgement. */
-    public record Result(Facts facts, Assessment assessment, String hostname) {
-    }
-
-    private final CommandRunner runner;
-    private final FirewallSelector selector;
+    private final FactGatherer gatherer;
 
     public AuditService() {
-        this(new CommandRunner(), new FirewallSelector());
+        this(new FactGatherer());
     }
 
-    public AuditService(CommandRunner runner, FirewallSelector selector) {
-        this.runner = runner;
-        this.selector = selector;
+    public AuditService(FactGatherer gatherer) {
+        this.gatherer = gatherer;
     }
 
-    /**
-     * @param settings the settings in force
-     * @param source   the inventory source
-     * @param probe    also probe each TCP listener and read its MTA's configuration, ask DNS about a
-     *                 MAIL_SERVER's mail domains, and detect the
-     *                 firewall backend that would act (its tools, ufw and firewall-cmd, take most
-     *                 of a second of CPU, which the quick {@code status} does without)
-     */
-    public Result run(Settings settings, SocketInventories.Choice source, boolean probe) {
-        String hostname = RoleResolver.localHostname();
-        RoleResolver.Decision role = RoleResolver.resolve(settings, hostname);
-        // the inventory, the backend detection and the firewall read each wait on the kernel or on
-        // tools; they are independent, so they run at once
-        CompletableFuture<Facts.Result<Inventory>> inv = async(() -> {
-            try {
-                return Facts.Result.of(SocketInventories.list(source, new TreeSet<>(settings.ports())));
-            } catch (InventoryException e) {
-                return Facts.Result.failed(e.getMessage());
-            }
-        });
-        // a MAIL_SERVER's mail domains: DNS and the MTA-STS policy hosts, while the rest is gathered
-        CompletableFuture<Optional<List<MailDomainRecords>>> dns = !probe || role.role() != Role.MAIL_SERVER
-                ? CompletableFuture.completedFuture(Optional.empty())
-                : async(() -> Optional.of(new MailDomainProbe(DnsLookup.of(settings.dns()), DAEMON)
-                        .check(settings.roles().mailServer().domains())));
-        Facts.Result<Facts.FirewallView> firewall = firewall(settings, probe);
-        Facts.Result<Inventory> inventory = inv.join();
-        Optional<List<LocalSmtpAudit.Report>> smtp = Optional.empty();
-        if (probe && inventory.value().isPresent()) {
-            SmtpProbe.Options d = SmtpProbe.Options.defaults();
-            SmtpProbe p = new SmtpProbe(new SmtpProbe.Options(d.heloName(),
-                    settings.probe().users().stream().map(Settings.UserName::name).toList(), Optional.empty(),
-                    settings.roles().mailServer().domains().stream().map(Settings.DomainName::name).toList(),
-                    Duration.ofSeconds(settings.probe().connectTimeoutSeconds()), d.limits()));
-            smtp = Optional.of(new LocalSmtpAudit(runner, p).audit(inventory.value().get()));
-        }
-        Facts facts = new Facts(role, settings, inventory, firewall, smtp, dns.join());
-        return new Result(facts, Evaluator.evaluate(facts), hostname);
-    }
-
-    /** The full audit of this host under these settings: what {@code audit}, reports and the daemon show. */
+    /** The full audit of this host under these settings. */
     public AuditReport audit(SettingsLoader.Loaded loaded) {
-        Result r = run(loaded.settings(), SocketInventories.Choice.AUTO, true);
-        return new AuditReport(StatusService.report(r.facts(), r.assessment(), loaded.source()),
-                r.hostname(), loaded.settings().mode(), r.facts().smtp().orElse(List.of()), r.facts().dns());
-    }
-
-    /** One daemon thread per task: these wait on the kernel and on tools, and must not keep the JVM alive. */
-    private static final Executor DAEMON = DaemonThreads.named("audit-gather");
-
-    private static <T> CompletableFuture<T> async(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, DAEMON);
-    }
-
-    /** Every layer read once; inbound exposure of each port, and egress when the role may need it. */
-    private Facts.Result<Facts.FirewallView> firewall(Settings settings, boolean detect) {
-        Optional<String> pin = settings.firewall().backend().pin();
-        CompletableFuture<Facts.Result<String>> selected = !detect ? CompletableFuture.completedFuture(
-                Facts.Result.failed("not detected")) : async(() -> {
-            try {
-                return Facts.Result.of(selector.select(runner, pin).adapter().id());
-            } catch (FirewallException e) {
-                return Facts.Result.failed(e.getMessage());
-            }
-        });
-        PacketFilter filter = new PacketFilterReader(runner).read(); // what it cannot read is in unread()
-        Facts.Result<String> chosen = selected.join();
-        if (chosen.error().isPresent() && pin.isPresent() && detect) {
-            return Facts.Result.failed("firewall.backend " + pin.get() + ": " + chosen.error().get());
-        }
-        Optional<String> backend = chosen.value();
-        Map<Integer, Map<IpFamily, Exposure>> inbound = new HashMap<>();
-        Map<Integer, Map<IpFamily, Exposure>> egress = new HashMap<>();
-        for (int port : settings.ports()) {
-            Map<IpFamily, Exposure> in = new EnumMap<>(IpFamily.class);
-            Map<IpFamily, Exposure> out = new EnumMap<>(IpFamily.class);
-            for (IpFamily f : IpFamily.values()) {
-                in.put(f, filter.exposure(f, port));
-                if (settings.roles().none().blockEgress()) {
-                    out.put(f, filter.egress(f, port));
-                }
-            }
-            inbound.put(port, in);
-            egress.put(port, out);
-        }
-        return Facts.Result.of(new Facts.FirewallView(backend, inbound, egress, filter.unread()));
+        Facts facts = gatherer.gather(loaded.settings(), SocketInventories.Choice.AUTO, true);
+        return new AuditReport(StatusService.report(facts, Evaluator.evaluate(facts), loaded.source()),
+                facts.hostname(), loaded.settings().mode(), facts.smtp().orElse(List.of()), facts.dns());
     }
 }

@@ -1,6 +1,6 @@
 package dev.port25.agent.cli;
 
-import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;

@@ -2,7 +2,7 @@ package dev.port25.agent.cli;
 
 import dev.port25.agent.enforce.EnforcementPolicy;
 import dev.port25.agent.enforce.Enforcer;
-import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.FirewallException;

@@ -3,7 +3,7 @@ package dev.port25.agent.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.agent.daemon.Daemon;
 import dev.port25.agent.daemon.DaemonState;
-import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.status.StatusJson;
 import dev.port25.agent.status.StatusReport;

@@ -1,6 +1,6 @@
 package dev.port25.agent.enforce;
 
-import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.settings.Settings;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.ApplyResult;

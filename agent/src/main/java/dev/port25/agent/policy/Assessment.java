@@ -1,5 +1,6 @@
 package dev.port25.agent.policy;
 
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.finding.Finding;
 
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.port25.agent.policy;
 
 import dev.port25.agent.dns.MailDomainRecords;
+import dev.port25.agent.facts.Facts;
 import dev.port25.agent.finding.Finding;
 import dev.port25.agent.finding.FindingKind;
 import dev.port25.agent.finding.Severity;
@@ -9,6 +10,7 @@ import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpFinding;

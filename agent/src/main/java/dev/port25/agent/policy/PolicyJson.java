@@ -2,6 +2,8 @@ package dev.port25.agent.policy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.finding.Finding;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.net.IpFamily;

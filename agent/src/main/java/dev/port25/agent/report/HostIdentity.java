@@ -1,6 +1,6 @@
 package dev.port25.agent.report;
 
-import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.facts.RoleResolver;
 import oshi.SystemInfo;
 import oshi.software.os.OperatingSystem;
 

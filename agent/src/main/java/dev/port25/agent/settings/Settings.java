@@ -3,7 +3,7 @@ package dev.port25.agent.settings;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.port25.agent.policy.Role;
+import dev.port25.agent.settings.Role;
 import dev.port25.firewall.net.Cidr;
 import org.quartz.CronExpression;
 

@@ -7,7 +7,7 @@ import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
-import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.agent.platform.SocketInventories;
 import dev.port25.firewall.exec.CommandRunner;
 
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.port25.agent.status;
 
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.finding.Finding;
 import dev.port25.agent.inventory.Inventory;
-import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
 
 import java.util.Collections;

@@ -1,16 +1,17 @@
 package dev.port25.agent.status;
 
-import dev.port25.agent.audit.AuditService;
+import dev.port25.agent.facts.FactGatherer;
+import dev.port25.agent.facts.Facts;
 import dev.port25.agent.finding.Finding;
 import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
-import dev.port25.agent.inventory.SocketInventories;
+import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.policy.Assessment;
-import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.Role;
+import dev.port25.agent.policy.Evaluator;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 
 import java.util.ArrayList;
@@ -28,14 +29,14 @@ import java.util.TreeSet;
  */
 public final class StatusService {
 
-    private final AuditService audit;
+    private final FactGatherer gatherer;
 
     public StatusService() {
-        this(new AuditService());
+        this(new FactGatherer());
     }
 
-    public StatusService(AuditService audit) {
-        this.audit = audit;
+    public StatusService(FactGatherer gatherer) {
+        this.gatherer = gatherer;
     }
 
     /**
@@ -47,8 +48,8 @@ public final class StatusService {
     public StatusReport status(Settings settings, String settingsSource, SocketInventories.Choice choice,
                                Set<Integer> ports) {
         Settings s = ports.isEmpty() ? settings : settings.withPorts(List.copyOf(new TreeSet<>(ports)));
-        AuditService.Result r = audit.run(s, choice, false);
-        return report(r.facts(), r.assessment(), settingsSource);
+        Facts facts = gatherer.gather(s, choice, false);
+        return report(facts, Evaluator.evaluate(facts), settingsSource);
     }
 
     /** The report of gathered facts and their judgement. Pure. */

@@ -1,10 +1,10 @@
 package dev.port25.agent.status;
 
+import dev.port25.agent.facts.Facts;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
-import dev.port25.agent.policy.Facts;
 
 import java.io.PrintWriter;
 import java.util.TreeMap;

@@ -1,8 +1,8 @@
 package dev.port25.agent.enforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.port25.agent.policy.Role;
-import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.facts.RoleResolver;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.smtp.PostfixLab;

@@ -1,6 +1,6 @@
 package dev.port25.agent.enforce;
 
-import dev.port25.agent.policy.Role;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.testing.TempDirs;

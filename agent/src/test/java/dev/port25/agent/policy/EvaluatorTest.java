@@ -1,5 +1,7 @@
 package dev.port25.agent.policy;
 
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.finding.FindingKind;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
@@ -7,6 +9,7 @@ import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.settings.SettingsLoaderTest;
@@ -155,7 +158,7 @@ public class EvaluatorTest {
     static Assessment evaluate(Role role, Settings s, List<Listener> listeners,
                                Facts.Result<Facts.FirewallView> fw, Optional<List<LocalSmtpAudit.Report>> smtp) {
         Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25), listeners, List.of());
-        return Evaluator.evaluate(new Facts(new RoleResolver.Decision(role, "test"), s, Facts.Result.of(inv), fw, smtp));
+        return Evaluator.evaluate(new Facts("test-host", new RoleResolver.Decision(role, "test"), s, Facts.Result.of(inv), fw, smtp));
     }
 
     static List<String> ids(Assessment a) {
@@ -174,7 +177,7 @@ public class EvaluatorTest {
 
     @Test
     void aFailedInventoryIsUnknownNeverOk() throws Exception {
-        Assessment a = Evaluator.evaluate(new Facts(new RoleResolver.Decision(Role.NONE, "test"), Settings.defaults(),
+        Assessment a = Evaluator.evaluate(new Facts("test-host", new RoleResolver.Decision(Role.NONE, "test"), Settings.defaults(),
                 Facts.Result.failed("netlink: EPERM"), recorded("legacy-drop-under-nft-accept"), Optional.empty()));
         assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(ids(a)).containsExactly("P25-011 HIGH");

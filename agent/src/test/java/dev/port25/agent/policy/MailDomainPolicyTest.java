@@ -4,8 +4,11 @@ import dev.port25.agent.dns.Answer;
 import dev.port25.agent.dns.MailDomainRecords.Named;
 import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.dns.PolicyFetch;
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventorySource;
+import dev.port25.agent.settings.Role;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -192,7 +195,7 @@ class MailDomainPolicyTest {
         Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25),
                 List.of(EvaluatorTest.tcp("0.0.0.0", Optional.empty())), List.of());
         for (Role role : Role.values()) {
-            Assessment a = Evaluator.evaluate(new Facts(new RoleResolver.Decision(role, "test"),
+            Assessment a = Evaluator.evaluate(new Facts("test-host", new RoleResolver.Decision(role, "test"),
                     EvaluatorTest.settings(""), Facts.Result.of(inv), EvaluatorTest.recorded("no-rules"),
                     Optional.empty(), Optional.of(List.of(open))));
             List<String> ids = EvaluatorTest.ids(a);
@@ -203,7 +206,7 @@ class MailDomainPolicyTest {
                 assertThat(ids).noneMatch(id -> id.startsWith("P25-2"));
             }
         }
-        Assessment none = Evaluator.evaluate(new Facts(new RoleResolver.Decision(Role.MAIL_SERVER, "test"),
+        Assessment none = Evaluator.evaluate(new Facts("test-host", new RoleResolver.Decision(Role.MAIL_SERVER, "test"),
                 EvaluatorTest.settings(""), Facts.Result.of(inv), EvaluatorTest.recorded("no-rules"), Optional.empty(),
                 Optional.of(List.of())));
         assertThat(none.facts()).contains("DNS hygiene not checked: roles.mailServer.domains names no domain");

@@ -7,13 +7,13 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.port25.agent.audit.AuditReport;
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.policy.Evaluator;
 import dev.port25.agent.policy.EvaluatorTest;
-import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.Role;
-import dev.port25.agent.policy.RoleResolver;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.status.StatusJsonTest;
 import dev.port25.agent.status.StatusService;
@@ -51,7 +51,7 @@ class ReportDocumentTest {
 
     /** A mail server listening on every address, the firewall open: OK, and no finding at all. */
     static AuditReport ok() throws Exception {
-        Facts facts = new Facts(new RoleResolver.Decision(Role.MAIL_SERVER, "test"), Settings.defaults(),
+        Facts facts = new Facts("test-host", new RoleResolver.Decision(Role.MAIL_SERVER, "test"), Settings.defaults(),
                 Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25),
                         List.of(EvaluatorTest.tcp("0.0.0.0", Optional.empty())), List.of())),
                 EvaluatorTest.recorded("no-rules", List.of(25)), Optional.of(List.of()));

@@ -7,7 +7,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
-import dev.port25.agent.policy.Role;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.net.Cidr;
 import org.junit.jupiter.api.Test;

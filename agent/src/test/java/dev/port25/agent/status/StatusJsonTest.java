@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.AddressClass;
 import dev.port25.agent.inventory.Addresses;
@@ -17,10 +19,8 @@ import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
 import dev.port25.agent.policy.Evaluator;
 import dev.port25.agent.policy.EvaluatorTest;
-import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.Role;
-import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.firewall.eval.Exposure;
@@ -70,7 +70,7 @@ public class StatusJsonTest {
         Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25, 587), List.of(loopbackUdp, dualStack, wildcard),
                 List.of());
         Settings settings = SettingsLoader.parse("ports: [25, 587]\n", "agent.yml");
-        Facts facts = new Facts(new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"), settings,
+        Facts facts = new Facts("test-host", new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"), settings,
                 Facts.Result.of(inv), EvaluatorTest.recorded("iptables-nft-ipv4-only-drop", settings.ports()),
                 Optional.empty());
         return StatusService.report(facts, Evaluator.evaluate(facts), "/etc/port25-agent/agent.yml");
@@ -128,7 +128,7 @@ public class StatusJsonTest {
 
     @Test
     void failedInventoryIsUnknownWithNullListenersNotAnEmptyList() throws Exception {
-        Facts facts = new Facts(new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"),
+        Facts facts = new Facts("test-host", new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"),
                 Settings.defaults(), Facts.Result.failed("netlink sock_diag: cannot open a NETLINK_SOCK_DIAG socket: EACCES"),
                 Facts.Result.failed("nft: Operation not permitted"), Optional.empty());
         StatusReport failed = StatusService.report(facts, Evaluator.evaluate(facts),

@@ -1,6 +1,8 @@
 package dev.port25.agent.status;
 
 import dev.port25.agent.cli.ExitCodes;
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
@@ -10,10 +12,8 @@ import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.policy.Evaluator;
 import dev.port25.agent.policy.EvaluatorTest;
-import dev.port25.agent.policy.Facts;
-import dev.port25.agent.policy.Role;
-import dev.port25.agent.policy.RoleResolver;
 import dev.port25.agent.policy.Verdict;
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +48,7 @@ class StatusServiceTest {
     }
 
     static StatusReport status(String firewallCase, Listener... listeners) throws Exception {
-        Facts facts = new Facts(RoleResolver.resolve(Settings.defaults(), "host1"), Settings.defaults(),
+        Facts facts = new Facts("host1", RoleResolver.resolve(Settings.defaults(), "host1"), Settings.defaults(),
                 Facts.Result.of(inventory(listeners)), firewallCase == null
                 ? Facts.Result.failed("nft: Operation not permitted") : EvaluatorTest.recorded(firewallCase, List.of(25)),
                 Optional.empty());

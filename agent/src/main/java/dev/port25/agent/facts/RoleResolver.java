@@ -1,5 +1,6 @@
-package dev.port25.agent.policy;
+package dev.port25.agent.facts;
 
+import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 
 import java.io.IOException;

@@ -1,5 +1,8 @@
-package dev.port25.agent.inventory;
+package dev.port25.agent.platform;
 
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.inventory.OshiSocketInventory;
 import dev.port25.agent.inventory.linux.LinuxSocketInventory;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.port25.agent.policy;
+package dev.port25.agent.settings;
 
 /** What a host is for, as far as port 25 goes; it decides what must be open. */
 public enum Role {

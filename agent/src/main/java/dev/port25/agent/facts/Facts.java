@@ -1,0 +1,131 @@
+package dev.port25.agent.facts;
+
+import dev.port25.agent.dns.MailDomainRecords;
+import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.settings.Settings;
+import dev.port25.agent.smtp.LocalSmtpAudit;
+import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.net.IpFamily;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the policy's {@code Evaluator} weighs about one host, gathered beforehand by
+ * {@link FactGatherer}, so the judgement itself is pure and can be tested from recorded states.
+ * What can differ per network namespace (listeners, the packet filter in front of them, their
+ * SMTP audit) is kept per namespace; today only the agent's own namespace is gathered, and it
+ * comes first.
+ *
+ * @param hostname   the host's name, as the role rules saw it
+ * @param role       the host's role and why
+ * @param settings   the settings in force
+ * @param namespaces the facts of each network namespace, the agent's own first; never empty
+ * @param dns        the DNS records of each of a MAIL_SERVER's mail domains; empty when not asked
+ *                   (status does not, nor does any other role)
+ */
+public record Facts(String hostname, RoleResolver.Decision role, Settings settings, List<Namespace> namespaces,
+                    Optional<List<MailDomainRecords>> dns) {
+
+    /** The name of the agent's own network namespace. */
+    public static final String HOST_NAMESPACE = "host";
+
+    /** Facts of a host gathered in its own namespace only. */
+    public Facts(String hostname, RoleResolver.Decision role, Settings settings, Result<Inventory> inventory,
+                 Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp,
+                 Optional<List<MailDomainRecords>> dns) {
+        this(hostname, role, settings, List.of(new Namespace(HOST_NAMESPACE, inventory, firewall, smtp)), dns);
+    }
+
+    /** Facts of a host gathered in its own namespace only, without DNS records. */
+    public Facts(String hostname, RoleResolver.Decision role, Settings settings, Result<Inventory> inventory,
+                 Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp) {
+        this(hostname, role, settings, inventory, firewall, smtp, Optional.empty());
+    }
+
+    public Facts {
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(settings, "settings");
+        namespaces = List.copyOf(namespaces);
+        if (namespaces.isEmpty()) {
+            throw new IllegalArgumentException("no namespace: the agent's own is always gathered");
+        }
+        dns = dns.map(List::copyOf);
+    }
+
+    /** The agent's own network namespace. */
+    public Namespace host() {
+        return namespaces.get(0);
+    }
+
+    /** The listeners of the agent's own namespace. */
+    public Result<Inventory> inventory() {
+        return host().inventory();
+    }
+
+    /** The firewall of the agent's own namespace. */
+    public Result<FirewallView> firewall() {
+        return host().firewall();
+    }
+
+    /** The SMTP audit of the listeners of the agent's own namespace. */
+    public Optional<List<LocalSmtpAudit.Report>> smtp() {
+        return host().smtp();
+    }
+
+    /**
+     * What one network namespace holds.
+     *
+     * @param name      {@value #HOST_NAMESPACE} for the agent's own
+     * @param inventory the listeners on the covered ports, or why they could not be listed
+     * @param firewall  what the firewall lets through per port and family, or why it could not be read
+     * @param smtp      the local SMTP audit of each TCP listener; empty when not probed (status does not probe)
+     */
+    public record Namespace(String name, Result<Inventory> inventory, Result<FirewallView> firewall,
+                            Optional<List<LocalSmtpAudit.Report>> smtp) {
+        public Namespace {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(inventory, "inventory");
+            Objects.requireNonNull(firewall, "firewall");
+            smtp = smtp.map(List::copyOf);
+        }
+    }
+
+    /** A value, or why there is none. */
+    public record Result<T>(Optional<T> value, Optional<String> error) {
+        public Result {
+            if (value.isPresent() == error.isPresent()) {
+                throw new IllegalArgumentException("exactly one of value and error");
+            }
+        }
+
+        public static <T> Result<T> of(T value) {
+            return new Result<>(Optional.of(value), Optional.empty());
+        }
+
+        public static <T> Result<T> failed(String why) {
+            return new Result<>(Optional.empty(), Optional.of(why));
+        }
+    }
+
+    /**
+     * The firewall as it affects the covered ports.
+     *
+     * @param backend the backend the agent would act through; empty when none can, or when it was
+     *                not detected ({@code status} does not)
+     * @param inbound per port, per family: who can connect in
+     * @param egress  per port, per family: where this host can connect out
+     * @param unread  layers that could not be read, each with why
+     */
+    public record FirewallView(Optional<String> backend, Map<Integer, Map<IpFamily, Exposure>> inbound,
+                               Map<Integer, Map<IpFamily, Exposure>> egress, List<String> unread) {
+        public FirewallView {
+            inbound = Map.copyOf(inbound);
+            egress = Map.copyOf(egress);
+            unread = List.copyOf(unread);
+        }
+    }
+}
