@@ -4,6 +4,7 @@ import dev.port25.agent.audit.AuditJson;
 import dev.port25.agent.audit.AuditReport;
 import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.audit.AuditText;
+import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code port25-agent audit}: a thin shell over {@link AuditService}. */
@@ -38,12 +38,9 @@ final class AuditCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() {
-        Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
-        if (read.isEmpty()) {
-            return ExitCodes.UNKNOWN;
-        }
-        AuditReport report = new AuditService().audit(read.get());
+    public Integer call() throws SettingsException {
+        SettingsLoader.Loaded loaded = settings.load();
+        AuditReport report = new AuditService().audit(loaded);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.print(AuditJson.render(report));

@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.Properties;
 
 /** The picocli command tree and its error handling. */
@@ -40,6 +41,11 @@ public final class Cli implements Runnable {
             return ExitCodes.UNKNOWN;
         });
         cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            Optional<String> failure = ExitCodes.failure(e);
+            if (failure.isPresent()) {
+                c.getErr().println("port25-agent: " + failure.get());
+                return ExitCodes.UNKNOWN;
+            }
             c.getErr().println("port25-agent: internal error: " + e);
             for (StackTraceElement frame : e.getStackTrace()) {
                 c.getErr().println("\tat " + frame);

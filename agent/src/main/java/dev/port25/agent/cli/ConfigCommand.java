@@ -48,14 +48,8 @@ final class ConfigCommand implements Runnable {
         Path file;
 
         @Override
-        public Integer call() {
-            SettingsLoader.Loaded loaded;
-            try {
-                loaded = SettingsLoader.load(Optional.ofNullable(file));
-            } catch (SettingsException e) {
-                spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
-                return ExitCodes.UNKNOWN;
-            }
+        public Integer call() throws SettingsException {
+            SettingsLoader.Loaded loaded = SettingsLoader.load(Optional.ofNullable(file));
             Settings s = loaded.settings();
             PrintWriter out = spec.commandLine().getOut();
             out.println(loaded.source() + ": OK");

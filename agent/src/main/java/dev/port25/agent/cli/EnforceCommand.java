@@ -3,6 +3,7 @@ package dev.port25.agent.cli;
 import dev.port25.agent.enforce.EnforcementPolicy;
 import dev.port25.agent.enforce.Enforcer;
 import dev.port25.agent.facts.RoleResolver;
+import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.FirewallException;
@@ -15,7 +16,6 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code port25-agent enforce [--dry-run]}: a thin shell over {@link Enforcer}. */
@@ -47,17 +47,13 @@ final class EnforceCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Override
-    public Integer call() {
-        Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
-        if (read.isEmpty()) {
-            return ExitCodes.UNKNOWN;
-        }
+    public Integer call() throws SettingsException, FirewallException, EnforcementPolicy.Refused {
+        SettingsLoader.Loaded loaded = settings.load();
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        RoleResolver.Decision role = RoleResolver.resolve(read.get().settings(), RoleResolver.localHostname());
+        RoleResolver.Decision role = RoleResolver.resolve(loaded.settings(), RoleResolver.localHostname());
         Enforcer enforcer = new Enforcer(new CommandRunner(), new FirewallSelector(), state.dir);
         try {
-            Enforcer.Proposal p = enforcer.propose(read.get().settings(), role);
+            Enforcer.Proposal p = enforcer.propose(loaded.settings(), role);
             out.println("role " + role.role() + " (" + role.why() + ")");
             out.println("backend " + p.backend() + ": " + EnforcementPolicy.describe(p.desired()));
             if (p.cleanup().isPresent()) {
@@ -74,16 +70,9 @@ final class EnforceCommand implements Callable<Integer> {
             o.lines().forEach(out::println);
             o.unmet().forEach(u -> out.println("still decided by other rules: " + u));
             out.flush();
-            return !o.converged() ? ExitCodes.UNKNOWN : o.unmet().isEmpty() ? ExitCodes.OK : ExitCodes.WARNING;
-        } catch (EnforcementPolicy.Refused e) {
-            err.println("port25-agent: enforce refused: " + e.getMessage());
-        } catch (FirewallException e) {
-            err.println("port25-agent: " + e.getMessage());
+            return ExitCodes.ofEnforcement(o);
         } catch (IOException e) {
-            err.println("port25-agent: enforcement journal in " + state.dir + ": " + e.getMessage());
+            throw new CommandFailure("enforcement journal in " + state.dir + ": " + e.getMessage(), e);
         }
-        out.flush();
-        err.flush();
-        return ExitCodes.UNKNOWN;
     }
 }

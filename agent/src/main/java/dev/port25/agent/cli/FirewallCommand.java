@@ -54,7 +54,7 @@ final class FirewallCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws FirewallException {
         if (port < 1 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--port': " + port + " is not a port (1-65535)");
@@ -78,20 +78,14 @@ final class FirewallCommand implements Callable<Integer> {
             }
             sources.add(c.network());
         }
-        FirewallReport report;
+        FirewallReport report = new FirewallService().report(port, sources, Optional.ofNullable(backend));
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            report = new FirewallService().report(port, sources, Optional.ofNullable(backend));
-        } catch (FirewallException e) {
-            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
-            return ExitCodes.UNKNOWN;
-        }
         if (json) {
             out.print(FirewallJson.render(report));
         } else {
             FirewallText.print(report, out);
         }
         out.flush();
-        return report.decided() ? ExitCodes.OK : ExitCodes.UNKNOWN;
+        return ExitCodes.of(report);
     }
 }

@@ -9,6 +9,7 @@ import dev.port25.agent.report.ReportException;
 import dev.port25.agent.report.ReportSender;
 import dev.port25.agent.report.Spool;
 import dev.port25.agent.settings.Settings;
+import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,31 +58,24 @@ final class ReportCommand implements Callable<Integer> {
     boolean send;
 
     @Override
-    public Integer call() {
-        Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
-        if (read.isEmpty()) {
-            return ExitCodes.UNKNOWN;
-        }
-        Settings loaded = read.get().settings();
+    public Integer call() throws SettingsException, ReportException {
+        SettingsLoader.Loaded loaded = settings.load();
+        Settings s = loaded.settings();
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Settings.Format fmt = loaded.report().format();
+        Settings.Format fmt = s.report().format();
         if (format.isPresent()) {
             switch (format.get()) {
                 case "port25" -> fmt = Settings.Format.PORT25;
                 case "ocsf" -> fmt = Settings.Format.OCSF;
-                default -> {
-                    err.println("port25-agent: --format " + format.get() + ": use port25 or ocsf");
-                    return ExitCodes.UNKNOWN;
-                }
+                default -> throw new CommandFailure("--format " + format.get() + ": use port25 or ocsf");
             }
         }
         try {
-            ReportSender sender = send ? ReportSender.of(loaded.report()) : null;
-            Spool spool = send ? Spool.open(state.dir.resolve("spool"), loaded.report().spool()) : null;
+            ReportSender sender = send ? ReportSender.of(s.report()) : null;
+            Spool spool = send ? Spool.open(state.dir.resolve("spool"), s.report().spool()) : null;
             ComplianceReport report = new ComplianceReport(UUID.randomUUID(), Instant.now(),
                     ComplianceReport.Trigger.MANUAL, HostIdentity.local(Cli.version()),
-                    new AuditService().audit(read.get()), List.of(), spool == null ? 0 : spool.dropped());
+                    new AuditService().audit(loaded), List.of(), spool == null ? 0 : spool.dropped());
             byte[] body = ReportDocument.render(report, fmt);
             if (!send) {
                 out.print(new String(body, StandardCharsets.UTF_8));
@@ -98,17 +92,11 @@ final class ReportCommand implements Callable<Integer> {
                     + "): " + r));
             if (round.remaining() > 0) {
                 out.println("kept " + round.remaining() + " report(s) in the spool: " + round.stopped().orElse(""));
-                out.flush();
-                return ExitCodes.WARNING;
             }
             out.flush();
-            return ExitCodes.OK;
-        } catch (ReportException e) {
-            err.println("port25-agent: " + e.getMessage());
-            return ExitCodes.UNKNOWN;
+            return ExitCodes.of(round);
         } catch (IOException e) {
-            err.println("port25-agent: report spool in " + state.dir.resolve("spool") + ": " + e.getMessage());
-            return ExitCodes.UNKNOWN;
+            throw new CommandFailure("report spool in " + state.dir.resolve("spool") + ": " + e.getMessage(), e);
         }
     }
 }

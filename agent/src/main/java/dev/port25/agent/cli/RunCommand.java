@@ -1,7 +1,6 @@
 package dev.port25.agent.cli;
 
 import dev.port25.agent.daemon.Daemon;
-import dev.port25.agent.settings.SettingsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -37,13 +36,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Daemon daemon = new Daemon(Optional.ofNullable(settings.file), state.dir, Cli.version());
-        try {
-            daemon.start();
-        } catch (SettingsException e) {
-            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return ExitCodes.UNKNOWN;
-        }
+        daemon.start();
         for (String name : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(name), s -> new Thread(daemon::stop, "stop").start());
         }

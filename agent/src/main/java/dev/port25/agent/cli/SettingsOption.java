@@ -19,15 +19,4 @@ final class SettingsOption {
     SettingsLoader.Loaded load() throws SettingsException {
         return SettingsLoader.load(Optional.ofNullable(file));
     }
-
-    /** The settings, or empty after printing the error to the command's stderr (the command then exits 3). */
-    Optional<SettingsLoader.Loaded> loadOrReport(picocli.CommandLine.Model.CommandSpec spec) {
-        try {
-            return Optional.of(load());
-        } catch (SettingsException e) {
-            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return Optional.empty();
-        }
-    }
 }

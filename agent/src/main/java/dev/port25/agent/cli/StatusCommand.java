@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.agent.daemon.Daemon;
 import dev.port25.agent.daemon.DaemonState;
 import dev.port25.agent.platform.SocketInventories;
+import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.agent.status.StatusJson;
 import dev.port25.agent.status.StatusReport;
@@ -63,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
     SocketInventories.Choice source = SocketInventories.Choice.AUTO;
 
     @Override
-    public Integer call() {
+    public Integer call() throws SettingsException {
         Set<Integer> watched = new TreeSet<>(ports);
         for (int port : watched) {
             if (port < 1 || port > 65535) {
@@ -71,11 +72,7 @@ final class StatusCommand implements Callable<Integer> {
                         "Invalid value for option '--port': " + port + " is not a port (1-65535)");
             }
         }
-        Optional<SettingsLoader.Loaded> read = settings.loadOrReport(spec);
-        if (read.isEmpty()) {
-            return ExitCodes.UNKNOWN;
-        }
-        SettingsLoader.Loaded loaded = read.get();
+        SettingsLoader.Loaded loaded = settings.load();
         StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
         // what the daemon last wrote (STATE-DIR/daemon.json); absent when no daemon ever ran here

@@ -35,7 +35,7 @@ final class UndoCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Override
-    public Integer call() {
+    public Integer call() throws FirewallException {
         PrintWriter out = spec.commandLine().getOut();
         Enforcer enforcer = new Enforcer(new CommandRunner(), new FirewallSelector(), state.dir);
         try {
@@ -53,14 +53,9 @@ final class UndoCommand implements Callable<Integer> {
             Enforcer.Outcome o = enforcer.undo();
             o.lines().forEach(out::println);
             out.flush();
-            return o.converged() ? ExitCodes.OK : ExitCodes.UNKNOWN;
-        } catch (FirewallException e) {
-            spec.commandLine().getErr().println("port25-agent: " + e.getMessage());
+            return ExitCodes.ofUndo(o);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("port25-agent: enforcement journal in " + state.dir + ": "
-                    + e.getMessage());
+            throw new CommandFailure("enforcement journal in " + state.dir + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getErr().flush();
-        return ExitCodes.UNKNOWN;
     }
 }
