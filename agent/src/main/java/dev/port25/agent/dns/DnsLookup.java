@@ -1,6 +1,7 @@
 package dev.port25.agent.dns;
 
 import dev.port25.agent.settings.Settings;
+import dev.port25.firewall.net.IpAddresses;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
@@ -66,7 +67,7 @@ public final class DnsLookup {
                 each.add(new SimpleResolver(r.network()));
             }
             resolver = new ExtendedResolver(each);
-            servers = dns.resolvers().stream().map(r -> r.network().getHostAddress()).toList().toString();
+            servers = dns.resolvers().stream().map(r -> IpAddresses.text(r.network())).toList().toString();
         }
         resolver.setTimeout(timeout);
         LookupSession session = LookupSession.builder().resolver(resolver).cache(new Cache(DClass.IN))
@@ -101,8 +102,8 @@ public final class DnsLookup {
 
     /** The IPv4 and IPv6 addresses of {@code name}; NONE only when it has neither. */
     public CompletableFuture<Answer> addresses(String name) {
-        CompletableFuture<Answer> v4 = ask(name, Type.A, r -> ((ARecord) r).getAddress().getHostAddress());
-        CompletableFuture<Answer> v6 = ask(name, Type.AAAA, r -> ((AAAARecord) r).getAddress().getHostAddress());
+        CompletableFuture<Answer> v4 = ask(name, Type.A, r -> IpAddresses.text(((ARecord) r).getAddress()));
+        CompletableFuture<Answer> v6 = ask(name, Type.AAAA, r -> IpAddresses.text(((AAAARecord) r).getAddress()));
         return v4.thenCombine(v6, (a, b) -> {
             List<String> all = new ArrayList<>();
             for (Answer x : List.of(a, b)) {

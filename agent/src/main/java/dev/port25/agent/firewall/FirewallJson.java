@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.port25.agent.inventory.Addresses;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.RuleRef;
 import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.net.IpFamily;
 
 import java.util.List;
@@ -44,7 +44,7 @@ public final class FirewallJson {
             } else if (r.decisions().containsKey(f)) {
                 FirewallReport.Sourced s = r.decisions().get(f);
                 ObjectNode n = root.putObject(f.label());
-                n.put("from", Addresses.toText(s.source()));
+                n.put("from", IpAddresses.text(s.source()));
                 if (s.inInterface().isPresent()) {
                     n.put("interface", s.inInterface().get());
                 } else {
@@ -80,7 +80,7 @@ public final class FirewallJson {
 
     /** "198.18.0.0/15", "fd00::/8": addresses as ss and ip print them. */
     static String cidr(Cidr c) {
-        return Addresses.toText(c.network()) + "/" + c.prefix();
+        return IpAddresses.text(c.network()) + "/" + c.prefix();
     }
 
     private static void rules(ArrayNode a, List<RuleRef> refs) {

@@ -1,8 +1,8 @@
 package dev.port25.agent.firewall;
 
-import dev.port25.agent.inventory.Addresses;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.RuleRef;
+import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.net.IpFamily;
 
 import java.io.PrintWriter;
@@ -29,7 +29,7 @@ public final class FirewallText {
             } else if (r.decisions().containsKey(f)) {
                 FirewallReport.Sourced s = r.decisions().get(f);
                 out.println(f.label() + ": " + s.decision().verdict() + " for a new connection from "
-                        + Addresses.toText(s.source()) + s.inInterface().map(i -> " (arriving on " + i + ")").orElse("")
+                        + IpAddresses.text(s.source()) + s.inInterface().map(i -> " (arriving on " + i + ")").orElse("")
                         + " to TCP port " + r.port());
                 rules(out, s.decision().decidedBy().stream().toList());
                 notes(out, s.decision().notes());

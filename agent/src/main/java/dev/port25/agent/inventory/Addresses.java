@@ -1,114 +1,16 @@
 package dev.port25.agent.inventory;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import dev.port25.firewall.net.IpAddresses;
+
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 
 /**
- * Address text and classification. Text follows glibc {@code inet_ntop}, which is what {@code ss -n}
- * prints: IPv6 with the longest run of two or more zero groups compressed, and embedded IPv4 for
- * v4-mapped ({@code ::ffff:a.b.c.d}) and v4-compatible ({@code ::a.b.c.d}) addresses.
- * {@link InetAddress} does neither (it prints {@code 0:0:0:0:0:0:0:1} and turns v4-mapped bytes
- * into an {@link Inet4Address}), so raw bytes are kept in {@link Inet6Address} form here.
+ * The class and scope of a bound address, after the IANA special-purpose registries. Bytes,
+ * literals and text are {@link IpAddresses}' (RFC 5952 text, which is what {@code ss -n} prints).
  */
 public final class Addresses {
 
     private Addresses() {
-    }
-
-    /** An address of exactly 4 or 16 bytes, keeping a v4-mapped IPv6 address as IPv6. */
-    public static InetAddress of(byte[] raw) {
-        try {
-            if (raw.length == 16) {
-                return Inet6Address.getByAddress(null, raw, -1);
-            }
-            if (raw.length == 4) {
-                return InetAddress.getByAddress(raw);
-            }
-        } catch (UnknownHostException e) {
-            // only thrown for a wrong length, handled below
-        }
-        throw new IllegalArgumentException("address must have 4 or 16 bytes, has " + raw.length);
-    }
-
-    /** The address as {@code ss -n} prints it, without brackets or zone. */
-    public static String toText(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 4 ? v4Text(b, 0) : v6Text(b);
-    }
-
-    private static String v4Text(byte[] b, int off) {
-        return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "." + (b[off + 3] & 0xff);
-    }
-
-    private static String v6Text(byte[] b) {
-        int[] words = new int[8];
-        for (int i = 0; i < 8; i++) {
-            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        // Longest run of zero words, first one on a tie, only if at least two long (glibc inet_ntop6).
-        int bestBase = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (words[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && words[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestBase = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        if (bestLen < 2) {
-            bestBase = -1;
-        }
-        StringBuilder sb = new StringBuilder(40);
-        for (int i = 0; i < 8; i++) {
-            if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
-                if (i == bestBase) {
-                    sb.append(':');
-                }
-                continue;
-            }
-            if (i != 0) {
-                sb.append(':');
-            }
-            if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff))) {
-                sb.append(v4Text(b, 12));
-                return sb.toString();
-            }
-            sb.append(Integer.toHexString(words[i]));
-        }
-        if (bestBase >= 0 && bestBase + bestLen == 8) {
-            sb.append(':');
-        }
-        return sb.toString();
-    }
-
-    /** True for an IPv6 address in ::ffff:0:0/96. */
-    public static boolean isV4Mapped(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (b.length != 16) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-    }
-
-    /** The IPv4 address a v4-mapped address carries, or the address itself. */
-    public static InetAddress unmapped(InetAddress address) {
-        return isV4Mapped(address) ? of(Arrays.copyOfRange(address.getAddress(), 12, 16)) : address;
     }
 
     /** LOOPBACK, WILDCARD or ADDRESS for a bound address. */
@@ -122,7 +24,7 @@ public final class Addresses {
 
     /** The class of an address after the IANA special-purpose registries. */
     public static AddressClass classify(InetAddress address) {
-        InetAddress a = unmapped(address);
+        InetAddress a = IpAddresses.unmapped(address);
         byte[] b = a.getAddress();
         return b.length == 4 ? classifyV4(b) : classifyV6(b);
     }

@@ -1,5 +1,7 @@
 package dev.port25.agent.inventory;
 
+import dev.port25.firewall.net.IpAddresses;
+
 import java.net.InetAddress;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,7 +50,7 @@ public record Listener(Protocol protocol, Family family, InetAddress address, in
 
     /** The address as {@code ss -n} prints it, without brackets: "0.0.0.0", "::", "::ffff:127.0.0.1". */
     public String addressText() {
-        return Addresses.toText(address);
+        return IpAddresses.text(address);
     }
 
     /** LOOPBACK, WILDCARD or ADDRESS. */
@@ -67,7 +69,7 @@ public record Listener(Protocol protocol, Family family, InetAddress address, in
      * worst case (both) is assumed. A socket bound to a v4-mapped address accepts IPv4 only.
      */
     public Set<Family> reachableOver() {
-        if (family == Family.IPV4 || Addresses.isV4Mapped(address)) {
+        if (family == Family.IPV4 || IpAddresses.isV4Mapped(address)) {
             return EnumSet.of(Family.IPV4);
         }
         if (address.isAnyLocalAddress() && !v6only.orElse(false)) {

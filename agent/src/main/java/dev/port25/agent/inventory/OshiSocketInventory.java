@@ -1,5 +1,6 @@
 package dev.port25.agent.inventory;
 
+import dev.port25.firewall.net.IpAddresses;
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats.IPConnection;
 import oshi.software.os.InternetProtocolStats.TcpState;
@@ -78,7 +79,7 @@ public final class OshiSocketInventory implements SocketInventory {
                 Owner owner = owners.computeIfAbsent(pid, p -> owner(os, p));
                 holding.add(owner);
             }
-            listeners.add(new Listener(protocol, family, Addresses.of(raw), c.getLocalPort(),
+            listeners.add(new Listener(protocol, family, IpAddresses.of(raw), c.getLocalPort(),
                     family == Family.IPV4 ? Optional.of(false) : Optional.empty(), Optional.empty(),
                     OptionalInt.empty(), OptionalLong.empty(), holding, unknown));
         }

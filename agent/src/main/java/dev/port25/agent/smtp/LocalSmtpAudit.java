@@ -1,6 +1,5 @@
 package dev.port25.agent.smtp;
 
-import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
@@ -9,6 +8,7 @@ import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
 import dev.port25.agent.platform.SocketInventories;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.net.IpAddresses;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -180,7 +180,7 @@ public final class LocalSmtpAudit {
             banner = new Verdict(Optional.of(local.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE)), Source.LOCAL_PROBE,
                     local.banner().orElse(""));
         }
-        String probed = (to.getAddress().length == 16 ? "[" + Addresses.toText(to) + "]" : Addresses.toText(to)) + ":"
+        String probed = (to.getAddress().length == 16 ? "[" + IpAddresses.text(to) + "]" : IpAddresses.text(to)) + ":"
                 + l.port();
         return new Report(l, probed, cf, exim, hostCheck, error, local, relay, users, vrfy, tls, auth, banner);
     }

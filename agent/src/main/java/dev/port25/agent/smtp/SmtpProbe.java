@@ -1,6 +1,6 @@
 package dev.port25.agent.smtp;
 
-import dev.port25.agent.inventory.Addresses;
+import dev.port25.firewall.net.IpAddresses;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -545,7 +545,7 @@ public final class SmtpProbe {
         /** nmap smtp-open-relay's forms: sender and recipient spellings a careless MTA may relay. */
         void relay() throws IOException {
             String d = domain();
-            String ip = Addresses.toText(server);
+            String ip = IpAddresses.text(server);
             String lit = server instanceof Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
             String to = "relaytest@" + FOREIGN;
             List<String[]> forms = List.of(

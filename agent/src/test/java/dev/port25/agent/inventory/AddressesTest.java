@@ -1,5 +1,6 @@
 package dev.port25.agent.inventory;
 
+import dev.port25.firewall.net.IpAddresses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +25,7 @@ class AddressesTest {
             System.arraycopy(raw, 0, mapped, 12, 4);
             raw = mapped;
         }
-        return Addresses.of(raw);
+        return IpAddresses.of(raw);
     }
 
     /** Expected text as glibc inet_ntop (and so ss -n) prints it. */
@@ -46,7 +47,7 @@ class AddressesTest {
         "2001:0:1:0:1:0:1:0, 2001:0:1:0:1:0:1:0",
     })
     void textMatchesInetNtop(String in, String expected) throws Exception {
-        assertThat(Addresses.toText(parse(in))).isEqualTo(expected);
+        assertThat(IpAddresses.text(parse(in))).isEqualTo(expected);
     }
 
     @ParameterizedTest

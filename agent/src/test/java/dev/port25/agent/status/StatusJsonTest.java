@@ -9,7 +9,6 @@ import dev.port25.agent.facts.Facts;
 import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.AddressClass;
-import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventorySource;
@@ -24,6 +23,7 @@ import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +56,7 @@ public class StatusJsonTest {
         Listener wildcard = new Listener(Protocol.TCP, Family.IPV4, InetAddress.getByName("0.0.0.0"), 25,
                 Optional.of(false), Optional.empty(), OptionalInt.of(0), OptionalLong.of(13874),
                 List.of(master, smtpd), Optional.empty());
-        Listener dualStack = new Listener(Protocol.TCP, Family.IPV6, Addresses.of(new byte[16]), 587,
+        Listener dualStack = new Listener(Protocol.TCP, Family.IPV6, IpAddresses.of(new byte[16]), 587,
                 Optional.of(false), Optional.empty(), OptionalInt.of(0), OptionalLong.of(13875),
                 List.of(master), Optional.empty());
         byte[] mapped = new byte[16];
@@ -64,7 +64,7 @@ public class StatusJsonTest {
         mapped[11] = (byte) 0xff;
         mapped[12] = 127;
         mapped[15] = 1;
-        Listener loopbackUdp = new Listener(Protocol.UDP, Family.IPV6, Addresses.of(mapped), 25,
+        Listener loopbackUdp = new Listener(Protocol.UDP, Family.IPV6, IpAddresses.of(mapped), 25,
                 Optional.of(false), Optional.of("lo"), OptionalInt.of(65534), OptionalLong.of(13876), List.of(),
                 Optional.of("owner not visible: /proc/<pid>/fd of 3 processes not readable by uid 65534"));
         Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25, 587), List.of(loopbackUdp, dualStack, wildcard),

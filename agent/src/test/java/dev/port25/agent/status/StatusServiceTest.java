@@ -3,7 +3,6 @@ package dev.port25.agent.status;
 import dev.port25.agent.cli.ExitCodes;
 import dev.port25.agent.facts.Facts;
 import dev.port25.agent.facts.RoleResolver;
-import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventorySource;
@@ -15,6 +14,7 @@ import dev.port25.agent.policy.EvaluatorTest;
 import dev.port25.agent.policy.Verdict;
 import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
+import dev.port25.firewall.net.IpAddresses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,7 +37,7 @@ class StatusServiceTest {
     static Listener listener(Protocol protocol, String address, long inode, Owner... owners) throws Exception {
         byte[] raw = InetAddress.getByName(address).getAddress();
         Family family = address.contains(":") ? Family.IPV6 : Family.IPV4;
-        return new Listener(protocol, family, Addresses.of(raw), 25,
+        return new Listener(protocol, family, IpAddresses.of(raw), 25,
                 Optional.of(family == Family.IPV6 && !address.equals("::")), Optional.empty(),
                 OptionalInt.of(0), OptionalLong.of(inode), List.of(owners),
                 owners.length == 0 ? Optional.of("owner not visible: test") : Optional.empty());

@@ -3,7 +3,6 @@ package dev.port25.firewall.net;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,11 +33,7 @@ public record AddrRange(IpFamily family, BigInteger lo, BigInteger hi) {
         byte[] out = new byte[f.bits() / 8];
         int copy = Math.min(raw.length, out.length);
         System.arraycopy(raw, raw.length - copy, out, out.length - copy, copy);
-        try {
-            return InetAddress.getByAddress(out);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return IpAddresses.of(out);
     }
 
     public boolean contains(IpFamily f, BigInteger n) {

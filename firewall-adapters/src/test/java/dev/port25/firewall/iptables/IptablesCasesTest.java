@@ -111,7 +111,7 @@ class IptablesCasesTest {
                 .startsWith("-i lo -p tcp -m tcp --dport 25 ").endsWith("-j RETURN");
         assertThat(v4.get(1)).startsWith("-s 198.18.0.0/15 -p tcp -m tcp --dport 25 ").endsWith("-j RETURN");
         assertThat(v4.get(2)).startsWith("-p tcp -m tcp --dport 25 ").endsWith("-j DROP");
-        assertThat(v6.get(1)).startsWith("-s fd00:0:0:0:0:0:0:0/8 ");
+        assertThat(v6.get(1)).startsWith("-s fd00::/8 ");
         assertThat(v4.get(2)).as("each family's digest covers its own rendering").isNotEqualTo(v6.get(2));
     }
 
@@ -144,6 +144,6 @@ class IptablesCasesTest {
                 COMMIT
                 """);
         assertThat(stdin(p.changes().get(1))).contains(
-                "-A PORT25-AGENT-OUT -d fd00:25:0:0:0:0:0:2/128 -p tcp -m tcp --dport 25 -m comment --comment \"port25-agent egress tcp/25 relay fd00:25:0:0:0:0:0:2/128 #");
+                "-A PORT25-AGENT-OUT -d fd00:25::2/128 -p tcp -m tcp --dport 25 -m comment --comment \"port25-agent egress tcp/25 relay fd00:25::2/128 #");
     }
 }

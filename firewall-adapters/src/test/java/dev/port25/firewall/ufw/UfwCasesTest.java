@@ -49,7 +49,7 @@ class UfwCasesTest {
         List<String> argv = argv(p);
         assertThat(argv).hasSize(3);
         assertThat(argv.get(0)).startsWith("ufw prepend deny in proto tcp from any port 1:65535 to any port 25 comment ");
-        assertThat(argv.get(1)).startsWith("ufw prepend allow in proto tcp from fd00:0:0:0:0:0:0:0/8 port 1:65535 to any port 25 ");
+        assertThat(argv.get(1)).startsWith("ufw prepend allow in proto tcp from fd00::/8 port 1:65535 to any port 25 ");
         assertThat(argv.get(2)).startsWith("ufw prepend allow in proto tcp from 198.18.0.0/15 port 1:65535 to any port 25 ");
     }
 
@@ -79,7 +79,7 @@ class UfwCasesTest {
         Plan p = adapter.plan(recorded.load("port25-open"), new Desired(Map.of()).withOutbound(25, new Outbound.BlockedExcept(
                 List.of(Cidr.parse("fd00:25::2")))));
         assertThat(argv(p)).containsExactly(
-                "ufw prepend reject out proto tcp from any port 1:65535 to any port 25 comment port25-agent egress tcp/25 reject #2a5da707b543",
-                "ufw prepend allow out proto tcp from any port 1:65535 to fd00:25:0:0:0:0:0:2/128 port 25 comment port25-agent egress tcp/25 relay fd00:25:0:0:0:0:0:2/128 #2a5da707b543");
+                "ufw prepend reject out proto tcp from any port 1:65535 to any port 25 comment port25-agent egress tcp/25 reject #9ab795297a74",
+                "ufw prepend allow out proto tcp from any port 1:65535 to fd00:25::2/128 port 25 comment port25-agent egress tcp/25 relay fd00:25::2/128 #9ab795297a74");
     }
 }

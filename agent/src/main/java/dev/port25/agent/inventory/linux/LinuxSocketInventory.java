@@ -1,6 +1,5 @@
 package dev.port25.agent.inventory.linux;
 
-import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
@@ -9,6 +8,7 @@ import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.SocketInventory;
+import dev.port25.firewall.net.IpAddresses;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +97,7 @@ public final class LinuxSocketInventory implements SocketInventory {
             for (long pid : scan.holders().getOrDefault(e.inode(), Set.of())) {
                 holding.add(owners.computeIfAbsent(pid, processes::owner));
             }
-            listeners.add(new Listener(e.protocol(), e.family(), Addresses.of(e.address()), e.port(),
+            listeners.add(new Listener(e.protocol(), e.family(), IpAddresses.of(e.address()), e.port(),
                     e.v6only(),
                     e.ifIndex() == 0 ? Optional.empty()
                             : interfaces.computeIfAbsent(e.ifIndex(), LinuxSocketInventory::interfaceName),

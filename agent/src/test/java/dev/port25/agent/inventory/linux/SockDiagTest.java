@@ -1,8 +1,8 @@
 package dev.port25.agent.inventory.linux;
 
-import dev.port25.agent.inventory.Addresses;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Protocol;
+import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class SockDiagTest {
     }
 
     private static String describe(SockDiag.Entry e) {
-        return e.protocol().label() + " " + Addresses.toText(Addresses.of(e.address())) + ":" + e.port()
+        return e.protocol().label() + " " + IpAddresses.text(IpAddresses.of(e.address())) + ":" + e.port()
                 + " state=" + e.state() + " ino=" + e.inode() + " v6only=" + e.v6only().map(String::valueOf).orElse("?");
     }
 
