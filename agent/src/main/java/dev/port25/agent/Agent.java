@@ -30,7 +30,7 @@ public final class Agent {
     private static void warmUpNativeAccess() {
         Thread warm = new Thread(() -> {
             try {
-                Class.forName("dev.port25.agent.inventory.linux.LibC$Binding", true, Agent.class.getClassLoader());
+                Class.forName("dev.port25.agent.platform.linux.LibC$Binding", true, Agent.class.getClassLoader());
             } catch (Throwable ignored) {
                 // the inventory reports why native access failed when it needs it
             }

@@ -10,6 +10,7 @@ import dev.port25.agent.report.ReportException;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.firewall.spi.FirewallException;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,6 +53,11 @@ public final class ExitCodes {
     /** {@code report --send}: reports still waiting in the spool are a WARNING. */
     public static int of(Delivery.Round round) {
         return round.remaining() > 0 ? WARNING : OK;
+    }
+
+    /** {@code report --send} over several sinks: any of them left reports waiting, WARNING. */
+    public static int ofRounds(List<Delivery.Round> rounds) {
+        return rounds.stream().mapToInt(ExitCodes::of).max().orElse(OK);
     }
 
     /** {@code firewall}: a verdict the layers did not decide is UNKNOWN. */

@@ -1,13 +1,14 @@
 package dev.port25.agent.cli;
 
 import dev.port25.agent.audit.AuditService;
+import dev.port25.agent.report.Backoff;
 import dev.port25.agent.report.ComplianceReport;
 import dev.port25.agent.report.Delivery;
-import dev.port25.agent.report.HostIdentity;
+import dev.port25.agent.report.Outbox;
 import dev.port25.agent.report.ReportDocument;
 import dev.port25.agent.report.ReportException;
-import dev.port25.agent.report.ReportSender;
-import dev.port25.agent.report.Spool;
+import dev.port25.agent.report.ReportSinks;
+import dev.port25.agent.report.SinkQueue;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
@@ -20,11 +21,15 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code port25-agent report [--send]}: the compliance report, printed or delivered. */
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -57,6 +62,15 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--send", description = "Spool the report and deliver the spool to report.endpoint.")
     boolean send;
 
+    /** The queues of every configured sink, each sink made now; none configured, or one that cannot be made, is an error. */
+    private Outbox sendable(Settings.Report r) throws ReportException, IOException {
+        if (ReportSinks.configured(r).isEmpty()) {
+            throw new ReportException("report.endpoint is not set: there is nowhere to send reports");
+        }
+        return Outbox.openEverySink(r, state.dir.resolve("spool"), () -> new Backoff(Duration.ofSeconds(1),
+                Duration.ofSeconds(1), new Random()));
+    }
+
     @Override
     public Integer call() throws SettingsException, ReportException {
         SettingsLoader.Loaded loaded = settings.load();
@@ -71,30 +85,31 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         try {
-            ReportSender sender = send ? ReportSender.of(s.report()) : null;
-            Spool spool = send ? Spool.open(state.dir.resolve("spool"), s.report().spool()) : null;
-            ComplianceReport report = new ComplianceReport(UUID.randomUUID(), Instant.now(),
-                    ComplianceReport.Trigger.MANUAL, HostIdentity.local(Cli.version()),
-                    new AuditService().audit(loaded), List.of(), spool == null ? 0 : spool.dropped());
-            byte[] body = ReportDocument.render(report, fmt);
+            Outbox outbox = send ? sendable(s.report()) : null;
+            ComplianceReport report = ComplianceReport.assemble(ComplianceReport.Trigger.MANUAL, Cli.version(),
+                    new AuditService().audit(loaded), List.of(), outbox == null ? 0 : outbox.dropped());
             if (!send) {
-                out.print(new String(body, StandardCharsets.UTF_8));
+                out.print(new String(ReportDocument.render(report, fmt), StandardCharsets.UTF_8));
                 out.flush();
                 return ExitCodes.of(report.audit().status().verdict());
             }
-            Spool.Added added = spool.add(report.id().toString(), body);
+            int dropped = outbox.add(report, fmt);
             out.println("report " + report.id() + " (" + report.audit().status().verdict() + ") spooled in "
-                    + spool.dir() + (added.dropped() > 0 ? "; the spool was full: dropped the " + added.dropped()
-                    + " oldest" : ""));
-            Delivery.Round round = Delivery.flush(spool, sender);
-            round.delivered().forEach(id -> out.println("delivered " + id + " to " + sender.endpoint()));
-            round.rejected().forEach(r -> out.println("rejected for good (moved to " + spool.dir().resolve("rejected")
-                    + "): " + r));
-            if (round.remaining() > 0) {
-                out.println("kept " + round.remaining() + " report(s) in the spool: " + round.stopped().orElse(""));
+                    + outbox.folders().stream().map(Path::toString).collect(Collectors.joining(", "))
+                    + (dropped > 0 ? "; the spool was full: dropped the " + dropped + " oldest" : ""));
+            List<Delivery.Round> rounds = new ArrayList<>();
+            for (SinkQueue.Offer offer : outbox.offer(true, Instant.now())) {
+                Delivery.Round round = offer.round().orElseThrow(); // a fresh queue is always offered
+                rounds.add(round);
+                round.delivered().forEach(id -> out.println("delivered " + id + " to " + offer.sink().target()));
+                round.rejected().forEach(r -> out.println("rejected for good (moved to "
+                        + offer.queue().resolve("rejected") + "): " + r));
+                if (round.remaining() > 0) {
+                    out.println("kept " + round.remaining() + " report(s) in the spool: " + round.stopped().orElse(""));
+                }
             }
             out.flush();
-            return ExitCodes.of(round);
+            return ExitCodes.ofRounds(rounds);
         } catch (IOException e) {
             throw new CommandFailure("report spool in " + state.dir.resolve("spool") + ": " + e.getMessage(), e);
         }

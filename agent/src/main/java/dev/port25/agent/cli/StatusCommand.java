@@ -1,8 +1,8 @@
 package dev.port25.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.port25.agent.daemon.Daemon;
 import dev.port25.agent.daemon.DaemonState;
+import dev.port25.agent.daemon.StateFile;
 import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
@@ -17,7 +17,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -76,13 +75,11 @@ final class StatusCommand implements Callable<Integer> {
         StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
         // what the daemon last wrote (STATE-DIR/daemon.json); absent when no daemon ever ran here
-        Optional<ObjectNode> daemon =
-                Files.exists(state.dir.resolve(Daemon.STATE_FILE))
-                        ? DaemonState.read(state.dir) : Optional.empty();
+        Optional<DaemonState> daemon = StateFile.read(state.dir);
         if (json) {
             ObjectNode tree = StatusJson.tree(report);
             if (daemon.isPresent()) {
-                tree.set("daemon", daemon.get());
+                tree.set("daemon", daemon.get().toJson());
             } else {
                 tree.putNull("daemon");
             }

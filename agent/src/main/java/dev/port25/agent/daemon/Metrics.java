@@ -1,6 +1,5 @@
 package dev.port25.agent.daemon;
 
-import dev.port25.agent.finding.Finding;
 import dev.port25.agent.finding.Severity;
 import dev.port25.agent.policy.Verdict;
 
@@ -11,10 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Prometheus metrics in the text exposition format, for node_exporter's textfile collector: the
@@ -25,36 +21,33 @@ final class Metrics {
     private Metrics() {
     }
 
-    /** What the metrics say. */
-    record Snapshot(Verdict verdict, int exposed, List<Finding> findings, Instant lastAudit,
-                    Optional<Instant> lastDelivered, int spoolDepth, long dropped) {
-    }
-
-    static String render(Snapshot s) {
+    /** The metrics of a state after its first audit (before it, there is no verdict to show). */
+    static String render(DaemonState s) {
+        Verdict verdict = s.lastVerdict().orElseThrow(() -> new IllegalArgumentException("no audit yet"));
         StringBuilder b = new StringBuilder();
         gauge(b, "port25_verdict", "Verdict of the last audit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
-                switch (s.verdict()) {
+                switch (verdict) {
                     case OK -> 0;
                     case WARNING -> 1;
                     case CRITICAL -> 2;
                     case UNKNOWN -> 3;
                 });
-        gauge(b, "port25_exposed_listeners", "TCP listeners beyond loopback on the covered ports.", s.exposed());
+        gauge(b, "port25_exposed_listeners", "TCP listeners beyond loopback on the covered ports.", s.exposed().size());
         b.append("# HELP port25_findings Findings of the last audit by severity.\n# TYPE port25_findings gauge\n");
         for (Severity sev : Severity.values()) {
             b.append("port25_findings{severity=\"").append(sev.name().toLowerCase(Locale.ROOT)).append("\"} ")
-                    .append(s.findings().stream().filter(f -> f.severity() == sev).count()).append('\n');
+                    .append(s.findings().get(sev)).append('\n');
         }
         gauge(b, "port25_last_audit_timestamp_seconds", "When the last audit ran (Unix time).",
-                s.lastAudit().getEpochSecond());
-        if (s.lastDelivered().isPresent()) {
+                s.lastAudit().orElseThrow().getEpochSecond());
+        if (s.lastReportDelivered().isPresent()) {
             gauge(b, "port25_last_report_delivered_timestamp_seconds", "When a report last reached the endpoint.",
-                    s.lastDelivered().get().getEpochSecond());
+                    s.lastReportDelivered().get().getEpochSecond());
         }
-        gauge(b, "port25_spool_reports", "Reports waiting in the spool.", s.spoolDepth());
+        gauge(b, "port25_spool_reports", "Reports waiting in the spool.", s.spoolDepth().orElse(0));
         b.append("# HELP port25_reports_dropped_total Reports dropped because the spool was full.\n")
                 .append("# TYPE port25_reports_dropped_total counter\n")
-                .append("port25_reports_dropped_total ").append(s.dropped()).append('\n');
+                .append("port25_reports_dropped_total ").append(s.reportsDropped().orElse(0)).append('\n');
         return b.toString();
     }
 
@@ -69,7 +62,7 @@ final class Metrics {
      * all (0644) whatever the umask: node_exporter runs as its own user, and the service's umask is
      * 0077.
      */
-    static void write(Path target, Snapshot s) throws IOException {
+    static void write(Path target, DaemonState s) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.writeString(tmp, render(s), StandardCharsets.UTF_8);
         if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {

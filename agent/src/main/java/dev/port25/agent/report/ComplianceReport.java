@@ -49,4 +49,18 @@ public record ComplianceReport(UUID id, Instant created, Trigger trigger, HostId
             throw new IllegalArgumentException("dropped < 0");
         }
     }
+
+    /**
+     * A new report of an audit just run: the one place where reports are assembled, for the
+     * {@code report} command and the daemon alike.
+     *
+     * @param agentVersion the agent's version, for the host's identity
+     * @param actions      firewall changes since the last report
+     * @param dropped      reports the spool has dropped so far
+     */
+    public static ComplianceReport assemble(Trigger trigger, String agentVersion, AuditReport audit,
+                                            List<String> actions, long dropped) {
+        return new ComplianceReport(UUID.randomUUID(), Instant.now(), trigger, HostIdentity.local(agentVersion),
+                audit, actions, dropped);
+    }
 }

@@ -34,7 +34,7 @@ public final class Delivery {
         }
     }
 
-    public static Round flush(Spool spool, ReportSender sender) throws IOException {
+    public static Round flush(Spool spool, ReportSink sink) throws IOException {
         List<String> delivered = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         List<Spool.Entry> pending = spool.pending();
@@ -51,14 +51,14 @@ public final class Delivery {
                 rejected.add(e.id() + ": unreadable: " + unreadable.getMessage());
                 continue;
             }
-            ReportSender.Outcome o = sender.send(e.id(), body);
-            if (o instanceof ReportSender.Outcome.Delivered) {
+            ReportSink.Answer o = sink.send(e.id(), body);
+            if (o instanceof ReportSink.Answer.Delivered) {
                 spool.delivered(e);
                 delivered.add(e.id());
-            } else if (o instanceof ReportSender.Outcome.Rejected r) {
+            } else if (o instanceof ReportSink.Answer.Rejected r) {
                 spool.reject(e);
                 rejected.add(e.id() + ": " + r.why());
-            } else if (o instanceof ReportSender.Outcome.Retry r) {
+            } else if (o instanceof ReportSink.Answer.Retry r) {
                 return new Round(delivered, rejected, Optional.of(r.why()), pending.size() - i);
             }
         }

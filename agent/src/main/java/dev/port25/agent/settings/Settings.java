@@ -3,14 +3,15 @@ package dev.port25.agent.settings;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.port25.agent.settings.Role;
 import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.spi.FirewallSelector;
 import org.quartz.CronExpression;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -170,14 +171,41 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
         }
     }
 
-    /** Firewall backends by the ids the adapters use. */
-    public enum Backend {
-        @JsonProperty("auto") AUTO, @JsonProperty("nftables") NFTABLES, @JsonProperty("iptables") IPTABLES,
-        @JsonProperty("ufw") UFW, @JsonProperty("firewalld") FIREWALLD, @JsonProperty("windows") WINDOWS;
+    /**
+     * A firewall backend by the id its adapter gives, or {@code auto}: checked against the
+     * providers this build has (FirewallAdapterProvider on the ServiceLoader path), not a fixed list.
+     */
+    public record Backend(String id) {
+        /** Detect the backend (firewalld, then ufw, then nftables, then iptables). */
+        public static final Backend AUTO = new Backend("auto");
+
+        private static final String AUTO_ID = "auto";
+
+        public Backend {
+            Objects.requireNonNull(id, "id");
+            if (!id.equals(AUTO_ID)) { // the providers are looked up only when one is named
+                List<String> known = new ArrayList<>(List.of(AUTO_ID));
+                known.addAll(new FirewallSelector().ids());
+                if (!known.contains(id)) {
+                    throw new IllegalArgumentException("'" + id + "' is not one of " + String.join(", ", known));
+                }
+            }
+        }
+
+        @JsonCreator
+        static Backend of(String id) {
+            return new Backend(id);
+        }
+
+        @JsonValue
+        @Override
+        public String id() {
+            return id;
+        }
 
         /** The adapter id to pin, or empty for detection. */
         public Optional<String> pin() {
-            return this == AUTO ? Optional.empty() : Optional.of(name().toLowerCase(Locale.ROOT));
+            return id.equals(AUTO_ID) ? Optional.empty() : Optional.of(id);
         }
     }
 

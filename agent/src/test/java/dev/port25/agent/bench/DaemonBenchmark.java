@@ -1,7 +1,7 @@
 package dev.port25.agent.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.port25.agent.daemon.Daemon;
+import dev.port25.agent.daemon.StateFile;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.BackendLab;
 import dev.port25.firewall.exec.BackgroundProcess;
@@ -146,7 +146,7 @@ public final class DaemonBenchmark {
 
     /** Waits until the daemon's state file names {@code exposed} as its listeners beyond loopback. */
     private static void awaitState(BackendLab lab, String exposed, Duration wait) throws Exception {
-        Path state = lab.dir.resolve("state").resolve(Daemon.STATE_FILE);
+        Path state = lab.dir.resolve("state").resolve(StateFile.NAME);
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             if (JSON.readTree(state.toFile()).path("exposed").asText().equals(exposed)) {

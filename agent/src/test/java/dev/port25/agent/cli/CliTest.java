@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.Agent;
 import dev.port25.agent.policy.Verdict;
 import dev.port25.agent.testing.TempDirs;
+import dev.port25.firewall.spi.FirewallSelector;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -170,6 +172,10 @@ class CliTest {
         }
     }
 
+    /** What a bad firewall.backend is told: auto and the backends this build's providers give. */
+    static final String BACKENDS = String.join(", ", Stream.concat(Stream.of("auto"),
+            new FirewallSelector().ids().stream()).toList());
+
     @Test
     void configCheckOfABadOrMissingFileIsOneErrorAndExit3() throws Exception {
         Path dir = Files.createTempDirectory("p25-cli");
@@ -179,8 +185,8 @@ class CliTest {
             Run r = run("config", "check", bad.toString());
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.out()).isEmpty();
-            assertThat(r.err()).isEqualTo("port25-agent: " + bad + ":3:3: firewall.backend: 'pf' is not one of auto, "
-                    + "nftables, iptables, ufw, firewalld, windows" + System.lineSeparator());
+            assertThat(r.err()).isEqualTo("port25-agent: " + bad + ":3:3: firewall.backend: 'pf' is not one of "
+                    + BACKENDS + System.lineSeparator());
             Run missing = run("config", "check", dir.resolve("nope.yml").toString());
             assertThat(missing.code()).isEqualTo(3);
             assertThat(missing.err()).contains("nope.yml: no such file");

@@ -70,7 +70,7 @@ class DaemonIT {
     }
 
     private static JsonNode state(BackendLab lab) throws Exception {
-        return JSON.readTree(lab.dir.resolve("state").resolve(Daemon.STATE_FILE).toFile());
+        return JSON.readTree(lab.dir.resolve("state").resolve(StateFile.NAME).toFile());
     }
 
     /**

@@ -28,11 +28,12 @@ class PackageLayersTest {
 
     /** Bottom first. Packages are relative to {@code dev.port25}. */
     static final List<List<String>> LAYERS = List.of(
-            List.of("firewall.exec", "firewall.net", "agent.finding"),
-            List.of("firewall.eval", "agent.inventory", "agent.settings"),
-            List.of("firewall.spi", "agent.inventory.linux", "agent.dns"),
-            List.of("firewall.nftables", "firewall.iptables", "firewall.ufw", "firewall.firewalld", "agent.platform"),
-            List.of("agent.smtp"),
+            List.of("firewall.exec", "firewall.net", "agent.finding", "agent.platform.linux"),
+            List.of("firewall.eval", "agent.inventory"),
+            List.of("firewall.spi", "agent.inventory.linux"),
+            List.of("firewall.nftables", "firewall.iptables", "firewall.ufw", "firewall.firewalld",
+                    "agent.platform", "agent.settings"),
+            List.of("agent.smtp", "agent.dns"),
             List.of("agent.facts", "agent.firewall"),
             List.of("agent.policy"),
             List.of("agent.enforce", "agent.status"),

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
@@ -27,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The compliance endpoint of {@link ReportDeliveryIT}: the JDK's HTTPS server, run in the test's
  * namespace as its own process. Each POST is answered as the file {@code DIR/behaviour} says at
- * that moment ("ok", "status N", "delay MS" then 200) and logged to {@code DIR/log} as
+ * that moment ("ok", "status N", "delay MS" then 200, "huge MB": 200 with an answer of MB mebibytes) and logged to {@code DIR/log} as
  * "status idempotency-key authorization client-subject"; a body answered 2xx is kept as
  * {@code DIR/received/<millis>-<n>-<key>.json}. Prints "listening" once bound.
  *
@@ -112,6 +113,20 @@ public final class ReportCollector {
             synchronized (ReportCollector.class) {
                 Files.writeString(dir.resolve("log"), status + " " + key + " " + String.valueOf(auth).replace(' ', '_')
                         + " " + subject.replace(' ', '_') + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            if (behaviour.startsWith("huge ")) {
+                long mib = Long.parseLong(behaviour.substring(5));
+                exchange.sendResponseHeaders(status, mib << 20);
+                byte[] chunk = new byte[1 << 20];
+                Arrays.fill(chunk, (byte) 'x');
+                try {
+                    for (long i = 0; i < mib; i++) {
+                        exchange.getResponseBody().write(chunk);
+                    }
+                } catch (IOException clientWentAway) {
+                    // the sink read what it wanted and closed: that is the point
+                }
+                return;
             }
             byte[] answer = (status / 100 == 2 ? "{\"accepted\":true}" : "collector says " + status)
                     .getBytes(StandardCharsets.UTF_8);

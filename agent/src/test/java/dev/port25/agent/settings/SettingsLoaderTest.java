@@ -7,9 +7,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
-import dev.port25.agent.settings.Role;
 import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.spi.FirewallSelector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -47,6 +48,19 @@ public class SettingsLoaderTest {
         JsonNode doc = new YAMLMapper().readTree(yaml);
         return schema.validate(doc == null ? new ObjectMapper().createObjectNode() : doc).stream()
                 .map(Object::toString).toList();
+    }
+
+    @Test
+    void theSchemaNamesTheBackendsThisBuildHas() throws Exception {
+        JsonNode e = new ObjectMapper().readTree(resource("settings-v1.schema.json"))
+                .at("/properties/firewall/properties/backend/enum");
+        List<String> named = new ArrayList<>();
+        e.forEach(n -> named.add(n.asText()));
+        List<String> built = new ArrayList<>(List.of("auto"));
+        built.addAll(new FirewallSelector().ids());
+        assertThat(named).containsExactlyInAnyOrderElementsOf(built);
+        assertThatThrownBy(() -> SettingsLoader.parse("firewall:\n  backend: windows\n", "agent.yml"))
+                .hasMessageContaining("firewall.backend: 'windows' is not one of auto, ");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.SocketInventory;
+import dev.port25.agent.platform.linux.LibC;
 import dev.port25.firewall.net.IpAddresses;
 
 import java.io.IOException;

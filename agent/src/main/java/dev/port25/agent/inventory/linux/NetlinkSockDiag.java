@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Protocol;
+import dev.port25.agent.platform.linux.LibC;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -2,6 +2,7 @@ package dev.port25.agent.inventory.linux;
 
 import com.sun.jna.Pointer;
 import dev.port25.agent.inventory.Owner;
+import dev.port25.agent.platform.linux.LibC;
 
 import java.io.IOException;
 import java.nio.file.Files;

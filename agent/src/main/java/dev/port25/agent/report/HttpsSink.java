@@ -1,9 +1,11 @@
 package dev.port25.agent.report;
 
+import dev.port25.agent.platform.SecretFiles;
 import dev.port25.agent.settings.Settings;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +15,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
@@ -24,10 +24,8 @@ import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
@@ -35,46 +33,34 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Sends one report to the endpoint: HTTPS POST (http only where the settings allow it), the
- * bearer token from a file only its owner can read, the report id in an {@code Idempotency-Key}
- * header, optionally a client certificate (mutual TLS) and a CA bundle of its own. Redirects are
- * not followed. Each answer is classified: delivered (2xx), rejected for good (400, 413, 422: this
- * report will never be taken), or to be retried (anything else, and every network error).
+ * The {@code https} sink: HTTPS POST (http only where the settings allow it), the bearer token
+ * from a file only its owner can read, the report id in an {@code Idempotency-Key} header,
+ * optionally a client certificate (mutual TLS) and a CA bundle of its own. Redirects are not
+ * followed, and no more than {@value #ANSWER_BYTES} bytes of an answer are read. Each answer is
+ * classified: delivered (2xx), rejected for good (400, 413, 422: this report will never be
+ * taken), or to be retried (anything else, and every network error).
  */
-public final class ReportSender {
+public final class HttpsSink implements ReportSink {
 
-    /** What became of one report. */
-    public sealed interface Outcome {
-        /** The endpoint took it. */
-        record Delivered(int status) implements Outcome {
-        }
-
-        /** Not now: keep it and try again later. */
-        record Retry(String why) implements Outcome {
-        }
-
-        /** Never: the endpoint refuses this report itself. */
-        record Rejected(int status, String why) implements Outcome {
-        }
-    }
-
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    /** The sink's kind in the settings and on the spool. */
+    public static final String KIND = "https";
+    /** The most of an answer's body read: its first line goes into the log, the rest is not wanted. */
+    static final int ANSWER_BYTES = 64 * 1024;
 
     private final URI endpoint;
     private final Optional<String> token;
     private final HttpClient client;
     private final Duration timeout;
 
-    private ReportSender(URI endpoint, Optional<String> token, HttpClient client, Duration timeout) {
+    private HttpsSink(URI endpoint, Optional<String> token, HttpClient client, Duration timeout) {
         this.endpoint = endpoint;
         this.token = token;
         this.client = client;
         this.timeout = timeout;
     }
 
-    /** A sender for these settings; every file they name is read and checked now. */
-    public static ReportSender of(Settings.Report s) throws ReportException {
+    /** A sink for these settings; every file they name is read and checked now. */
+    public static HttpsSink of(Settings.Report s) throws ReportException {
         URI endpoint = s.endpoint().orElseThrow(() -> new ReportException(
                 "report.endpoint is not set: there is nowhere to send reports"));
         Optional<String> token = Optional.empty();
@@ -87,41 +73,53 @@ public final class ReportSender {
         if (s.caBundle().isPresent() || s.clientCertificate().isPresent()) {
             b.sslContext(tls(s));
         }
-        return new ReportSender(endpoint, token, b.build(), timeout);
+        return new HttpsSink(endpoint, token, b.build(), timeout);
     }
 
-    public URI endpoint() {
-        return endpoint;
+    @Override
+    public String kind() {
+        return KIND;
     }
 
-    public Outcome send(String id, byte[] body) {
+    @Override
+    public String target() {
+        return endpoint.toString();
+    }
+
+    @Override
+    public Answer send(String id, byte[] body) {
         HttpRequest.Builder req = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", id)
                 .header("User-Agent", "port25-agent")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         token.ifPresent(t -> req.header("Authorization", "Bearer " + t));
-        HttpResponse<String> r;
+        int code;
+        String said;
         try {
-            r = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> r = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            code = r.statusCode();
+            try (InputStream in = r.body()) {
+                said = " " + firstLine(new String(in.readNBytes(ANSWER_BYTES), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                said = ""; // the status decides; a body cut short says nothing more
+            }
         } catch (IOException e) {
-            return new Outcome.Retry(endpoint + ": " + (e instanceof HttpTimeoutException
+            return new Answer.Retry(endpoint + ": " + (e instanceof HttpTimeoutException
                     ? "no answer within " + timeout.toSeconds() + " s" : describe(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome.Retry("interrupted");
+            return new Answer.Retry("interrupted");
         }
-        int code = r.statusCode();
-        String said = " " + firstLine(r.body());
         if (code >= 200 && code < 300) {
-            return new Outcome.Delivered(code);
+            return new Answer.Delivered(code);
         }
         if (code == 400 || code == 413 || code == 422) {
-            return new Outcome.Rejected(code, endpoint + ": HTTP " + code + said);
+            return new Answer.Rejected(code, endpoint + ": HTTP " + code + said);
         }
         String hint = code == 401 || code == 403 ? " (check report.tokenFile and the client certificate)"
                 : code >= 300 && code < 400 ? " (a redirect, not followed: set report.endpoint to where it points)" : "";
-        return new Outcome.Retry(endpoint + ": HTTP " + code + said + hint);
+        return new Answer.Retry(endpoint + ": HTTP " + code + said + hint);
     }
 
     /** "ConnectException: Connection refused": the exception's name and the first message in its causes. */
@@ -160,20 +158,9 @@ public final class ReportSender {
     }
 
     static void ownerOnly(String key, Path file) throws ReportException {
-        Set<PosixFilePermission> perms;
-        try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            return; // not POSIX (Windows): the installer sets the ACL
-        } catch (IOException e) {
-            throw new ReportException(key + " " + file + ": cannot read: " + e.getMessage(), e);
-        }
-        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-        open.addAll(perms);
-        open.retainAll(OTHERS);
-        if (!open.isEmpty()) {
-            throw new ReportException(key + " " + file + " is open to group or others ("
-                    + PosixFilePermissions.toString(perms) + "); it holds a secret: chmod 600 it");
+        Optional<String> problem = SecretFiles.problem(file);
+        if (problem.isPresent()) {
+            throw new ReportException(key + " " + file + problem.get());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.port25.agent.daemon;
+package dev.port25.agent.report;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

@@ -1,4 +1,4 @@
-package dev.port25.agent.inventory.linux;
+package dev.port25.agent.platform.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -6,15 +6,28 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 
 import java.io.IOException;
 
 /**
- * The few libc functions the Linux inventory needs, bound through a JNA interface. Interface
- * mapping binds lazily and starts about 15 ms sooner than direct mapping; the inventory makes
- * a handful of calls, so the per-call cost does not matter.
+ * The agent's one libc binding: the few functions the Linux inventory (netlink, owners) and the
+ * systemd notifications need, bound through a JNA interface. Interface mapping binds lazily and
+ * starts about 15 ms sooner than direct mapping; the agent makes a handful of calls, so the
+ * per-call cost does not matter.
  */
-interface LibC extends Library {
+public interface LibC extends Library {
+
+    int AF_UNIX = 1;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+
+    /** struct sockaddr_un on Linux: sa_family_t (2 bytes), then 108 bytes of path. */
+    @Structure.FieldOrder({"family", "path"})
+    final class SockaddrUn extends Structure {
+        public short family;
+        public byte[] path = new byte[108];
+    }
 
     /**
      * The bound library. Loading it never throws from a static initializer (where the cause would
@@ -41,7 +54,7 @@ interface LibC extends Library {
         }
 
         /** libc, or an exception that says why JNA could not bind it. */
-        static LibC get() throws IOException {
+        public static LibC get() throws IOException {
             if (LIBC == null) {
                 throw new IOException("cannot bind libc through JNA: " + FAILURE, FAILURE);
             }
@@ -56,11 +69,14 @@ interface LibC extends Library {
 
     NativeLong send(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
 
+    NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, SockaddrUn addr, int addrlen)
+            throws LastErrorException;
+
     NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
 
-    /** Not thread-safe in libc; callers synchronize on {@code LibC.class}. */
+    /** Not thread-safe in libc: callers synchronize on {@code LibC.class}. */
     Pointer getpwuid(int uid);
 
     Pointer if_indextoname(int ifIndex, byte[] name);

@@ -1,0 +1,62 @@
+package dev.port25.agent.platform;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The service manager the daemon runs under, told when it is ready, reloading and stopping, and
+ * pinged for its watchdog: systemd on Linux ({@link SystemdServiceHost}); the Windows service
+ * belongs here too. Run from a shell, there is no manager and nothing to tell.
+ */
+public interface ServiceHost {
+
+    /** Started and serving; {@code status} is a line the manager may show. */
+    void ready(String status);
+
+    void reloading();
+
+    /** Serving again after a reload. */
+    void reloaded();
+
+    void stopping();
+
+    /** A watchdog ping. */
+    void alive();
+
+    /** How often the manager wants to hear {@link #alive()} at the latest, if it watches. */
+    Optional<Duration> watchdog();
+
+    /** The manager of this process: systemd when it set NOTIFY_SOCKET, else none. */
+    static ServiceHost current() {
+        Optional<String> socket = Optional.ofNullable(System.getenv("NOTIFY_SOCKET")).filter(s -> !s.isEmpty());
+        if (socket.isPresent() && SocketInventories.isLinux()) {
+            return new SystemdServiceHost(socket.get(), SystemdServiceHost.watchdogFromEnvironment());
+        }
+        return new ServiceHost() {
+            @Override
+            public void ready(String status) {
+            }
+
+            @Override
+            public void reloading() {
+            }
+
+            @Override
+            public void reloaded() {
+            }
+
+            @Override
+            public void stopping() {
+            }
+
+            @Override
+            public void alive() {
+            }
+
+            @Override
+            public Optional<Duration> watchdog() {
+                return Optional.empty();
+            }
+        };
+    }
+}
