@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.port25.agent.platform.SecretFiles;
 import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,17 +88,9 @@ public record Journal(String backend, Desired desired, boolean complete, Instant
         return out;
     }
 
-    /** Writes this journal to {@code dir} atomically (creating the directory, mode 0700). */
+    /** Writes this journal to {@code dir} atomically (creating the folder, mode 0700, and its missing parents). */
     public void write(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir.toAbsolutePath().getParent());
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } catch (UnsupportedOperationException e) { // not a POSIX file system (Windows)
-                Files.createDirectory(dir);
-            }
-        }
+        SecretFiles.privateDirectory(dir);
         ObjectNode n = MAPPER.createObjectNode();
         n.put("schema", SCHEMA);
         n.put("backend", backend);

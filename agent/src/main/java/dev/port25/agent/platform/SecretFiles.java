@@ -11,10 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Whether a file that holds a secret (the report token, a client key) is closed to everyone but
- * its owner. POSIX permissions on Linux; the Windows counterpart (an ACL of SYSTEM and
- * Administrators only) belongs here too and is not written yet, so a file whose store has no
- * POSIX permissions is refused, never waved through.
+ * Files and folders closed to everyone but their owner: whether a file that holds a secret (the
+ * report token, a client key) is, and making the folders that hold state (the undo journal, the
+ * spool). POSIX permissions on Linux; the Windows counterpart (ACLs of SYSTEM and Administrators
+ * only) belongs here too and is not written yet, so where a store has no POSIX permissions a
+ * secret file is refused, never waved through, and a private folder is not made.
  */
 public final class SecretFiles {
 
@@ -22,6 +23,28 @@ public final class SecretFiles {
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private SecretFiles() {
+    }
+
+    /**
+     * Makes {@code dir} and any missing parent, each closed to all but the owner (0700); an
+     * existing folder is left as it is.
+     *
+     * @throws IOException also where the store has no POSIX permissions
+     */
+    public static void privateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null
+                && !Files.getFileStore(existing).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            throw new IOException("cannot make " + dir + " private: its file system has no POSIX permissions, "
+                    + "and this platform's check (ACLs) is not implemented");
+        }
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     /**

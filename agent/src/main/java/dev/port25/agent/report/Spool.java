@@ -1,5 +1,6 @@
 package dev.port25.agent.report;
 
+import dev.port25.agent.platform.SecretFiles;
 import dev.port25.agent.settings.Settings;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class Spool {
      * half-written: temporary files that never got their name.
      */
     public static Spool open(Path dir, Settings.Spool bounds) throws IOException {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        SecretFiles.privateDirectory(dir);
         Spool s = new Spool(dir, bounds.maxReports(), bounds.maxMegabytes() * 1024L * 1024L);
         try (Locked lock = s.lock()) {
             try (var files = Files.list(dir)) {

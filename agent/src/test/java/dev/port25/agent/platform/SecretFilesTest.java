@@ -1,0 +1,41 @@
+package dev.port25.agent.platform;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SecretFilesTest {
+
+    @Test
+    void aSecretOthersCanReadOrWriteIsRefusedAndOneOnlyItsOwnerCanIsNot(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        assertThat(SecretFiles.problem(token)).isEmpty();
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(SecretFiles.problem(token)).contains(" is open to group or others (rw-r--r--); it holds a secret: "
+                + "chmod 600 it");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw--w----"));
+        assertThat(SecretFiles.problem(token)).hasValueSatisfying(p -> assertThat(p).contains("rw--w----"));
+        assertThat(SecretFiles.problem(dir.resolve("absent"))).hasValueSatisfying(p -> assertThat(p)
+                .startsWith(": cannot read: "));
+    }
+
+    @Test
+    void aPrivateFolderAndItsMissingParentsAreTheOwnersAlone(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("var/lib/port25-agent");
+        SecretFiles.privateDirectory(state);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.getParent())))
+                .isEqualTo("rwx------");
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        SecretFiles.privateDirectory(open);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(open))).as("an existing folder is left")
+                .isEqualTo("rwxr-xr-x");
+    }
+}
