@@ -1,6 +1,7 @@
 package dev.port25.agent.cli;
 
 import dev.port25.agent.daemon.Daemon;
+import dev.port25.agent.platform.ServiceHost;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -35,12 +36,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Daemon daemon = new Daemon(Optional.ofNullable(settings.file), state.dir, Cli.version());
+        ServiceHost host = ServiceHost.current();
+        Daemon daemon = new Daemon(Optional.ofNullable(settings.file), state.dir, Cli.version(), host);
         daemon.start();
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> new Thread(daemon::stop, "stop").start());
-        }
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> new Thread(daemon::reload, "reload").start());
+        host.onRequests(daemon::stop, daemon::reload);
         daemon.awaitStop();
         return ExitCodes.OK;
     }

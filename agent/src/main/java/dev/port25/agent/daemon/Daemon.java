@@ -65,8 +65,9 @@ public final class Daemon {
     private volatile Outbox outbox;
     private Schedule schedule;
 
-    public Daemon(Optional<Path> configFile, Path stateDir, String agentVersion) {
-        this(configFile, stateDir, agentVersion, Log.standard(), ServiceHost.current());
+    /** A daemon that tells {@code host} (the service manager it runs under) how it is doing. */
+    public Daemon(Optional<Path> configFile, Path stateDir, String agentVersion, ServiceHost host) {
+        this(configFile, stateDir, agentVersion, Log.standard(), host);
     }
 
     Daemon(Optional<Path> configFile, Path stateDir, String agentVersion, Log log, ServiceHost host) {

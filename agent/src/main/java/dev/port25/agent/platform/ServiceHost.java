@@ -1,5 +1,7 @@
 package dev.port25.agent.platform;
 
+import sun.misc.Signal;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -25,6 +27,17 @@ public interface ServiceHost {
 
     /** How often the manager wants to hear {@link #alive()} at the latest, if it watches. */
     Optional<Duration> watchdog();
+
+    /**
+     * Has the manager's stop and reload requests call these, each on a thread of its own: on
+     * Linux SIGTERM and SIGINT stop, SIGHUP reloads, under systemd or from a shell alike.
+     */
+    default void onRequests(Runnable stop, Runnable reload) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), s -> new Thread(stop, "stop").start());
+        }
+        Signal.handle(new Signal("HUP"), s -> new Thread(reload, "reload").start());
+    }
 
     /** The manager of this process: systemd when it set NOTIFY_SOCKET, else none. */
     static ServiceHost current() {
