@@ -1,6 +1,5 @@
 package dev.port25.firewall.eval;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.firewall.net.AddrRange;
@@ -19,11 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads {@code nft -j list ruleset} (JSON schema 1; nftables 0.9 to 1.x) into tables for the
- * evaluation: every native table of the ip, ip6, inet and netdev families, named sets resolved,
- * verdict maps expanded. The tables iptables-nft manages are skipped (they are read from
- * {@code iptables-nft-save}, where every match is spelled out; nft shows some only as "xt").
- * An expression it does not know becomes an undecidable match that says what it is. Pure.
+ * The evaluation's tables from an nft ruleset ({@link NftJson}): every native table of the ip,
+ * ip6, inet and netdev families, named sets resolved, verdict maps expanded. The tables
+ * iptables-nft manages are skipped (they are read from {@code iptables-nft-save}, where every
+ * match is spelled out; nft shows some only as "xt"). An expression it does not know becomes an
+ * undecidable match that says what it is. Pure.
  */
 final class NftRules {
 
@@ -43,136 +42,67 @@ final class NftRules {
     }
 
     /**
-     * @param json          the ruleset
+     * @param ruleset       the ruleset
      * @param iptablesNft   "family name" of the tables iptables-nft manages ("ip filter"), skipped
      */
-    static List<Table> parse(String json, Set<String> iptablesNft) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("nft -j output is not JSON: " + e.getOriginalMessage(), e);
+    static List<Table> tables(NftRuleset ruleset, Set<String> iptablesNft) {
+        Map<String, LinkedHashMap<String, NftRuleset.Chain>> chains = new LinkedHashMap<>();
+        for (NftRuleset.Table t : ruleset.tables()) {
+            chains.putIfAbsent(key(t.family(), t.name()), new LinkedHashMap<>());
         }
-        JsonNode items = root == null ? null : root.get("nftables");
-        if (items == null || !items.isArray()) {
-            throw new IllegalArgumentException("nft -j output has no \"nftables\" array");
+        for (NftRuleset.Chain c : ruleset.chains()) {
+            chains.computeIfAbsent(key(c.family(), c.table()), k -> new LinkedHashMap<>()).put(c.name(), c);
         }
-        Map<String, JsonNode> sets = new HashMap<>();
-        Map<String, Long> handles = tableHandles(items);
-        Map<String, LinkedHashMap<String, JsonNode>> chains = new LinkedHashMap<>();
-        Map<String, Map<String, List<JsonNode>>> rules = new HashMap<>();
-        for (JsonNode item : items) {
-            JsonNode body;
-            if ((body = item.get("table")) != null) {
-                chains.putIfAbsent(key(body.path("family").asText(), body.path("name").asText()), new LinkedHashMap<>());
-            } else if ((body = item.get("chain")) != null) {
-                chains.computeIfAbsent(key(body.path("family").asText(), body.path("table").asText()),
-                        k -> new LinkedHashMap<>()).put(body.path("name").asText(), body);
-            } else if ((body = item.get("rule")) != null) {
-                rules.computeIfAbsent(key(body.path("family").asText(), body.path("table").asText()),
-                        k -> new HashMap<>()).computeIfAbsent(body.path("chain").asText(), k -> new ArrayList<>())
-                        .add(body);
-            } else if ((body = item.get("set")) != null || (body = item.get("map")) != null) {
-                sets.put(key(body.path("family").asText(), body.path("table").asText()) + " @"
-                        + body.path("name").asText(), body);
-            }
+        Map<String, Map<String, List<NftRuleset.Rule>>> rules = new HashMap<>();
+        for (NftRuleset.Rule r : ruleset.rules()) {
+            rules.computeIfAbsent(key(r.family(), r.table()), k -> new HashMap<>())
+                    .computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r);
         }
         List<Table> out = new ArrayList<>();
-        for (Map.Entry<String, LinkedHashMap<String, JsonNode>> t : chains.entrySet()) {
+        for (Map.Entry<String, LinkedHashMap<String, NftRuleset.Chain>> t : chains.entrySet()) {
             String[] fn = t.getKey().split(" ", 2);
             if (!FAMILIES.contains(fn[0]) || iptablesNft.contains(t.getKey())) {
                 continue;
             }
             Map<String, JsonNode> own = new HashMap<>();
-            sets.forEach((k, v) -> {
-                if (k.startsWith(t.getKey() + " @")) {
-                    own.put(k.substring(t.getKey().length() + 1), v);
+            for (NftRuleset.NamedSet s : ruleset.sets()) {
+                if (key(s.family(), s.table()).equals(t.getKey())) {
+                    own.put("@" + s.name(), s.elements());
                 }
-            });
-            NftRules reader = new NftRules(fn[0], fn[1], handles.getOrDefault(t.getKey(), 0L), own);
+            }
+            long handle = ruleset.table(fn[0], fn[1]).map(NftRuleset.Table::handle).orElse(0L);
+            NftRules reader = new NftRules(fn[0], fn[1], handle, own);
             out.add(reader.table(t.getValue(), rules.getOrDefault(t.getKey(), Map.of())));
         }
         return out;
-    }
-
-    /** "family name" of every table ("ip filter") to its handle. */
-    private static Map<String, Long> tableHandles(JsonNode items) {
-        Map<String, Long> out = new HashMap<>();
-        for (JsonNode item : items) {
-            JsonNode body = item.get("table");
-            if (body != null) {
-                out.put(key(body.path("family").asText(), body.path("name").asText()), body.path("handle").asLong());
-            }
-        }
-        return out;
-    }
-
-    /**
-     * What each table in {@code json} holds besides rules ("ip filter" to ["chain INPUT", "set
-     * x"]): chains, sets, maps, flowtables and stateful objects; empty when it is not a ruleset.
-     */
-    static Map<String, List<String>> tableObjects(String json) {
-        Map<String, List<String>> out = new HashMap<>();
-        try {
-            JsonNode items = MAPPER.readTree(json).path("nftables");
-            for (JsonNode item : items) {
-                String kind = item.fieldNames().hasNext() ? item.fieldNames().next() : "";
-                JsonNode body = item.get(kind);
-                if (kind.equals("metainfo") || kind.equals("rule") || body == null || !body.has("table")) {
-                    if (kind.equals("table") && body != null) {
-                        out.putIfAbsent(key(body.path("family").asText(), body.path("name").asText()), new ArrayList<>());
-                    }
-                    continue;
-                }
-                out.computeIfAbsent(key(body.path("family").asText(), body.path("table").asText()), k -> new ArrayList<>())
-                        .add(kind + " " + body.path("name").asText());
-            }
-        } catch (JsonProcessingException e) {
-            return Map.of();
-        }
-        return out;
-    }
-
-    /** The handles of the tables in {@code json} ("ip filter" to 4); empty when it is not a ruleset. */
-    static Map<String, Long> tableHandles(String json) {
-        try {
-            JsonNode items = MAPPER.readTree(json).path("nftables");
-            return items.isArray() ? tableHandles(items) : Map.of();
-        } catch (JsonProcessingException e) {
-            return Map.of();
-        }
     }
 
     private static String key(String family, String name) {
         return family + " " + name;
     }
 
-    private Table table(Map<String, JsonNode> chainNodes, Map<String, List<JsonNode>> ruleNodes) {
+    private Table table(Map<String, NftRuleset.Chain> chainNodes, Map<String, List<NftRuleset.Rule>> ruleNodes) {
         String where = "nftables " + family + " " + table;
         Map<String, Chain> chains = new HashMap<>();
-        for (JsonNode c : chainNodes.values()) {
-            String name = c.path("name").asText();
+        for (NftRuleset.Chain c : chainNodes.values()) {
+            String name = c.name();
             List<Rule> rules = new ArrayList<>();
-            for (JsonNode r : ruleNodes.getOrDefault(name, List.of())) {
-                RuleRef ref = new RuleRef(where + " " + name, NftText.rule(r.path("expr"))
-                        + " # handle " + r.path("handle").asText());
-                rules.addAll(rules(r.path("expr"), ref));
+            for (NftRuleset.Rule r : ruleNodes.getOrDefault(name, List.of())) {
+                RuleRef ref = new RuleRef(where + " " + name, NftText.rule(r.expr()) + " # handle " + r.handle());
+                rules.addAll(rules(r.expr(), ref));
             }
-            Optional<String> hook = c.has("hook") ? Optional.of(c.get("hook").asText()) : Optional.empty();
-            Verdict policy = c.path("policy").asText("accept").equals("drop") ? Verdict.DROP : Verdict.ACCEPT;
+            Verdict policy = c.policy().orElse("accept").equals("drop") ? Verdict.DROP : Verdict.ACCEPT;
             List<IpFamily> families = switch (family) {
                 case "ip" -> List.of(IpFamily.IPV4);
                 case "ip6" -> List.of(IpFamily.IPV6);
                 default -> List.of(IpFamily.IPV4, IpFamily.IPV6);
             };
-            JsonNode dev = c.get("dev");
-            Optional<String> device = dev == null ? Optional.empty()
-                    : Optional.of(dev.isArray() ? dev.path(0).asText() : dev.asText());
-            RuleRef policyRef = new RuleRef(where + " " + name, hook.map(h -> "type " + c.path("type").asText()
-                    + " hook " + h + " priority " + c.path("prio").asInt() + "; policy "
+            int priority = c.priority().orElse(0);
+            RuleRef policyRef = new RuleRef(where + " " + name, c.hook().map(h -> "type " + c.type().orElse("")
+                    + " hook " + h + " priority " + priority + "; policy "
                     + policy.name().toLowerCase(Locale.ROOT)).orElse("end of chain"));
-            chains.put(name, new Chain(name, hook, c.path("prio").asInt(), policy, families, device, rules, policyRef,
-                    c.path("handle").asLong(), c.path("type").asText().equals("nat")));
+            chains.put(name, new Chain(name, c.hook(), priority, policy, families, c.device(), rules, policyRef,
+                    c.handle(), c.type().orElse("").equals("nat")));
         }
         return new Table(where, chains, Optional.of(handle), List.of());
     }
@@ -242,7 +172,7 @@ final class NftRules {
         List<Rule> out = new ArrayList<>();
         JsonNode data = vmap.path("data");
         JsonNode entries = data.isTextual() && data.asText().startsWith("@")
-                ? sets.getOrDefault(data.asText(), MAPPER.nullNode()).path("elem") : data.path("set");
+                ? sets.getOrDefault(data.asText(), MAPPER.missingNode()) : data.path("set");
         for (JsonNode entry : entries) {
             JsonNode pair = entry.isArray() ? entry : entry.path("elem");
             if (!pair.isArray() || pair.size() != 2) {
@@ -419,7 +349,7 @@ final class NftRules {
                 throw new IllegalArgumentException("set " + right.asText() + " not found");
             }
             List<JsonNode> out = new ArrayList<>();
-            set.path("elem").forEach(e -> out.add(e.has("elem") ? e.get("elem").path("val") : e));
+            set.forEach(e -> out.add(e.has("elem") ? e.get("elem").path("val") : e));
             return out;
         }
         if (right.has("set")) {

@@ -108,21 +108,21 @@ public final class PacketFilterReader {
             }
         }
         String json = s.outputs().get("nft-ruleset.json");
+        Optional<NftRuleset> ruleset = Optional.empty();
         if (json != null) {
             try {
-                tables.addAll(NftRules.parse(json, managed));
+                ruleset = Optional.of(NftJson.parse(json));
+                tables.addAll(NftRules.tables(ruleset.get(), managed));
             } catch (IllegalArgumentException e) {
                 unread.add("nftables: " + e.getMessage());
             }
         }
         // iptables-nft's tables are nf_tables tables too: their handles tell their age
-        Map<String, Long> handles = json == null ? Map.of() : NftRules.tableHandles(json);
-        Map<String, List<String>> objects = json == null ? Map.of() : NftRules.tableObjects(json);
         for (Table t : iptablesNft) {
             String[] w = t.where().split(" "); // "iptables-nft ipv4 filter"
-            String key = (w[1].equals("ipv6") ? "ip6 " : "ip ") + w[2];
-            Long h = handles.get(key);
-            tables.add(h == null ? t : t.inNfTables(h, objects.getOrDefault(key, List.of())));
+            String family = w[1].equals("ipv6") ? "ip6" : "ip";
+            Optional<NftRuleset.Table> nf = ruleset.flatMap(r -> r.table(family, w[2]));
+            tables.add(nf.isEmpty() ? t : t.inNfTables(nf.get().handle(), ruleset.get().objects(family, w[2])));
         }
         for (IpFamily f : IpFamily.values()) {
             String text = s.outputs().get((f == IpFamily.IPV6 ? "ip6tables" : "iptables") + "-legacy-save.txt");

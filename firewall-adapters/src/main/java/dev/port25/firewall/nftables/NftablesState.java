@@ -1,5 +1,6 @@
 package dev.port25.firewall.nftables;
 
+import dev.port25.firewall.eval.NftRuleset;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.spi.FirewallState;
 

@@ -1,5 +1,6 @@
 package dev.port25.firewall.nftables;
 
+import dev.port25.firewall.eval.NftJson;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.net.Cidr;

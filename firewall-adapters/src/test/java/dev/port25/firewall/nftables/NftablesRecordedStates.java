@@ -1,6 +1,7 @@
 package dev.port25.firewall.nftables;
 
 import dev.port25.firewall.RecordedStates;
+import dev.port25.firewall.eval.NftJson;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallState;
