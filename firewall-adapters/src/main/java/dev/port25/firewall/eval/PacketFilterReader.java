@@ -98,12 +98,10 @@ public final class PacketFilterReader {
         for (IpFamily f : IpFamily.values()) {
             String text = s.outputs().get((f == IpFamily.IPV6 ? "ip6tables" : "iptables") + "-nft-save.txt");
             if (text != null) {
-                List<String> lines = text.lines().toList();
-                iptablesNft.addAll(XtablesRules.parse("iptables-nft", f, lines));
-                for (String l : lines) {
-                    if (l.startsWith("*")) {
-                        managed.add((f == IpFamily.IPV6 ? "ip6 " : "ip ") + l.substring(1).strip());
-                    }
+                XtablesSave save = XtablesSave.parse(text.lines().toList());
+                iptablesNft.addAll(XtablesRules.tables("iptables-nft", f, save));
+                for (XtablesSave.Table t : save.tables()) {
+                    managed.add((f == IpFamily.IPV6 ? "ip6 " : "ip ") + t.name());
                 }
             }
         }
@@ -127,7 +125,7 @@ public final class PacketFilterReader {
         for (IpFamily f : IpFamily.values()) {
             String text = s.outputs().get((f == IpFamily.IPV6 ? "ip6tables" : "iptables") + "-legacy-save.txt");
             if (text != null) {
-                tables.addAll(XtablesRules.parse("iptables-legacy", f, text.lines().toList()));
+                tables.addAll(XtablesRules.tables("iptables-legacy", f, XtablesSave.parse(text.lines().toList())));
             }
         }
         Map<InetAddress, Route> routes = new LinkedHashMap<>();

@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads one {@code iptables-save} / {@code ip6tables-save} dump (either variant) into tables for
- * the evaluation: every table, built-in chains at their hooks and standard priorities, every match
- * the canonical save format prints. A match it does not know becomes an undecidable match that
+ * The evaluation's tables from one {@code iptables-save} / {@code ip6tables-save} dump
+ * ({@link XtablesSave}, either variant): every table, built-in chains at their hooks and
+ * standard priorities, every match the canonical save format prints. A match it does not know becomes an undecidable match that
  * names the option, never a silent "matches" or "does not match". Pure.
  */
 final class XtablesRules {
@@ -47,59 +47,38 @@ final class XtablesRules {
 
     /**
      * @param layer "iptables-nft" or "iptables-legacy"
-     * @param lines the dump
+     * @param save  the dump; a table cut short (no {@code COMMIT}) is left out
      */
-    static List<Table> parse(String layer, IpFamily family, List<String> lines) {
+    static List<Table> tables(String layer, IpFamily family, XtablesSave save) {
         List<Table> tables = new ArrayList<>();
-        String table = null;
-        Map<String, String> policies = new LinkedHashMap<>();
-        Map<String, List<String>> specs = new LinkedHashMap<>();
-        for (String raw : lines) {
-            String line = raw.strip().replaceFirst("^\\[\\d+:\\d+\\] ", "");
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("*")) {
-                table = line.substring(1);
-                policies = new LinkedHashMap<>();
-                specs = new LinkedHashMap<>();
-            } else if (line.equals("COMMIT") && table != null) {
-                tables.add(table(layer + " " + family.label() + " " + table, table, family, policies, specs));
-                table = null;
-            } else if (table != null && line.startsWith(":")) {
-                String[] f = line.substring(1).split(" ");
-                policies.put(f[0], f.length > 1 ? f[1] : "-");
-                specs.putIfAbsent(f[0], new ArrayList<>());
-            } else if (table != null && line.startsWith("-A ")) {
-                String rest = line.substring(3);
-                int space = rest.indexOf(' ');
-                String chain = space < 0 ? rest : rest.substring(0, space);
-                specs.computeIfAbsent(chain, k -> new ArrayList<>()).add(space < 0 ? "" : rest.substring(space + 1));
+        for (XtablesSave.Table t : save.tables()) {
+            if (t.committed()) {
+                tables.add(table(layer + " " + family.label() + " " + t.name(), family, t));
             }
         }
         return tables;
     }
 
-    private static Table table(String where, String name, IpFamily family, Map<String, String> policies,
-                               Map<String, List<String>> specs) {
+    private static Table table(String where, IpFamily family, XtablesSave.Table t) {
+        Map<String, List<XtablesSave.Rule>> specs = new LinkedHashMap<>();
+        t.chains().keySet().forEach(c -> specs.put(c, new ArrayList<>()));
+        t.rules().forEach(r -> specs.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r));
         Map<String, Chain> chains = new HashMap<>();
-        Map<String, Object[]> builtin = BUILTIN.getOrDefault(name, Map.of());
-        for (Map.Entry<String, List<String>> e : specs.entrySet()) {
+        Map<String, Object[]> builtin = BUILTIN.getOrDefault(t.name(), Map.of());
+        for (Map.Entry<String, List<XtablesSave.Rule>> e : specs.entrySet()) {
             String chain = e.getKey();
             List<Rule> rules = new ArrayList<>();
-            int position = 0;
-            for (String spec : e.getValue()) {
-                position++;
-                RuleRef ref = new RuleRef(where + " " + chain + " #" + position, "-A " + chain + " " + spec);
-                rules.add(rule(family, tokens(spec), ref, specs.keySet()));
+            for (XtablesSave.Rule r : e.getValue()) {
+                RuleRef ref = new RuleRef(where + " " + chain + " #" + r.position(), "-A " + chain + " " + r.spec());
+                rules.add(rule(family, tokens(r.spec()), ref, specs.keySet()));
             }
             Object[] hook = builtin.get(chain);
-            String policy = policies.getOrDefault(chain, "-");
+            String policy = t.chains().getOrDefault(chain, "-");
             Verdict verdict = policy.equals("DROP") ? Verdict.DROP : Verdict.ACCEPT;
             RuleRef policyRef = new RuleRef(where + " " + chain, "policy " + (hook == null ? "RETURN" : policy));
             chains.put(chain, new Chain(chain, Optional.ofNullable(hook).map(h -> (String) h[0]),
                     hook == null ? 0 : (Integer) hook[1], verdict, List.of(family), Optional.empty(), rules, policyRef, 0,
-                    hook != null && name.equals("nat")));
+                    hook != null && t.name().equals("nat")));
         }
         return new Table(where, chains);
     }

@@ -2,6 +2,7 @@ package dev.port25.firewall.iptables;
 
 import dev.port25.firewall.eval.LegacyTables;
 import dev.port25.firewall.eval.PacketFilterReader;
+import dev.port25.firewall.eval.XtablesSave;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
@@ -94,20 +95,20 @@ final class IptablesAdapter implements FirewallAdapter {
         if (!version.ok() || !m.find()) {
             throw new FirewallException("iptables: " + version.describe() + "; install the iptables package");
         }
-        Map<String, IptablesSave> dumps = new LinkedHashMap<>();
+        Map<String, XtablesSave.Table> dumps = new LinkedHashMap<>();
         Map<String, String> missing = new LinkedHashMap<>();
         for (IptablesVariant v : IptablesVariant.values()) {
             for (boolean ipv6 : new boolean[] {false, true}) {
                 String key = IptablesState.key(v, ipv6);
                 if (v == IptablesVariant.LEGACY
                         && LegacyTables.absent(runner, ipv6 ? IpFamily.IPV6 : IpFamily.IPV4, "filter")) {
-                    dumps.put(key, IptablesSave.parse(List.of())); // no table, no rules; -save -t would create it
+                    dumps.put(key, XtablesSave.parse(List.of()).table("filter")); // no table, no rules; -save -t would create it
                     continue;
                 }
                 try {
                     CommandResult r = runner.run(v.tool(ipv6, "-save"), "-t", "filter");
                     if (r.ok()) {
-                        dumps.put(key, IptablesSave.parse(r.stdoutLines()));
+                        dumps.put(key, XtablesSave.parse(r.stdoutLines()).table("filter"));
                     } else {
                         missing.put(key, r.describe());
                     }

@@ -1,6 +1,7 @@
 package dev.port25.firewall.iptables;
 
 import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.XtablesSave;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallState;
 
@@ -15,12 +16,12 @@ import java.util.Set;
  * points to (the one the agent writes to).
  *
  * @param inUse   the variant plain {@code iptables} runs
- * @param dumps   variant and family ("nft ipv4", "legacy ipv6") to its dump; absent when that
- *                tool is not installed
+ * @param dumps   variant and family ("nft ipv4", "legacy ipv6") to the filter table of its dump;
+ *                absent when that tool is not installed
  * @param missing variant and family to why it could not be read
  * @param packetFilter every layer: all tables of both variants and the nft tables
  */
-record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map<String, String> missing,
+record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps, Map<String, String> missing,
                      PacketFilter packetFilter) implements FirewallState {
 
     static final String CHAIN = "PORT25-AGENT";
@@ -80,13 +81,13 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
      * rule in it. Empty when neither the chain nor a jump exists.
      */
     List<String> owned(IptablesVariant v, boolean ipv6, Hook hook) {
-        IptablesSave dump = dumps.get(key(v, ipv6));
+        XtablesSave.Table dump = dumps.get(key(v, ipv6));
         List<String> lines = new ArrayList<>();
         if (dump == null) {
             return lines;
         }
         String family = ipv6 ? "ipv6" : "ipv4";
-        for (IptablesSave.Rule r : dump.rules()) {
+        for (XtablesSave.Rule r : dump.rules()) {
             if (r.chain().equals(hook.builtin) && r.target().equals(Optional.of(hook.chain))) {
                 lines.add(family + " " + hook.builtin + "#" + r.position() + " -j " + hook.chain);
             }
@@ -94,7 +95,7 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
         if (dump.chains().containsKey(hook.chain)) {
             lines.add(family + " chain " + hook.chain);
         }
-        for (IptablesSave.Rule r : dump.rules()) {
+        for (XtablesSave.Rule r : dump.rules()) {
             if (r.chain().equals(hook.chain)) {
                 lines.add(family + " " + hook.chain + ": " + r.comment().filter(c -> c.startsWith(FirewallAdapter.MARKER))
                         .orElse("(foreign rule: " + r.spec() + ")"));
@@ -114,7 +115,7 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
      * the agent's rules are removed from such a table, it passes every packet, as no table does.
      */
     boolean onlyOurs(IptablesVariant v, boolean ipv6) {
-        IptablesSave dump = dumps.get(key(v, ipv6));
+        XtablesSave.Table dump = dumps.get(key(v, ipv6));
         if (dump == null) {
             return false;
         }
@@ -128,7 +129,7 @@ record IptablesState(IptablesVariant inUse, Map<String, IptablesSave> dumps, Map
     }
 
     boolean chainExists(IptablesVariant v, boolean ipv6, Hook hook) {
-        IptablesSave dump = dumps.get(key(v, ipv6));
+        XtablesSave.Table dump = dumps.get(key(v, ipv6));
         return dump != null && dump.chains().containsKey(hook.chain);
     }
 }

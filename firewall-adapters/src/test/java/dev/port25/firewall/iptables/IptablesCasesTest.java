@@ -1,6 +1,7 @@
 package dev.port25.firewall.iptables;
 
 import dev.port25.firewall.eval.RecordedFilters;
+import dev.port25.firewall.eval.XtablesSave;
 import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Desired;
@@ -117,10 +118,10 @@ class IptablesCasesTest {
 
     @Test
     void saveParserReadsCommentsQuotedOrNotAndTargets() {
-        IptablesSave save = IptablesSave.parse(List.of("*nat", "-A PREROUTING -j DOCKER", "COMMIT", "*filter",
+        XtablesSave.Table save = XtablesSave.parse(List.of("*nat", "-A PREROUTING -j DOCKER", "COMMIT", "*filter",
                 ":INPUT DROP [12:345]", ":X - [0:0]",
                 "[3:180] -A INPUT -m comment --comment plain -j X",
-                "-A X -m comment --comment \"with \\\"quotes\\\" inside\" -g Y", "COMMIT"));
+                "-A X -m comment --comment \"with \\\"quotes\\\" inside\" -g Y", "COMMIT")).table("filter");
         assertThat(save.chains()).containsEntry("INPUT", "DROP").containsEntry("X", "-");
         assertThat(save.rules()).hasSize(2);
         assertThat(save.rules().get(0).comment()).contains("plain");

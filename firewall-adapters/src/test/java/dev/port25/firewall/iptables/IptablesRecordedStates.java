@@ -1,6 +1,7 @@
 package dev.port25.firewall.iptables;
 
 import dev.port25.firewall.RecordedStates;
+import dev.port25.firewall.eval.XtablesSave;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.testing.Fixtures;
@@ -19,11 +20,11 @@ public final class IptablesRecordedStates implements RecordedStates {
     public IptablesState load(String caseName) {
         IptablesVariant inUse = read(caseName + "/version.txt").contains("(nf_tables)") ? IptablesVariant.NFT
                 : IptablesVariant.LEGACY;
-        Map<String, IptablesSave> dumps = new LinkedHashMap<>();
+        Map<String, XtablesSave.Table> dumps = new LinkedHashMap<>();
         for (IptablesVariant v : IptablesVariant.values()) {
             for (boolean ipv6 : new boolean[] {false, true}) {
                 String file = caseName + "/" + v.label() + (ipv6 ? "-ipv6" : "-ipv4") + ".save";
-                dumps.put(IptablesState.key(v, ipv6), IptablesSave.parse(read(file).lines().toList()));
+                dumps.put(IptablesState.key(v, ipv6), XtablesSave.parse(read(file).lines().toList()).table("filter"));
             }
         }
         return new IptablesState(inUse, dumps, Map.of(), Fixtures.LAYERS_NOT_RECORDED);
