@@ -2,7 +2,6 @@ package dev.port25.firewall.firewalld;
 
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
-import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.exec.DaemonThreads;
@@ -12,6 +11,7 @@ import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Detection;
+import dev.port25.firewall.spi.Detector;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallState;
@@ -39,9 +39,11 @@ final class FirewalldAdapter implements FirewallAdapter {
     static final String ID = "firewalld";
 
     private final CommandRunner runner;
+    private final Detector detector;
 
     FirewalldAdapter(CommandRunner runner) {
         this.runner = runner;
+        this.detector = new Detector(ID, runner, "firewall-cmd", "firewalld");
     }
 
     @Override
@@ -51,7 +53,7 @@ final class FirewalldAdapter implements FirewallAdapter {
 
     @Override
     public Detection detect() {
-        try {
+        return detector.detect(() -> {
             // firewall-cmd asks the daemon even for --version (firewalld 1.3.3), so --state comes first.
             CommandResult state = runner.run("firewall-cmd", "--state");
             if (!state.ok() || !state.stdout().strip().equals("running")) {
@@ -62,11 +64,7 @@ final class FirewalldAdapter implements FirewallAdapter {
             CommandResult version = runner.run("firewall-cmd", "--version");
             return new Detection(ID, true, true,
                     version.ok() ? Optional.of(version.stdout().strip()) : Optional.empty(), "firewalld is running");
-        } catch (CommandException.NotFound e) {
-            return Detection.notInstalled(ID, "firewall-cmd", "firewalld");
-        } catch (CommandException e) {
-            return Detection.unusable(ID, e);
-        }
+        });
     }
 
     @Override

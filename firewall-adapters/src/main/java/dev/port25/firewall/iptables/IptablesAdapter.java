@@ -14,6 +14,7 @@ import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Detection;
+import dev.port25.firewall.spi.Detector;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallState;
@@ -46,9 +47,11 @@ final class IptablesAdapter implements FirewallAdapter {
     private static final Pattern VERSION = Pattern.compile("iptables v(\\S+)(?: \\((nf_tables|legacy)\\))?");
 
     private final CommandRunner runner;
+    private final Detector detector;
 
     IptablesAdapter(CommandRunner runner) {
         this.runner = runner;
+        this.detector = new Detector(ID, runner, "iptables", "iptables");
     }
 
     @Override
@@ -58,12 +61,7 @@ final class IptablesAdapter implements FirewallAdapter {
 
     @Override
     public Detection detect() {
-        try {
-            CommandResult r = runner.run("iptables", "--version");
-            Matcher m = VERSION.matcher(r.stdout());
-            if (!r.ok() || !m.find()) {
-                return new Detection(ID, false, false, Optional.empty(), "iptables --version: " + r.describe());
-            }
+        return detector.detect(List.of("iptables", "--version"), VERSION, m -> {
             IptablesVariant v = variant(m);
             Optional<String> version = Optional.of(m.group(1) + " (" + v.label() + ")");
             if (v == IptablesVariant.LEGACY && LegacyTables.absent(runner, IpFamily.IPV4, "filter")) {
@@ -76,11 +74,7 @@ final class IptablesAdapter implements FirewallAdapter {
                         + " (needs CAP_NET_ADMIN)");
             }
             return new Detection(ID, true, true, version, "iptables points to the " + v.label() + " variant");
-        } catch (CommandException.NotFound e) {
-            return Detection.notInstalled(ID, "iptables", "iptables");
-        } catch (CommandException e) {
-            return Detection.unusable(ID, e);
-        }
+        });
     }
 
     private static IptablesVariant variant(Matcher m) {

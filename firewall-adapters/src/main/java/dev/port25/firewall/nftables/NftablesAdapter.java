@@ -11,6 +11,7 @@ import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Detection;
+import dev.port25.firewall.spi.Detector;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallState;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** nftables: the agent's own {@code table inet port25_agent}, replaced atomically with {@code nft -f -}. */
@@ -30,9 +30,11 @@ final class NftablesAdapter implements FirewallAdapter {
     private static final Pattern VERSION = Pattern.compile("nftables v(\\S+)");
 
     private final CommandRunner runner;
+    private final Detector detector;
 
     NftablesAdapter(CommandRunner runner) {
         this.runner = runner;
+        this.detector = new Detector(ID, runner, "nft", "nftables");
     }
 
     @Override
@@ -42,30 +44,20 @@ final class NftablesAdapter implements FirewallAdapter {
 
     @Override
     public Detection detect() {
-        CommandResult version;
-        try {
-            version = runner.run("nft", "--version");
-        } catch (CommandException.NotFound e) {
-            return Detection.notInstalled(ID, "nft", "nftables");
-        } catch (CommandException e) {
-            return Detection.unusable(ID, e);
-        }
-        Matcher m = VERSION.matcher(version.stdout());
-        if (!version.ok() || !m.find()) {
-            return new Detection(ID, false, false, Optional.empty(), "nft --version: " + version.describe());
-        }
-        Optional<String> v = Optional.of(m.group(1));
-        try {
-            CommandResult tables = runner.run("nft", "list", "tables");
-            if (!tables.ok()) {
-                return new Detection(ID, true, false, v, "nft cannot read the ruleset: " + tables.describe()
-                        + " (needs CAP_NET_ADMIN and nf_tables in the kernel)");
+        return detector.detect(List.of("nft", "--version"), VERSION, m -> {
+            Optional<String> v = Optional.of(m.group(1));
+            try {
+                CommandResult tables = runner.run("nft", "list", "tables");
+                if (!tables.ok()) {
+                    return new Detection(ID, true, false, v, "nft cannot read the ruleset: " + tables.describe()
+                            + " (needs CAP_NET_ADMIN and nf_tables in the kernel)");
+                }
+                int n = tables.stdoutLines().size();
+                return new Detection(ID, true, true, v, n + " nftables table" + (n == 1 ? "" : "s") + " loaded");
+            } catch (CommandException e) {
+                return new Detection(ID, true, false, v, e.getMessage());
             }
-            int n = tables.stdoutLines().size();
-            return new Detection(ID, true, true, v, n + " nftables table" + (n == 1 ? "" : "s") + " loaded");
-        } catch (CommandException e) {
-            return new Detection(ID, true, false, v, e.getMessage());
-        }
+        });
     }
 
     @Override

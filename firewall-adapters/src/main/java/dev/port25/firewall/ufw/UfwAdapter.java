@@ -3,7 +3,6 @@ package dev.port25.firewall.ufw;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
-import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.net.Cidr;
@@ -12,6 +11,7 @@ import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Detection;
+import dev.port25.firewall.spi.Detector;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallState;
@@ -25,7 +25,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -49,9 +48,11 @@ final class UfwAdapter implements FirewallAdapter {
     private static final String ALL_SOURCE_PORTS = "1:65535";
 
     private final CommandRunner runner;
+    private final Detector detector;
 
     UfwAdapter(CommandRunner runner) {
         this.runner = runner;
+        this.detector = new Detector(ID, runner, "ufw", "ufw");
     }
 
     @Override
@@ -61,12 +62,7 @@ final class UfwAdapter implements FirewallAdapter {
 
     @Override
     public Detection detect() {
-        try {
-            CommandResult r = runner.run("ufw", "version");
-            Matcher m = VERSION.matcher(r.stdout());
-            if (!r.ok() || !m.find()) {
-                return new Detection(ID, false, false, Optional.empty(), "ufw version: " + r.describe());
-            }
+        return detector.detect(List.of("ufw", "version"), VERSION, m -> {
             Optional<String> version = Optional.of(m.group(1));
             CommandResult status = runner.run("ufw", "status");
             if (!status.ok()) {
@@ -79,11 +75,7 @@ final class UfwAdapter implements FirewallAdapter {
                     ? "; IPV6=no in " + DEFAULTS + ": ufw drops all IPv6 traffic and keeps no IPv6 rules" : "";
             return new Detection(ID, true, active, version,
                     (active ? "ufw is active" : "ufw is installed but inactive") + ipv6);
-        } catch (CommandException.NotFound e) {
-            return Detection.notInstalled(ID, "ufw", "ufw");
-        } catch (CommandException e) {
-            return Detection.unusable(ID, e);
-        }
+        });
     }
 
     @Override
