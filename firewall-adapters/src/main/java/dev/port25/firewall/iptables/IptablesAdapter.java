@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +44,8 @@ final class IptablesAdapter implements FirewallAdapter {
 
     static final String ID = "iptables";
     private static final Pattern VERSION = Pattern.compile("iptables v(\\S+)(?: \\((nf_tables|legacy)\\))?");
+    /** How the nft ruleset names a chain among a table's objects ("chain INPUT"). */
+    private static final String NFT_CHAIN = "chain ";
 
     private final CommandRunner runner;
     private final Detector detector;
@@ -267,16 +268,20 @@ final class IptablesAdapter implements FirewallAdapter {
         }
         Optional<List<String>> objects = current.packetFilter().nfTableObjects(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4,
                 "filter");
-        Set<String> builtins = Set.of("chain INPUT", "chain FORWARD", "chain OUTPUT");
-        Set<String> ours = Set.of("chain " + IptablesState.CHAIN, "chain " + IptablesState.OUTPUT_CHAIN);
-        if (objects.isEmpty() || !objects.get().stream().allMatch(o -> builtins.contains(o) || ours.contains(o))) {
+        if (objects.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> chains = objects.get().stream().filter(o -> o.startsWith(NFT_CHAIN))
+                .map(o -> o.substring(NFT_CHAIN.length())).toList();
+        if (chains.size() != objects.get().size() || !chains.stream().allMatch(c ->
+                IptablesState.FILTER_BUILTINS.contains(c) || IptablesState.OWN_CHAINS.contains(c))) {
             return Optional.empty();
         }
         String family = ipv6 ? "ip6" : "ip";
         StringBuilder script = new StringBuilder();
-        for (String o : objects.get()) {
-            if (builtins.contains(o)) {
-                script.append("delete chain ").append(family).append(" filter ").append(o.substring(6)).append('\n');
+        for (String c : chains) {
+            if (IptablesState.FILTER_BUILTINS.contains(c)) {
+                script.append("delete chain ").append(family).append(" filter ").append(c).append('\n');
             }
         }
         script.append("delete table ").append(family).append(" filter\n");

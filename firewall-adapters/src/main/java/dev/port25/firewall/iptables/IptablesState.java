@@ -26,6 +26,10 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
 
     static final String CHAIN = "PORT25-AGENT";
     static final String OUTPUT_CHAIN = "PORT25-AGENT-OUT";
+    /** The agent's chains: {@link #CHAIN} and {@link #OUTPUT_CHAIN}. */
+    static final Set<String> OWN_CHAINS = Set.of(CHAIN, OUTPUT_CHAIN);
+    /** The built-in chains of the filter table. */
+    static final Set<String> FILTER_BUILTINS = Set.of("INPUT", "FORWARD", "OUTPUT");
 
     /** Where the agent's chains hook in: its inbound chain from INPUT, its egress chain from OUTPUT. */
     enum Hook {
@@ -119,12 +123,11 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
         if (dump == null) {
             return false;
         }
-        Set<String> ours = Set.of(CHAIN, OUTPUT_CHAIN);
-        Set<String> builtins = Set.of("INPUT", "FORWARD", "OUTPUT");
-        boolean chains = dump.chains().entrySet().stream().allMatch(e -> ours.contains(e.getKey())
-                || builtins.contains(e.getKey()) && e.getValue().equals("ACCEPT"));
-        boolean rules = dump.rules().stream().allMatch(r -> ours.contains(r.chain())
-                || r.target().filter(ours::contains).isPresent() && r.comment().equals(Optional.of(FirewallAdapter.MARKER)));
+        boolean chains = dump.chains().entrySet().stream().allMatch(e -> OWN_CHAINS.contains(e.getKey())
+                || FILTER_BUILTINS.contains(e.getKey()) && e.getValue().equals("ACCEPT"));
+        boolean rules = dump.rules().stream().allMatch(r -> OWN_CHAINS.contains(r.chain())
+                || r.target().filter(OWN_CHAINS::contains).isPresent()
+                && r.comment().equals(Optional.of(FirewallAdapter.MARKER)));
         return chains && rules;
     }
 
