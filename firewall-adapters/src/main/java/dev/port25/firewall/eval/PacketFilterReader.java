@@ -49,7 +49,7 @@ public final class PacketFilterReader {
      * it (the nftables adapter), instead of running nft again.
      */
     public PacketFilter read(Optional<String> nftJson) {
-        return build(snapshot(nftJson));
+        return take(nftJson).filter();
     }
 
     /** The raw outputs of every read, keyed by file name ({@link #FILES}), and what could not be read. */
@@ -65,6 +65,14 @@ public final class PacketFilterReader {
             "iptables-legacy-save.txt", "ip6tables-legacy-save.txt", "ip-link.txt");
 
     Snapshot snapshot(Optional<String> nftJson) {
+        return take(nftJson).snapshot();
+    }
+
+    /** One read: the raw outputs, and the packet filter built from them (each output parsed once). */
+    private record Taken(Snapshot snapshot, PacketFilter filter) {
+    }
+
+    private Taken take(Optional<String> nftJson) {
         Map<String, String> out = new LinkedHashMap<>();
         List<String> unread = new ArrayList<>();
         for (IpFamily f : IpFamily.values()) {
@@ -81,16 +89,22 @@ public final class PacketFilterReader {
             }
         }
         ip("-o", "link", "show").ifPresent(t -> out.put("ip-link.txt", t));
-        PacketFilter filter = build(new Snapshot(out, unread));
-        for (InetAddress target : filter.dnatTargets()) {
+        PacketFilter layers = layers(new Snapshot(out, unread));
+        for (InetAddress target : layers.dnatTargets()) {
             ip("-o", "route", "get", target.getHostAddress())
                     .ifPresent(t -> out.put("route-" + target.getHostAddress() + ".txt", t));
         }
-        return new Snapshot(out, unread);
+        Snapshot s = new Snapshot(out, unread);
+        return new Taken(s, routed(layers, s));
     }
 
     /** The packet filter from raw outputs. Pure. */
     static PacketFilter build(Snapshot s) {
+        return routed(layers(s), s);
+    }
+
+    /** The layers from raw outputs, without the routes to DNAT targets. Pure. */
+    private static PacketFilter layers(Snapshot s) {
         List<Table> tables = new ArrayList<>();
         List<String> unread = new ArrayList<>(s.unread());
         Set<String> managed = new HashSet<>();
@@ -128,9 +142,13 @@ public final class PacketFilterReader {
                 tables.addAll(XtablesRules.tables("iptables-legacy", f, XtablesSave.parse(text.lines().toList())));
             }
         }
-        Map<InetAddress, Route> routes = new LinkedHashMap<>();
-        PacketFilter filter = new PacketFilter(tables, unread, Map.of(),
+        return new PacketFilter(tables, unread, Map.of(),
                 parseLinks(s.outputs().getOrDefault("ip-link.txt", "").lines().toList()));
+    }
+
+    /** {@code filter} with the routes to its DNAT targets that {@code s} holds. Pure. */
+    private static PacketFilter routed(PacketFilter filter, Snapshot s) {
+        Map<InetAddress, Route> routes = new LinkedHashMap<>();
         for (InetAddress target : filter.dnatTargets()) {
             String r = s.outputs().get("route-" + target.getHostAddress() + ".txt");
             if (r != null) {
