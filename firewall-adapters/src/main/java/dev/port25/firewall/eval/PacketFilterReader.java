@@ -41,15 +41,15 @@ public final class PacketFilterReader {
 
     /** Reads all layers. Never throws: what cannot be read is in {@link PacketFilter#unread()}. */
     public PacketFilter read() {
-        return read(Optional.empty());
+        return take(Optional.empty(), Optional.empty()).filter();
     }
 
     /**
-     * Reads all layers, taking the nft ruleset from {@code nftJson} when the caller has just read
-     * it (the nftables adapter), instead of running nft again.
+     * Reads all layers, taking the nft ruleset the caller has just read and parsed (the nftables
+     * adapter), instead of running nft and parsing its output again.
      */
-    public PacketFilter read(Optional<String> nftJson) {
-        return take(nftJson).filter();
+    public PacketFilter read(NftRuleset nftRuleset) {
+        return take(Optional.empty(), Optional.of(nftRuleset)).filter();
     }
 
     /** The raw outputs of every read, keyed by file name ({@link #FILES}), and what could not be read. */
@@ -65,21 +65,22 @@ public final class PacketFilterReader {
             "iptables-legacy-save.txt", "ip6tables-legacy-save.txt", "ip-link.txt");
 
     Snapshot snapshot(Optional<String> nftJson) {
-        return take(nftJson).snapshot();
+        return take(nftJson, Optional.empty()).snapshot();
     }
 
     /** One read: the raw outputs, and the packet filter built from them (each output parsed once). */
     private record Taken(Snapshot snapshot, PacketFilter filter) {
     }
 
-    private Taken take(Optional<String> nftJson) {
+    private Taken take(Optional<String> nftJson, Optional<NftRuleset> parsed) {
         Map<String, String> out = new LinkedHashMap<>();
         List<String> unread = new ArrayList<>();
         for (IpFamily f : IpFamily.values()) {
             String tool = (f == IpFamily.IPV6 ? "ip6tables" : "iptables") + "-nft-save";
             dump(tool, "nf_tables", unread).ifPresent(text -> out.put(tool + ".txt", text));
         }
-        (nftJson.isPresent() ? nftJson : nft(unread)).ifPresent(j -> out.put("nft-ruleset.json", j));
+        (nftJson.isPresent() || parsed.isPresent() ? nftJson : nft(unread))
+                .ifPresent(j -> out.put("nft-ruleset.json", j));
         for (IpFamily f : IpFamily.values()) {
             String tool = (f == IpFamily.IPV6 ? "ip6tables" : "iptables") + "-legacy-save";
             if (LegacyTables.names(runner, f).map(Set::isEmpty).orElse(false)) {
@@ -89,7 +90,7 @@ public final class PacketFilterReader {
             }
         }
         ip("-o", "link", "show").ifPresent(t -> out.put("ip-link.txt", t));
-        PacketFilter layers = layers(new Snapshot(out, unread));
+        PacketFilter layers = layers(new Snapshot(out, unread), parsed);
         for (InetAddress target : layers.dnatTargets()) {
             ip("-o", "route", "get", target.getHostAddress())
                     .ifPresent(t -> out.put("route-" + target.getHostAddress() + ".txt", t));
@@ -100,11 +101,14 @@ public final class PacketFilterReader {
 
     /** The packet filter from raw outputs. Pure. */
     static PacketFilter build(Snapshot s) {
-        return routed(layers(s), s);
+        return routed(layers(s, Optional.empty()), s);
     }
 
-    /** The layers from raw outputs, without the routes to DNAT targets. Pure. */
-    private static PacketFilter layers(Snapshot s) {
+    /**
+     * The layers from raw outputs, without the routes to DNAT targets, the nft ruleset taken from
+     * {@code parsed} when the caller has it. Pure.
+     */
+    private static PacketFilter layers(Snapshot s, Optional<NftRuleset> parsed) {
         List<Table> tables = new ArrayList<>();
         List<String> unread = new ArrayList<>(s.unread());
         Set<String> managed = new HashSet<>();
@@ -120,14 +124,16 @@ public final class PacketFilterReader {
             }
         }
         String json = s.outputs().get("nft-ruleset.json");
-        Optional<NftRuleset> ruleset = Optional.empty();
-        if (json != null) {
-            try {
+        Optional<NftRuleset> ruleset = parsed;
+        try {
+            if (ruleset.isEmpty() && json != null) {
                 ruleset = Optional.of(NftJson.parse(json));
-                tables.addAll(NftRules.tables(ruleset.get(), managed));
-            } catch (IllegalArgumentException e) {
-                unread.add("nftables: " + e.getMessage());
             }
+            if (ruleset.isPresent()) {
+                tables.addAll(NftRules.tables(ruleset.get(), managed));
+            }
+        } catch (IllegalArgumentException e) {
+            unread.add("nftables: " + e.getMessage());
         }
         // iptables-nft's tables are nf_tables tables too: their handles tell their age
         for (Table t : iptablesNft) {

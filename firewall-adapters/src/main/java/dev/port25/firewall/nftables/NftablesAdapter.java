@@ -1,6 +1,7 @@
 package dev.port25.firewall.nftables;
 
 import dev.port25.firewall.eval.NftJson;
+import dev.port25.firewall.eval.NftRuleset;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
@@ -66,12 +67,13 @@ final class NftablesAdapter implements FirewallAdapter {
         if (!r.ok()) {
             throw new FirewallException("nftables: " + r.describe() + "; run as root (CAP_NET_ADMIN) to read the ruleset");
         }
+        NftRuleset ruleset;
         try {
-            return new NftablesState(NftJson.parse(r.stdout()),
-                    new PacketFilterReader(runner).read(Optional.of(r.stdout())));
+            ruleset = NftJson.parse(r.stdout());
         } catch (IllegalArgumentException e) {
             throw new FirewallException("nftables: cannot parse 'nft -j list ruleset': " + e.getMessage(), e);
         }
+        return new NftablesState(ruleset, new PacketFilterReader(runner).read(ruleset));
     }
 
     @Override
