@@ -52,6 +52,7 @@ class XtablesSaveTest {
                 .containsExactly("port25-agent tcp/25 loopback #958ad301686a", "port25-agent tcp/25 drop #958ad301686a");
     }
 
+    /** Written by hand: a dump cut short, which no tool prints whole. */
     @Test
     void countersAreDroppedAndACutDumpIsNotCommitted() {
         XtablesSave save = XtablesSave.parse(List.of("*filter", ":INPUT ACCEPT [4:240]", "[4:240] -A INPUT -j X",
