@@ -42,10 +42,19 @@ public final class BackendLab implements AutoCloseable {
         this.backend = backend;
         server = Netns.create("enf-s");
         peer = Netns.create("enf-c");
+        dir = Files.createTempDirectory("p25-enforce-");
+        try {
+            setUp();
+        } catch (Exception | Error e) {
+            close(); // a lab that could not be made leaves no namespace behind
+            throw e;
+        }
+    }
+
+    private void setUp() throws Exception {
         Netns.link(server, "198.18.25.1/24", "fd00:25::1/64", peer, "198.18.25.2/24", "fd00:25::2/64");
         peer.ok("ip", "addr", "add", "198.18.25.3/24", "dev", "p25b");
         peer.ok("ip", "-6", "addr", "add", "fd00:25::3/64", "dev", "p25b", "nodad");
-        dir = Files.createTempDirectory("p25-enforce-");
         switch (backend) {
             case "iptables" -> {
                 IptablesLab.useVariant(server, "nft");
