@@ -5,6 +5,7 @@ import dev.port25.agent.dns.MailDomainProbe;
 import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.platform.NetworkNamespaces;
 import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
@@ -20,6 +21,7 @@ import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -69,11 +71,14 @@ public final class FactGatherer {
                 ? CompletableFuture.completedFuture(Optional.empty())
                 : async(() -> Optional.of(new MailDomainProbe(DnsLookup.of(settings.dns()), DAEMON)
                         .check(settings.roles().mailServer().domains())));
-        List<Facts.Namespace> namespaces = List.of(namespace(Facts.HOST_NAMESPACE, settings, source, probe));
+        List<Facts.Namespace> namespaces = new ArrayList<>();
+        for (String ns : NetworkNamespaces.gathered()) {
+            namespaces.add(namespace(ns, settings, source, probe));
+        }
         return new Facts(hostname, role, settings, namespaces, dns.join());
     }
 
-    /** One network namespace's listeners, packet filter and SMTP audit (today: the agent's own). */
+    /** One network namespace's listeners, packet filter and SMTP audit (today only the agent's own is listed). */
     private Facts.Namespace namespace(String name, Settings settings, SocketInventories.Choice source, boolean probe) {
         // the inventory, the backend detection and the firewall read each wait on the kernel or on
         // tools; they are independent, so they run at once

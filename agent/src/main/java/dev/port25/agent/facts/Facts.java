@@ -2,6 +2,7 @@ package dev.port25.agent.facts;
 
 import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.platform.NetworkNamespaces;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.firewall.eval.Exposure;
@@ -30,7 +31,7 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
                     Optional<List<MailDomainRecords>> dns) {
 
     /** The name of the agent's own network namespace. */
-    public static final String HOST_NAMESPACE = "host";
+    public static final String HOST_NAMESPACE = NetworkNamespaces.HOST;
 
     /** Facts of a host gathered in its own namespace only. */
     public Facts(String hostname, RoleResolver.Decision role, Settings settings, Result<Inventory> inventory,
