@@ -6,11 +6,11 @@ import dev.port25.agent.audit.AuditService;
 import dev.port25.agent.audit.AuditText;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

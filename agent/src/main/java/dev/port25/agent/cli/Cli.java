@@ -1,7 +1,7 @@
 package dev.port25.agent.cli;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;

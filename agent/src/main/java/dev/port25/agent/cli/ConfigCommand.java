@@ -4,11 +4,11 @@ import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

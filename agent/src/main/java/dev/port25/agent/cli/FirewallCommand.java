@@ -6,11 +6,11 @@ import dev.port25.agent.firewall.FirewallService;
 import dev.port25.agent.firewall.FirewallText;
 import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.FirewallException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;

@@ -7,12 +7,12 @@ import dev.port25.agent.smtp.SmtpProbe;
 import dev.port25.agent.smtp.SmtpProbeJson;
 import dev.port25.agent.smtp.SmtpProbeResult;
 import dev.port25.firewall.exec.CommandRunner;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -12,11 +12,11 @@ import dev.port25.agent.report.SinkQueue;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsException;
 import dev.port25.agent.settings.SettingsLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

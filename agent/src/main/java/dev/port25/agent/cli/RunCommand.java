@@ -2,11 +2,12 @@ package dev.port25.agent.cli;
 
 import dev.port25.agent.daemon.Daemon;
 import dev.port25.agent.platform.ServiceHost;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -36,9 +37,18 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServiceHost host = ServiceHost.current();
+        ServiceHost host;
+        try {
+            host = ServiceHost.current();
+        } catch (IllegalStateException e) {
+            throw new CommandFailure(e.getMessage(), e);
+        }
         Daemon daemon = new Daemon(Optional.ofNullable(settings.file), state.dir, Cli.version(), host);
-        daemon.start();
+        try {
+            daemon.start();
+        } catch (IOException e) {
+            throw new CommandFailure("state in " + state.dir + ": " + e.getMessage(), e);
+        }
         host.onRequests(daemon::stop, daemon::reload);
         daemon.awaitStop();
         return ExitCodes.OK;

@@ -1,7 +1,6 @@
 package dev.port25.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.port25.agent.daemon.DaemonState;
 import dev.port25.agent.daemon.StateFile;
 import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.settings.SettingsException;
@@ -10,11 +9,11 @@ import dev.port25.agent.status.StatusJson;
 import dev.port25.agent.status.StatusReport;
 import dev.port25.agent.status.StatusService;
 import dev.port25.agent.status.StatusText;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -75,7 +74,7 @@ final class StatusCommand implements Callable<Integer> {
         StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
         // what the daemon last wrote (STATE-DIR/daemon.json); absent when no daemon ever ran here
-        Optional<DaemonState> daemon = StateFile.read(state.dir);
+        Optional<StateFile.Read> daemon = StateFile.read(state.dir);
         if (json) {
             ObjectNode tree = StatusJson.tree(report);
             if (daemon.isPresent()) {
@@ -86,7 +85,7 @@ final class StatusCommand implements Callable<Integer> {
             out.print(StatusJson.render(tree));
         } else {
             StatusText.print(report, out);
-            out.println("  daemon: " + daemon.map(DaemonState::summary).orElse("never ran here (" + state.dir + ")"));
+            out.println("  daemon: " + daemon.map(StateFile.Read::summary).orElse("never ran here (" + state.dir + ")"));
         }
         out.flush();
         return ExitCodes.of(report.verdict());

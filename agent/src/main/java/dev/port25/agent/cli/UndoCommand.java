@@ -5,11 +5,11 @@ import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 import dev.port25.firewall.spi.Plan;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -21,6 +21,8 @@ final class Convergence {
     private final Path stateDir;
     /** The backend selected at the last drift check (or reload), for the watch's fast path. */
     private FirewallAdapter adapter;
+    /** The settings' pin that backend was selected under. */
+    private Optional<String> selectedFor = Optional.empty();
 
     Convergence(Path stateDir) {
         this.stateDir = stateDir;
@@ -43,8 +45,10 @@ final class Convergence {
         RoleResolver.Decision role = RoleResolver.resolve(s, RoleResolver.localHostname());
         Enforcer enforcer = new Enforcer(runner, selector, stateDir);
         EnforcementPolicy.desired(s, role.role()); // a refusal before detection runs the backends' tools
-        if (reselect || adapter == null) {
-            adapter = selector.select(runner, s.firewall().backend().pin()).adapter();
+        Optional<String> pin = s.firewall().backend().pin();
+        if (reselect || adapter == null || !pin.equals(selectedFor)) { // settings that pin another: select again
+            adapter = selector.select(runner, pin).adapter();
+            selectedFor = pin;
         }
         Enforcer.Proposal p = enforcer.propose(s, role, adapter);
         if (p.plan().changes().isEmpty() && p.cleanup().isEmpty()) {

@@ -36,6 +36,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * {@code port25-agent run}: a thin scheduler over the services. The {@link Schedule} runs a
@@ -82,14 +83,15 @@ public final class Daemon {
     /** Reads the settings and starts the schedules; a bad settings file stops it here. */
     public void start() throws SettingsException, IOException, SchedulerException {
         loaded = SettingsLoader.load(configFile);
-        outbox = openOutbox(loaded.settings());
+        outbox = openOutbox(loaded.settings(), Optional.empty());
         schedule = new Schedule((task, e) -> {
             log.error(task.id() + " failed: " + e);
             status.error(task.id() + ": " + e);
         });
         schedule(loaded.settings());
         schedule.start();
-        log.info("started: settings " + loaded.source() + ", mode " + mode() + ", state in " + stateDir);
+        log.info("started: settings " + loaded.source() + ", mode " + loaded.settings().mode() + ", state in "
+                + stateDir);
         writeState(true);
         host.ready("watching port 25");
         scheduleWatchdog();
@@ -105,15 +107,15 @@ public final class Daemon {
         host.reloading();
         try {
             SettingsLoader.Loaded fresh = SettingsLoader.load(configFile);
-            synchronized (this) {
-                outbox = openOutbox(fresh.settings());
+            synchronized (delivery) { // not while a round runs: its backoff goes on in the new outbox
+                outbox = openOutbox(fresh.settings(), Optional.of(outbox));
                 loaded = fresh;
                 convergence.forgetBackend();
                 schedule.clear();
                 schedule(fresh.settings());
                 scheduleWatchdog();
             }
-            log.info("reloaded the settings from " + fresh.source() + ", mode " + mode());
+            log.info("reloaded the settings from " + fresh.source() + ", mode " + fresh.settings().mode());
         } catch (SettingsException e) {
             log.error("reload refused, keeping the settings in force: " + e.getMessage());
             status.error("reload refused: " + e.getMessage());
@@ -144,12 +146,17 @@ public final class Daemon {
         return loaded.settings().mode().name().toLowerCase(Locale.ROOT);
     }
 
-    /** The sinks' queues for these settings; a sink that cannot be made is logged: its reports then wait. */
-    private Outbox openOutbox(Settings s) throws IOException {
+    /**
+     * The sinks' queues for these settings, each keeping its backoff from {@code before}; a sink
+     * that cannot be made is logged: its reports then wait.
+     */
+    private Outbox openOutbox(Settings s, Optional<Outbox> before) throws IOException {
         Settings.Daemon d = s.daemon();
-        Outbox o = Outbox.open(s.report(), stateDir.resolve("spool"), () -> new Backoff(
-                Duration.ofSeconds(Math.min(d.flushSeconds(), d.backoffCapSeconds())),
-                Duration.ofSeconds(d.backoffCapSeconds()), new Random()));
+        Supplier<Backoff> backoff = () -> new Backoff(Duration.ofSeconds(Math.min(d.flushSeconds(),
+                d.backoffCapSeconds())), Duration.ofSeconds(d.backoffCapSeconds()), new Random());
+        Path spool = stateDir.resolve("spool");
+        Outbox o = before.isPresent() ? Outbox.reopen(s.report(), spool, backoff, before.get())
+                : Outbox.open(s.report(), spool, backoff);
         for (String p : o.problems()) {
             log.error("reports are spooled but not sent: " + p);
             status.error(p);
@@ -173,11 +180,15 @@ public final class Daemon {
     }
 
     /** WATCHDOG=1 at half the interval the service manager asked for, when it asked; after READY=1. */
-    private void scheduleWatchdog() throws SchedulerException {
+    private void scheduleWatchdog() {
         Optional<Duration> watchdog = host.watchdog();
         if (watchdog.isPresent()) {
-            schedule.every(Schedule.Task.WATCHDOG, Duration.ofMillis(Math.max(100, watchdog.get().toMillis() / 2)),
-                    Duration.ZERO, host::alive);
+            try {
+                schedule.every(Schedule.Task.WATCHDOG, Duration.ofMillis(Math.max(100, watchdog.get().toMillis() / 2)),
+                        Duration.ZERO, host::alive);
+            } catch (SchedulerException e) {
+                log.error("cannot schedule the watchdog: " + e.getMessage());
+            }
         }
     }
 
@@ -247,7 +258,9 @@ public final class Daemon {
         AuditReport audit = new AuditService().audit(loaded);
         Verdict v = audit.status().verdict();
         Optional<Verdict> before = status.audited(v, audit.status().findings());
-        before.ifPresent(b -> log.info("verdict " + b + " -> " + v));
+        if (trigger.isEmpty()) {
+            before.ifPresent(b -> log.info("verdict " + b + " -> " + v));
+        }
         Optional<ComplianceReport.Trigger> why = trigger.or(() -> before.map(b -> ComplianceReport.Trigger.VERDICT_CHANGE));
         if (why.isPresent()) {
             report(why.get(), audit);
@@ -275,18 +288,24 @@ public final class Daemon {
 
     /** Offers each sink its queue unless it is backing off ({@code fresh}: a new report, offered at once if not). */
     void flush(boolean fresh) {
+        boolean offered;
         synchronized (delivery) {
-            deliver(fresh);
+            offered = deliver(fresh);
         }
-        writeState(true);
+        if (offered) {
+            writeState(true);
+        }
     }
 
-    private void deliver(boolean fresh) {
+    /** True when a sink was offered its queue (not all were backing off, and there is a sink). */
+    private boolean deliver(boolean fresh) {
+        boolean offered = false;
         try {
             for (SinkQueue.Offer offer : outbox.offer(fresh, Instant.now())) {
                 if (offer.round().isEmpty()) {
                     continue;
                 }
+                offered = true;
                 var round = offer.round().get();
                 String sink = offer.sink().kind() + " " + offer.sink().target();
                 if (!round.delivered().isEmpty()) {
@@ -300,6 +319,7 @@ public final class Daemon {
         } catch (IOException e) {
             log.error("spool: " + e.getMessage());
         }
+        return offered;
     }
 
     /** The state file, and the metrics once an audit ran; what cannot be written is logged. */

@@ -64,13 +64,6 @@ public record DaemonState(boolean running, long pid, Instant startedAt, Instant 
                 lastError);
     }
 
-    /** What a state file that cannot be read shows: not running, and why. */
-    public static DaemonState unreadable(String why) {
-        return new DaemonState(false, -1, Instant.EPOCH, Instant.EPOCH, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(),
-                OptionalLong.empty(), false, List.of(), Map.of(), Optional.of(why));
-    }
-
     /** The state file's JSON, keys in the documented order. */
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();

@@ -90,11 +90,6 @@ final class DaemonStatus {
         return taken;
     }
 
-    /** True once an audit ran (the metrics are written from then on). */
-    synchronized boolean audited() {
-        return lastVerdict != null;
-    }
-
     synchronized DaemonState snapshot(boolean running, Optional<Source> source, SpoolCounts spool,
                                       boolean enforcementInPlace) {
         return new DaemonState(running, ProcessHandle.current().pid(), started, Instant.now(),

@@ -30,14 +30,11 @@ import java.util.Optional;
 public record Facts(String hostname, RoleResolver.Decision role, Settings settings, List<Namespace> namespaces,
                     Optional<List<MailDomainRecords>> dns) {
 
-    /** The name of the agent's own network namespace. */
-    public static final String HOST_NAMESPACE = NetworkNamespaces.HOST;
-
     /** Facts of a host gathered in its own namespace only. */
     public Facts(String hostname, RoleResolver.Decision role, Settings settings, Result<Inventory> inventory,
                  Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp,
                  Optional<List<MailDomainRecords>> dns) {
-        this(hostname, role, settings, List.of(new Namespace(HOST_NAMESPACE, inventory, firewall, smtp)), dns);
+        this(hostname, role, settings, List.of(new Namespace(NetworkNamespaces.HOST, inventory, firewall, smtp)), dns);
     }
 
     /** Facts of a host gathered in its own namespace only, without DNS records. */
@@ -51,8 +48,8 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(settings, "settings");
         namespaces = List.copyOf(namespaces);
-        if (namespaces.isEmpty()) {
-            throw new IllegalArgumentException("no namespace: the agent's own is always gathered");
+        if (namespaces.isEmpty() || !namespaces.get(0).name().equals(NetworkNamespaces.HOST)) {
+            throw new IllegalArgumentException("the agent's own network namespace comes first, and always");
         }
         dns = dns.map(List::copyOf);
     }
@@ -80,7 +77,7 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
     /**
      * What one network namespace holds.
      *
-     * @param name      {@value #HOST_NAMESPACE} for the agent's own
+     * @param name      "host" ({@link NetworkNamespaces#HOST}) for the agent's own
      * @param inventory the listeners on the covered ports, or why they could not be listed
      * @param firewall  what the firewall lets through per port and family, or why it could not be read
      * @param smtp      the local SMTP audit of each TCP listener; empty when not probed (status does not probe)

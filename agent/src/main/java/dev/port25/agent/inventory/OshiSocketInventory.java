@@ -2,9 +2,9 @@ package dev.port25.agent.inventory;
 
 import dev.port25.firewall.net.IpAddresses;
 import oshi.SystemInfo;
+import oshi.software.os.InternetProtocolStats;
 import oshi.software.os.InternetProtocolStats.IPConnection;
 import oshi.software.os.InternetProtocolStats.TcpState;
-import oshi.software.os.InternetProtocolStats;
 import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 

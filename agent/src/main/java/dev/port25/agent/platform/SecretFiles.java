@@ -42,7 +42,8 @@ public final class SecretFiles {
         if (existing != null
                 && !Files.getFileStore(existing).supportsFileAttributeView(PosixFileAttributeView.class)) {
             throw new IOException("cannot make " + dir + " private: its file system has no POSIX permissions, "
-                    + "and this platform's check (ACLs) is not implemented");
+                    + "and this platform's check (ACLs) is not implemented; use a folder on a POSIX file system "
+                    + "(--state-dir)");
         }
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }

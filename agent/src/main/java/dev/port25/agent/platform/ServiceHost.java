@@ -1,7 +1,5 @@
 package dev.port25.agent.platform;
 
-import sun.misc.Signal;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,15 +30,18 @@ public interface ServiceHost {
      * Has the manager's stop and reload requests call these, each on a thread of its own: on
      * Linux SIGTERM and SIGINT stop, SIGHUP reloads, under systemd or from a shell alike.
      */
-    default void onRequests(Runnable stop, Runnable reload) {
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), s -> new Thread(stop, "stop").start());
-        }
-        Signal.handle(new Signal("HUP"), s -> new Thread(reload, "reload").start());
-    }
+    void onRequests(Runnable stop, Runnable reload);
 
-    /** The manager of this process: systemd when it set NOTIFY_SOCKET, else none. */
+    /**
+     * The manager of this process: systemd when it set NOTIFY_SOCKET, else none (a shell).
+     *
+     * @throws IllegalStateException on Windows, whose service host is not written yet
+     */
     static ServiceHost current() {
+        if (System.getProperty("os.name", "").startsWith("Windows")) {
+            throw new IllegalStateException("running as a service is not implemented on Windows yet: "
+                    + "the Windows service host (procrun or JNA) is still to come");
+        }
         Optional<String> socket = Optional.ofNullable(System.getenv("NOTIFY_SOCKET")).filter(s -> !s.isEmpty());
         if (socket.isPresent() && SocketInventories.isLinux()) {
             return new SystemdServiceHost(socket.get(), SystemdServiceHost.watchdogFromEnvironment());
@@ -69,6 +70,11 @@ public interface ServiceHost {
             @Override
             public Optional<Duration> watchdog() {
                 return Optional.empty();
+            }
+
+            @Override
+            public void onRequests(Runnable stop, Runnable reload) {
+                PosixSignals.onRequests(stop, reload);
             }
         };
     }

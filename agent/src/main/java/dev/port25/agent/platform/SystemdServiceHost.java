@@ -66,6 +66,11 @@ final class SystemdServiceHost implements ServiceHost {
         return watchdog;
     }
 
+    @Override
+    public void onRequests(Runnable stop, Runnable reload) {
+        PosixSignals.onRequests(stop, reload); // systemctl stop and reload send SIGTERM and (our unit's ExecReload) SIGHUP
+    }
+
     /** Sends newline-separated "KEY=value" lines; false when it could not. */
     boolean send(String state) {
         byte[] name = socket.getBytes(StandardCharsets.UTF_8);

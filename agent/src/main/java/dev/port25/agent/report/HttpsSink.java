@@ -4,14 +4,15 @@ import dev.port25.agent.platform.SecretFiles;
 import dev.port25.agent.settings.Settings;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,12 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
@@ -96,18 +103,24 @@ public final class HttpsSink implements ReportSink {
         token.ifPresent(t -> req.header("Authorization", "Bearer " + t));
         int code;
         String said;
+        // the whole answer, headers and the part of the body read, within the timeout: a far end
+        // that sends its status and then stalls must not hold delivery (at least once: a 2xx whose
+        // body never came is sent again, with the same id)
+        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(req.build(),
+                info -> new BoundedBody(ANSWER_BYTES));
         try {
-            HttpResponse<InputStream> r = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<byte[]> r = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             code = r.statusCode();
-            try (InputStream in = r.body()) {
-                said = " " + firstLine(new String(in.readNBytes(ANSWER_BYTES), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                said = ""; // the status decides; a body cut short says nothing more
-            }
-        } catch (IOException e) {
-            return new Answer.Retry(endpoint + ": " + (e instanceof HttpTimeoutException
-                    ? "no answer within " + timeout.toSeconds() + " s" : describe(e)));
+            said = " " + firstLine(new String(r.body(), StandardCharsets.UTF_8));
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            return new Answer.Retry(endpoint + ": no answer within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return new Answer.Retry(endpoint + ": " + (cause instanceof HttpTimeoutException
+                    ? "no answer within " + timeout.toSeconds() + " s" : describe(cause)));
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             return new Answer.Retry("interrupted");
         }
@@ -120,6 +133,55 @@ public final class HttpsSink implements ReportSink {
         String hint = code == 401 || code == 403 ? " (check report.tokenFile and the client certificate)"
                 : code >= 300 && code < 400 ? " (a redirect, not followed: set report.endpoint to where it points)" : "";
         return new Answer.Retry(endpoint + ": HTTP " + code + said + hint);
+    }
+
+    /** The first {@code limit} bytes of an answer's body; the rest is not read (the stream is cancelled). */
+    static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                int n = Math.min(b.remaining(), limit - bytes.size());
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                bytes.write(chunk, 0, n);
+            }
+            if (bytes.size() >= limit) {
+                subscription.cancel();
+                result.complete(bytes.toByteArray());
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
     }
 
     /** "ConnectException: Connection refused": the exception's name and the first message in its causes. */

@@ -45,6 +45,23 @@ public final class Outbox {
     }
 
     /**
+     * Like {@link #open}, for new settings: each sink that delivers where one of {@code before}'s
+     * did keeps its backoff.
+     */
+    public static Outbox reopen(Settings.Report settings, Path spoolRoot, Supplier<Backoff> backoff, Outbox before)
+            throws IOException {
+        Outbox o = open(settings, spoolRoot, backoff);
+        for (Queue q : o.queues) {
+            for (Queue b : before.queues) {
+                if (q.delivery().isPresent() && b.delivery().isPresent()) {
+                    q.delivery().get().continueFrom(b.delivery().get());
+                }
+            }
+        }
+        return o;
+    }
+
+    /**
      * The command line's way: like {@link #open}, but a sink that cannot be made is thrown before
      * any queue is opened, so that bad settings write nothing.
      */

@@ -4,6 +4,7 @@ import dev.port25.agent.settings.Settings;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class ReportSinks {
 
     /** Every kind there is, in the order their queues are offered. */
     public static Set<String> kinds() {
-        return KINDS.keySet();
+        return Collections.unmodifiableSet(KINDS.keySet());
     }
 
     /** The kinds these settings configure, in order; none when no endpoint is set. */

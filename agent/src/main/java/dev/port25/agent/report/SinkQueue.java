@@ -39,6 +39,17 @@ public final class SinkQueue {
     }
 
     /**
+     * Takes over {@code before}'s backoff (its failures in a row and when to try next) when it
+     * delivered to the same place: a reload of the settings must not make a whole fleet retry at once.
+     */
+    void continueFrom(SinkQueue before) {
+        if (before.sink.kind().equals(sink.kind()) && before.sink.target().equals(sink.target())) {
+            failures = before.failures;
+            next = before.next;
+        }
+    }
+
+    /**
      * Offers the queue to the sink unless backing off.
      *
      * @param fresh a report was just added: offer it at once, unless the sink is already failing

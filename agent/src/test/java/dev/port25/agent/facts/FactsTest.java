@@ -27,7 +27,7 @@ class FactsTest {
 
     @Test
     void theHostsNamespaceIsFirstAndTheAccessorsReadIt() {
-        Facts f = new Facts("h", NONE, Settings.defaults(), List.of(namespace(Facts.HOST_NAMESPACE, "own"),
+        Facts f = new Facts("h", NONE, Settings.defaults(), List.of(namespace(NetworkNamespaces.HOST, "own"),
                 namespace("container", "other")), Optional.empty());
         assertThat(f.host().name()).isEqualTo(NetworkNamespaces.HOST);
         assertThat(f.inventory().error()).contains("own");
@@ -38,9 +38,11 @@ class FactsTest {
     void thereIsAlwaysTheAgentsOwnNamespace() {
         assertThatThrownBy(() -> new Facts("h", NONE, Settings.defaults(), List.of(), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Facts("h", NONE, Settings.defaults(), List.of(namespace("container", "x"),
+                namespace(NetworkNamespaces.HOST, "y")), Optional.empty())).isInstanceOf(IllegalArgumentException.class);
         Facts one = new Facts("h", NONE, Settings.defaults(), Facts.Result.of(new Inventory(InventorySource.NETLINK,
                 Set.of(25), List.of(), List.of())), Facts.Result.failed("no nft"), Optional.empty());
-        assertThat(one.namespaces()).extracting(Facts.Namespace::name).containsExactly(Facts.HOST_NAMESPACE);
+        assertThat(one.namespaces()).extracting(Facts.Namespace::name).containsExactly(NetworkNamespaces.HOST);
         assertThat(NetworkNamespaces.gathered()).first().isEqualTo(NetworkNamespaces.HOST);
     }
 }

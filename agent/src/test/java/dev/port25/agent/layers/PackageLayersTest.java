@@ -49,7 +49,8 @@ class PackageLayersTest {
     static final List<Path> SOURCES = List.of(Path.of("src/main/java"), Path.of("../firewall-adapters/src/main/java"));
 
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
-    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)\\s*;", Pattern.MULTILINE);
+    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;",
+            Pattern.MULTILINE);
     private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])dev\\.port25\\.((?:[a-z]\\w*\\.)*)[A-Z]");
     private static final Pattern STARTS_PROCESS = Pattern.compile("\\bProcessBuilder\\b|\\bRuntime\\.getRuntime\\(\\)\\.exec\\b");
 
@@ -63,41 +64,80 @@ class PackageLayersTest {
             assertThat(root).as("source folder (the test runs from agent/)").isDirectory();
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    code.put(f.toString(), strip(Files.readString(f)));
+                    code.put(f.toString(), Files.readString(f));
                 }
             }
         }
-        Set<String> known = new TreeSet<>();
-        Map<String, String> packageOf = new TreeMap<>();
-        for (var e : code.entrySet()) {
-            Matcher m = PACKAGE.matcher(e.getValue());
-            assertThat(m.find()).as("package line in " + e.getKey()).isTrue();
-            String p = relative(m.group(1));
-            packageOf.put(e.getKey(), p);
-            known.add(p);
-        }
-        uses = new TreeMap<>();
+        uses = uses(code);
         startsProcesses = new TreeMap<>();
         for (var e : code.entrySet()) {
+            if (STARTS_PROCESS.matcher(strip(e.getValue())).find()) {
+                startsProcesses.computeIfAbsent(packageOf(e.getKey(), strip(e.getValue())), k -> new TreeSet<>())
+                        .add(Path.of(e.getKey()).getFileName().toString());
+            }
+        }
+    }
+
+    /** Package to the packages it uses, from the sources (file name to text). */
+    static Map<String, Set<String>> uses(Map<String, String> sources) {
+        Map<String, String> code = new TreeMap<>();
+        sources.forEach((file, text) -> code.put(file, strip(text)));
+        Set<String> known = new TreeSet<>();
+        Map<String, String> packageOf = new TreeMap<>();
+        code.forEach((file, text) -> {
+            String p = packageOf(file, text);
+            packageOf.put(file, p);
+            known.add(p);
+        });
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (var e : code.entrySet()) {
             String from = packageOf.get(e.getKey());
-            Set<String> to = uses.computeIfAbsent(from, k -> new TreeSet<>());
+            Set<String> to = out.computeIfAbsent(from, k -> new TreeSet<>());
             Matcher imports = IMPORT.matcher(e.getValue());
             while (imports.find()) {
                 String name = imports.group(1);
                 if (name.startsWith("dev.port25.")) {
-                    to.add(owningPackage(relative(name), known));
+                    // a wildcard names a package (or, static, a type): the longest known package prefix either way
+                    to.add(owningPackage(relative(name) + ".", known));
                 }
             }
             Matcher q = QUALIFIED.matcher(e.getValue().replaceAll("(?m)^(import|package)\\s.*$", ""));
             while (q.find()) {
-                String pkg = q.group(1).isEmpty() ? "" : q.group(1).substring(0, q.group(1).length() - 1);
-                to.add(pkg);
+                to.add(q.group(1).isEmpty() ? "" : q.group(1).substring(0, q.group(1).length() - 1));
             }
             to.remove(from);
-            if (STARTS_PROCESS.matcher(e.getValue()).find()) {
-                startsProcesses.computeIfAbsent(from, k -> new TreeSet<>()).add(Path.of(e.getKey()).getFileName().toString());
-            }
         }
+        return out;
+    }
+
+    private static String packageOf(String file, String code) {
+        Matcher m = PACKAGE.matcher(code);
+        assertThat(m.find()).as("package line in " + file).isTrue();
+        return relative(m.group(1));
+    }
+
+    /** The scan sees every form a dependency can take, and a break of the layers. */
+    @Test
+    void theScanSeesImportsWildcardsStaticImportsAndQualifiedNames() {
+        Map<String, String> sample = new TreeMap<>(Map.of(
+                "A.java", "package dev.port25.a;\nimport dev.port25.b.B;\nclass A {}",
+                "B.java", "package dev.port25.b;\nimport dev.port25.c.*;\nclass B {}",
+                "C.java", "package dev.port25.c;\nimport static dev.port25.d.D.value;\nclass C {}",
+                "D.java", "package dev.port25.d;\nimport static dev.port25.e.E.*;\nclass D {}",
+                "E.java", "package dev.port25.e;\nclass E { dev.port25.f.F f; }",
+                "F.java", "package dev.port25.f;\nclass F { String s = \"dev.port25.a.A\"; } // dev.port25.a.A",
+                "G.java", "package dev.port25.g;\nimport dev.port25.b.B.Inner;\nclass G {}"));
+        Map<String, Set<String>> g = uses(sample);
+        assertThat(g).containsEntry("a", Set.of("b")).containsEntry("b", Set.of("c")).containsEntry("c", Set.of("d"))
+                .containsEntry("d", Set.of("e")).containsEntry("e", Set.of("f")).containsEntry("f", Set.of())
+                .containsEntry("g", Set.of("b"));
+    }
+
+    /** The real tree's scan is not empty: a regex that stopped matching would pass every other test. */
+    @Test
+    void theScanOfTheTreeSeesKnownDependencies() {
+        assertThat(uses.get("agent.cli")).contains("agent.daemon", "agent.status", "firewall.spi");
+        assertThat(uses.get("firewall.nftables")).contains("firewall.spi", "firewall.eval", "firewall.exec");
     }
 
     @Test
@@ -139,7 +179,7 @@ class PackageLayersTest {
         assertThat(startsProcesses).as("the scan sees CommandRunner's ProcessBuilder").containsKey("firewall.exec");
     }
 
-    /** The scan itself: a cycle and a broken layer in a made-up graph are found. */
+    /** The cycle search itself, on a made-up graph; and what the scan strips. */
     @Test
     void theScanFindsACycle() {
         Map<String, Set<String>> g = Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a"));
@@ -193,7 +233,7 @@ class PackageLayersTest {
         return name.equals("dev.port25") ? "" : name.substring("dev.port25.".length());
     }
 
-    /** "agent.settings.Settings.Mode" → "agent.settings": the longest known package that prefixes it. */
+    /** "agent.settings.Settings.Mode." → "agent.settings": the longest known package that prefixes it. */
     private static String owningPackage(String name, Set<String> known) {
         String best = "";
         for (String p : known) {

@@ -3,11 +3,16 @@ package dev.port25.agent.platform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SecretFilesTest {
 
@@ -23,6 +28,19 @@ class SecretFilesTest {
         assertThat(SecretFiles.problem(token)).hasValueSatisfying(p -> assertThat(p).contains("rw--w----"));
         assertThat(SecretFiles.problem(dir.resolve("absent"))).hasValueSatisfying(p -> assertThat(p)
                 .startsWith(": cannot read: "));
+    }
+
+    /** A store without POSIX permissions (a zip file system): a secret there is refused, a private folder not made. */
+    @Test
+    void whereNothingCanBeCheckedNothingIsTrusted(@TempDir Path dir) throws Exception {
+        try (FileSystem zip = FileSystems.newFileSystem(dir.resolve("store.zip"), Map.of("create", "true"))) {
+            Path token = Files.writeString(zip.getPath("/token"), "t");
+            assertThat(SecretFiles.problem(token)).hasValueSatisfying(p -> assertThat(p)
+                    .contains("has no POSIX permissions to check"));
+            assertThatThrownBy(() -> SecretFiles.privateDirectory(zip.getPath("/state")))
+                    .isInstanceOf(IOException.class).hasMessageContaining("no POSIX permissions");
+            assertThat(zip.getPath("/state")).doesNotExist();
+        }
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.port25.agent.policy;
 
 import dev.port25.agent.dns.Answer;
-import dev.port25.agent.dns.MailDomainRecords.Named;
 import dev.port25.agent.dns.MailDomainRecords;
+import dev.port25.agent.dns.MailDomainRecords.Named;
 import dev.port25.agent.dns.PolicyFetch;
 import dev.port25.agent.facts.Facts;
 import dev.port25.agent.facts.RoleResolver;

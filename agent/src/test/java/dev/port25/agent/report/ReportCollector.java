@@ -28,7 +28,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The compliance endpoint of {@link ReportDeliveryIT}: the JDK's HTTPS server, run in the test's
  * namespace as its own process. Each POST is answered as the file {@code DIR/behaviour} says at
- * that moment ("ok", "status N", "delay MS" then 200, "huge MB": 200 with an answer of MB mebibytes) and logged to {@code DIR/log} as
+ * that moment ("ok", "status N", "delay MS" then 200, "huge MB": 200 with an answer of MB mebibytes, "stall MS": 200 and a few bytes, then
+ * nothing for MS) and logged to {@code DIR/log} as
  * "status idempotency-key authorization client-subject"; a body answered 2xx is kept as
  * {@code DIR/received/<millis>-<n>-<key>.json}. Prints "listening" once bound.
  *
@@ -113,6 +114,17 @@ public final class ReportCollector {
             synchronized (ReportCollector.class) {
                 Files.writeString(dir.resolve("log"), status + " " + key + " " + String.valueOf(auth).replace(' ', '_')
                         + " " + subject.replace(' ', '_') + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            if (behaviour.startsWith("stall ")) {
+                exchange.sendResponseHeaders(status, 0);
+                exchange.getResponseBody().write("{\"accep".getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+                try {
+                    Thread.sleep(Long.parseLong(behaviour.substring(6)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
             }
             if (behaviour.startsWith("huge ")) {
                 long mib = Long.parseLong(behaviour.substring(5));

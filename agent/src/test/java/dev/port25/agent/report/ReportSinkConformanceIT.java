@@ -45,6 +45,7 @@ class ReportSinkConformanceIT {
         TOO_MANY_429("Retry"),
         UNAVAILABLE_503("Retry"),
         NO_ANSWER_IN_TIME("Retry"),
+        STATUS_THEN_STALL("Retry"),
         CONNECTION_REFUSED("Retry"),
         ANSWER_TOO_LARGE("Delivered");
 
@@ -64,6 +65,9 @@ class ReportSinkConformanceIT {
 
         /** Makes the server answer the next report as the case says (or not listen at all). */
         void answer(Case c) throws Exception;
+
+        /** What the far end took last: the report's body, under its id as the idempotency key, with the token. */
+        void assertTook(String id, String body, String token) throws Exception;
     }
 
     private static final String ADDR = "198.18.56.1";
@@ -130,7 +134,10 @@ class ReportSinkConformanceIT {
         assertThat(r.exitCode()).as(r.describe()).isZero();
         String answer = r.stdout().strip();
         assertThat(answer).as(kind + " " + c).startsWith(c.answer);
-        if (c == Case.NO_ANSWER_IN_TIME) {
+        if (c == Case.ACCEPTED) {
+            h.assertTook(SinkDriver.ID, SinkDriver.BODY, "conformance-token");
+        }
+        if (c == Case.NO_ANSWER_IN_TIME || c == Case.STATUS_THEN_STALL) {
             assertThat(answer).contains("no answer within 2 s");
         }
         if (c == Case.CONNECTION_REFUSED) {
@@ -168,6 +175,7 @@ class ReportSinkConformanceIT {
                 case TOO_MANY_429 -> "status 429";
                 case UNAVAILABLE_503 -> "status 503";
                 case NO_ANSWER_IN_TIME -> "delay 4000";
+                case STATUS_THEN_STALL -> "stall 6000";
                 case CONNECTION_REFUSED -> "ok";
                 case ANSWER_TOO_LARGE -> "huge 256";
             });
@@ -181,6 +189,18 @@ class ReportSinkConformanceIT {
                         ADDR, "8443", work.resolve("server.p12").toString(), "-", dir.toString())));
                 assertThat(collector.readLine(Duration.ofSeconds(30))).as("collector: %s", collector.stderrIfEnded())
                         .hasValue("listening");
+            }
+        }
+
+        @Override
+        public void assertTook(String id, String body, String token) throws Exception {
+            Path dir = work.resolve("https");
+            List<String> log = Files.readAllLines(dir.resolve("log"));
+            assertThat(log).last().isEqualTo("200 " + id + " Bearer_" + token + " -");
+            try (var files = Files.list(dir.resolve("received"))) {
+                Path last = files.sorted().reduce((a, b) -> b).orElseThrow();
+                assertThat(last.getFileName().toString()).endsWith("-" + id + ".json");
+                assertThat(Files.readString(last)).isEqualTo(body);
             }
         }
 

@@ -13,15 +13,17 @@ import java.util.Optional;
  */
 public final class SinkDriver {
 
+    /** The report the driver sends, and its id. */
+    static final String ID = "00000000-0000-4000-8000-000000000025";
+    static final String BODY = "{\"id\":\"" + ID + "\",\"conformance\":true}";
+
     private SinkDriver() {
     }
 
     public static void main(String[] args) throws Exception {
         ReportSink sink = ReportSinks.create(args[0], SettingsLoader.load(Optional.of(Path.of(args[1])))
                 .settings().report());
-        byte[] body = "{\"id\":\"00000000-0000-4000-8000-000000000025\",\"conformance\":true}"
-                .getBytes(StandardCharsets.UTF_8);
-        ReportSink.Answer a = sink.send("00000000-0000-4000-8000-000000000025", body);
+        ReportSink.Answer a = sink.send(ID, BODY.getBytes(StandardCharsets.UTF_8));
         if (a instanceof ReportSink.Answer.Delivered d) {
             System.out.println("Delivered " + d.status());
         } else if (a instanceof ReportSink.Answer.Rejected r) {

@@ -9,8 +9,8 @@ import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
 import oshi.SystemInfo;
-import oshi.software.os.InternetProtocolStats.IPConnection;
 import oshi.software.os.InternetProtocolStats;
+import oshi.software.os.InternetProtocolStats.IPConnection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
