@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  */
 public final class Outbox {
 
-    /** One configured kind: its queue, and its sink unless that could not be made. */
-    private record Queue(String kind, Spool spool, Optional<SinkQueue> delivery) {
+    /** One configured kind's queue, and its sink unless that could not be made. */
+    private record Queue(Spool spool, Optional<SinkQueue> delivery) {
     }
 
     private final List<Queue> queues;
@@ -89,7 +89,7 @@ public final class Outbox {
         List<Queue> queues = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
             Spool spool = Spool.open(ReportSinks.queue(spoolRoot, kinds.get(i)), settings.spool());
-            queues.add(new Queue(kinds.get(i), spool, sinks.get(i).map(k -> new SinkQueue(k, spool, backoff.get()))));
+            queues.add(new Queue(spool, sinks.get(i).map(k -> new SinkQueue(k, spool, backoff.get()))));
         }
         return new Outbox(queues, problems);
     }
