@@ -1,5 +1,6 @@
 package dev.port25.agent.cli;
 
+import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpFinding;
@@ -118,18 +119,18 @@ final class ProbeCommand implements Callable<Integer> {
                     + r.relayAttempts().stream().filter(SmtpProbeResult.RelayAttempt::accepted).count() + " of "
                     + r.relayAttempts().size());
             for (SmtpFinding f : r.findings()) {
-                out.println("  " + f.id().code() + " " + f.severity() + " " + f.title() + " (" + f.evidence() + ")");
+                out.println("  " + f.kind().id() + " " + f.severity() + " " + f.title() + " (" + f.evidence() + ")");
             }
             r.notes().forEach(n -> out.println("  note: " + n));
         }
         out.flush();
-        if (r.findings().stream().anyMatch(f -> f.severity() == SmtpFinding.Severity.CRITICAL)) {
+        if (r.findings().stream().anyMatch(f -> f.severity() == Severity.CRITICAL)) {
             return ExitCodes.CRITICAL;
         }
         if (r.error().isPresent() || (r.banner().isEmpty() && r.findings().isEmpty())) {
             return ExitCodes.UNKNOWN; // the probe did not get through: what it did not test is not clean
         }
-        if (r.findings().stream().anyMatch(f -> f.severity() != SmtpFinding.Severity.LOW)) {
+        if (r.findings().stream().anyMatch(f -> f.severity() != Severity.LOW)) {
             return ExitCodes.WARNING;
         }
         return ExitCodes.OK;

@@ -267,9 +267,9 @@ public final class Evaluator {
             verdict(who, r.authBeforeTls(), FindingKind.AUTH_BEFORE_TLS, Severity.HIGH, true);
             verdict(who, r.bannerLeaksSoftware(), FindingKind.BANNER_LEAKS_SOFTWARE, Severity.LOW, true);
             for (SmtpFinding s : r.localProbe().findings()) {
-                switch (s.id()) {
-                    case EXPN_ENABLED, WEAK_TLS, NOT_SMTP -> add(FindingKind.byId(s.id().code()),
-                            Severity.valueOf(s.severity().name()), who + s.evidence() + " [local probe]");
+                switch (s.kind()) {
+                    case EXPN_ENABLED, WEAK_TLS, NOT_SMTP -> add(s.kind(), s.severity(), who + s.evidence()
+                            + " [local probe]");
                     default -> {
                         // judged above from the verdicts, which weigh the MTA's configuration
                     }

@@ -1,5 +1,6 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.agent.finding.FindingKind;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
@@ -177,7 +178,7 @@ public final class LocalSmtpAudit {
                     "VRFY " + local.vrfy());
             tls = new Verdict(Optional.of(local.starttlsOffered()), Source.LOCAL_PROBE, "EHLO");
             auth = new Verdict(Optional.of(!local.authBeforeTls().isEmpty()), Source.LOCAL_PROBE, "EHLO");
-            banner = new Verdict(Optional.of(local.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE)), Source.LOCAL_PROBE,
+            banner = new Verdict(Optional.of(local.has(FindingKind.BANNER_LEAKS_SOFTWARE)), Source.LOCAL_PROBE,
                     local.banner().orElse(""));
         }
         String probed = (to.getAddress().length == 16 ? "[" + IpAddresses.text(to) + "]" : IpAddresses.text(to)) + ":"

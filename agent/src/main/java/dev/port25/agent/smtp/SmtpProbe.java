@@ -1,5 +1,7 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.agent.finding.FindingKind;
+import dev.port25.agent.finding.Severity;
 import dev.port25.firewall.net.IpAddresses;
 
 import java.io.IOException;
@@ -200,12 +202,12 @@ public final class SmtpProbe {
                 session = connector.open();
                 greeting = session.greeting();
             } catch (SmtpProtocolException e) {
-                findings.add(new SmtpFinding(SmtpFinding.Id.NOT_SMTP, SmtpFinding.Severity.MEDIUM,
+                findings.add(new SmtpFinding(FindingKind.NOT_SMTP, Severity.MEDIUM,
                         "the listener does not answer SMTP", e.getMessage()));
                 return;
             }
             if (greeting.code() != 220) {
-                findings.add(new SmtpFinding(SmtpFinding.Id.NOT_SMTP, SmtpFinding.Severity.MEDIUM,
+                findings.add(new SmtpFinding(FindingKind.NOT_SMTP, Severity.MEDIUM,
                         "the server refuses to talk SMTP with this client", greeting.toString()));
                 return;
             }
@@ -218,7 +220,7 @@ public final class SmtpProbe {
             authBefore = auth(capabilities);
             leak(greeting.toString() + "\n" + (ehlo.positive() ? ehlo.first() : ""));
             if (!capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("STARTTLS"))) {
-                findings.add(new SmtpFinding(SmtpFinding.Id.NO_STARTTLS, SmtpFinding.Severity.HIGH,
+                findings.add(new SmtpFinding(FindingKind.NO_STARTTLS, Severity.HIGH,
                         "no STARTTLS: mail to this server travels in cleartext", "EHLO: " + capabilities));
             } else {
                 SmtpReply go = session.send("STARTTLS");
@@ -236,7 +238,7 @@ public final class SmtpProbe {
                 weakTls();
             }
             if (!authBefore.isEmpty()) {
-                findings.add(new SmtpFinding(SmtpFinding.Id.AUTH_BEFORE_TLS, SmtpFinding.Severity.HIGH,
+                findings.add(new SmtpFinding(FindingKind.AUTH_BEFORE_TLS, Severity.HIGH,
                         "AUTH is offered before TLS on port 25: passwords can cross in cleartext",
                         "EHLO before STARTTLS: AUTH " + String.join(" ", authBefore)));
             }
@@ -271,15 +273,15 @@ public final class SmtpProbe {
                 }
             }
             if (!why.isEmpty()) {
-                findings.add(new SmtpFinding(SmtpFinding.Id.WEAK_TLS, t.oldProtocol() || t.error().isPresent()
-                        ? SmtpFinding.Severity.HIGH : SmtpFinding.Severity.MEDIUM, "weak TLS", String.join("; ", why)));
+                findings.add(new SmtpFinding(FindingKind.WEAK_TLS, t.oldProtocol() || t.error().isPresent()
+                        ? Severity.HIGH : Severity.MEDIUM, "weak TLS", String.join("; ", why)));
             }
         }
 
         void leak(String text) {
             for (String line : text.strip().split("\n")) {
                 if (leaks(line)) {
-                    findings.add(new SmtpFinding(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE, SmtpFinding.Severity.LOW,
+                    findings.add(new SmtpFinding(FindingKind.BANNER_LEAKS_SOFTWARE, Severity.LOW,
                             "the banner names the software or its version", line));
                     return;
                 }
@@ -368,7 +370,7 @@ public final class SmtpProbe {
             vrfy = judged("VRFY", said);
             if (vrfy == SmtpProbeResult.Answer.DISCLOSES) {
                 String u = enumerable.iterator().next();
-                findings.add(new SmtpFinding(SmtpFinding.Id.VRFY_DISCLOSES, SmtpFinding.Severity.MEDIUM,
+                findings.add(new SmtpFinding(FindingKind.VRFY_DISCLOSES, Severity.MEDIUM,
                         "VRFY tells real users from unknown ones", "VRFY <random>: " + vc.get() + "; VRFY " + u + ": "
                                 + v.get(u).orElseThrow()));
             }
@@ -381,7 +383,7 @@ public final class SmtpProbe {
             expn = judged("EXPN", UserAnswers.judge(ec, e));
             expnAnswers = e.values().stream().anyMatch(r -> r.isPresent() && r.get().code() == 250);
             if (expnAnswers) {
-                findings.add(new SmtpFinding(SmtpFinding.Id.EXPN_ENABLED, SmtpFinding.Severity.MEDIUM,
+                findings.add(new SmtpFinding(FindingKind.EXPN_ENABLED, Severity.MEDIUM,
                         "EXPN answers: it discloses users and list members", first(e, 250)));
             }
             reopen();
@@ -397,7 +399,7 @@ public final class SmtpProbe {
                 if (rcpt == SmtpProbeResult.Answer.DISCLOSES) {
                     how.add("RCPT TO");
                 }
-                findings.add(new SmtpFinding(SmtpFinding.Id.USER_ENUMERATION, SmtpFinding.Severity.HIGH,
+                findings.add(new SmtpFinding(FindingKind.USER_ENUMERATION, Severity.HIGH,
                         "users can be enumerated with " + String.join(", ", how),
                         "users told apart from a random one: " + String.join(", ", enumerable)));
             }
@@ -577,7 +579,7 @@ public final class SmtpProbe {
                 }
             }
             relays.stream().filter(SmtpProbeResult.RelayAttempt::accepted).findFirst().ifPresent(a ->
-                    findings.add(new SmtpFinding(SmtpFinding.Id.OPEN_RELAY, SmtpFinding.Severity.CRITICAL,
+                    findings.add(new SmtpFinding(FindingKind.OPEN_RELAY, Severity.CRITICAL,
                             "open relay: a recipient in a foreign domain was accepted from an outsider",
                             "MAIL FROM:" + a.mailFrom() + " -> " + a.mailCode() + "; RCPT TO:" + a.rcptTo() + " -> "
                                     + a.rcptCode())));

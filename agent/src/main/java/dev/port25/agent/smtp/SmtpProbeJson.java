@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.port25.agent.finding.FindingKind;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class SmtpProbeJson {
         root.put("openRelay", r.openRelay());
         root.put("vrfyDisclosesUsers", r.vrfy() == SmtpProbeResult.Answer.DISCLOSES);
         root.put("vrfy", r.vrfy().name());
-        root.put("expnEnabled", r.has(SmtpFinding.Id.EXPN_ENABLED));
+        root.put("expnEnabled", r.has(FindingKind.EXPN_ENABLED));
         root.put("expn", r.expn().name());
         root.put("rcpt", r.rcpt().name());
         root.put("rcptDomain", r.rcptDomain().orElse(null));
@@ -41,7 +42,7 @@ public final class SmtpProbeJson {
         root.put("authBeforeTls", !r.authBeforeTls().isEmpty());
         strings(root.putArray("authMechanismsBeforeTls"), r.authBeforeTls());
         strings(root.putArray("authMechanismsAfterTls"), r.authAfterTls());
-        root.put("bannerLeaksSoftware", r.has(SmtpFinding.Id.BANNER_LEAKS_SOFTWARE));
+        root.put("bannerLeaksSoftware", r.has(FindingKind.BANNER_LEAKS_SOFTWARE));
         strings(root.putArray("enumerableUsers"), r.enumerableUsers());
         strings(root.putArray("unansweredUsers"), r.unansweredUsers());
         strings(root.putArray("notes"), r.notes());
@@ -75,7 +76,7 @@ public final class SmtpProbeJson {
         }
         ArrayNode findings = root.putArray("findings");
         for (SmtpFinding f : r.findings()) {
-            findings.addObject().put("id", f.id().code()).put("name", f.id().name()).put("severity", f.severity().name())
+            findings.addObject().put("id", f.kind().id()).put("name", f.kind().name()).put("severity", f.severity().name())
                     .put("title", f.title()).put("evidence", f.evidence());
         }
         if (r.error().isPresent()) {
@@ -142,8 +143,8 @@ public final class SmtpProbeJson {
         p.put("vrfy", r.localProbe().vrfy().name());
         p.put("expn", r.localProbe().expn().name());
         p.put("rcpt", r.localProbe().rcpt().name());
-        strings(p.putArray("findings"), r.localProbe().findings().stream().map(f -> f.id().code() + " "
-                + f.id().name()).toList());
+        strings(p.putArray("findings"), r.localProbe().findings().stream().map(f -> f.kind().id() + " "
+                + f.kind().name()).toList());
         p.put("error", r.localProbe().error().orElse(null));
         if (r.eximHostCheck().isPresent()) {
             SmtpProbeResult h = r.eximHostCheck().get();

@@ -1,5 +1,7 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.agent.finding.FindingKind;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +24,7 @@ import java.util.Optional;
  *                         the user, asked twice: a lost transaction, a dropped session, a 4xx; such a
  *                         user is neither enumerable nor shown absent
  * @param relayAttempts    every relay form tried, in order
- * @param findings         the weaknesses, each with its stable id
+ * @param findings         the weaknesses, each with its catalogue kind
  * @param notes            what the probe could not test and what to pass so that it can
  * @param transcript       everything said, "C: " and "S: " lines, sessions separated by "--"
  * @param error            why the probe stopped early, when it did
@@ -74,7 +76,7 @@ public record SmtpProbeResult(Optional<String> banner, List<String> capabilities
         return relayAttempts.stream().anyMatch(RelayAttempt::accepted);
     }
 
-    public boolean has(SmtpFinding.Id id) {
-        return findings.stream().anyMatch(f -> f.id() == id);
+    public boolean has(FindingKind kind) {
+        return findings.stream().anyMatch(f -> f.kind() == kind);
     }
 }
