@@ -6,7 +6,7 @@ import java.util.List;
  * The findings catalogue: every kind of finding the agent reports, with its stable id (reports,
  * dashboards and suppressions key on it; an id is never reused), title, remediation (after the
  * domain card's hardening list) and references. P25-0xx are role and firewall findings, P25-1xx
- * come from the SMTP probe and the MTA's configuration ({@link dev.port25.agent.smtp.SmtpFinding}),
+ * come from the SMTP probe and the MTA's configuration ({@link dev.port25.agent.smtp.SmtpJudge}),
  * P25-2xx from the mail domains' DNS records ({@link MailDomainPolicy}).
  */
 public enum FindingKind {

@@ -141,7 +141,7 @@ public final class LocalSmtpAudit {
             auth = new Verdict(Optional.of(c.authBeforeTls()), Source.CONFIGURATION,
                     "smtpd_sasl_auth_enable = " + c.values().get("smtpd_sasl_auth_enable") + ", smtpd_tls_auth_only = "
                             + c.values().get("smtpd_tls_auth_only"));
-            banner = new Verdict(Optional.of(SmtpProbe.leaks(c.banner())), Source.CONFIGURATION,
+            banner = new Verdict(Optional.of(SmtpJudge.leaks(c.banner())), Source.CONFIGURATION,
                     "smtpd_banner = " + c.banner());
         } else if (exim.isPresent()) {
             EximConfig c = exim.get();
@@ -166,7 +166,7 @@ public final class LocalSmtpAudit {
             tls = new Verdict(Optional.of(c.starttlsOffered()), Source.CONFIGURATION,
                     "tls_advertise_hosts = " + c.values().getOrDefault("tls_advertise_hosts", ""));
             auth = new Verdict(Optional.of(!local.authBeforeTls().isEmpty()), Source.LOCAL_PROBE, "EHLO");
-            banner = new Verdict(Optional.of(SmtpProbe.leaks(c.banner())), Source.CONFIGURATION,
+            banner = new Verdict(Optional.of(SmtpJudge.leaks(c.banner())), Source.CONFIGURATION,
                     "smtp_banner = " + c.banner());
         } else {
             // from the host itself the MTA usually trusts us: an accepted relay says nothing about outsiders

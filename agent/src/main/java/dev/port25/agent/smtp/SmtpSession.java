@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -24,10 +25,10 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * One SMTP connection as a client: commands out, bounded replies in, STARTTLS, and a transcript
- * for evidence. It never sends DATA (the probe has no reason to, and refuses to). The connection
- * is a socket, or the pipes of a process that speaks SMTP on them ({@code exim -bh}), which has
- * no STARTTLS.
+ * One SMTP connection as a client: commands out, bounded replies in, STARTTLS, and every exchange
+ * recorded for the transcript. It never sends DATA (the probe has no reason to, and refuses to).
+ * The connection is a socket, or the pipes of a process that speaks SMTP on them
+ * ({@code exim -bh}), which has no STARTTLS.
  */
 public final class SmtpSession implements AutoCloseable {
 
@@ -40,7 +41,7 @@ public final class SmtpSession implements AutoCloseable {
     private final AutoCloseable channel;
     private OutputStream out;
     private SmtpReader reader;
-    private final List<String> transcript = new ArrayList<>();
+    private final List<SmtpTranscript.Exchange> exchanges = new ArrayList<>();
 
     private SmtpSession(InetSocketAddress target, SmtpReader.Limits limits, Socket socket) throws IOException {
         this.target = target;
@@ -83,7 +84,7 @@ public final class SmtpSession implements AutoCloseable {
     }
 
     public SmtpReply greeting() throws IOException {
-        return read();
+        return read("");
     }
 
     /** Sends one command line and reads its reply. */
@@ -94,30 +95,35 @@ public final class SmtpSession implements AutoCloseable {
         if (command.toUpperCase(Locale.ROOT).startsWith("DATA") || command.toUpperCase(Locale.ROOT).startsWith("BDAT")) {
             throw new IllegalArgumentException("the probe never sends mail");
         }
-        transcript.add("C: " + command);
         try {
             out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
             // a peer that has gone: a socket's "Broken pipe", or a process's pipe after it exited
-            transcript.add("S: (closed: " + e.getMessage() + ")");
+            said(command, new SmtpTranscript.NoReply(SmtpTranscript.Trouble.WRITE_FAILED, String.valueOf(e.getMessage())));
             throw new SmtpProtocolException(SmtpProtocolException.Kind.CLOSED,
                     "the server closed the connection (" + e.getMessage() + ")");
         }
-        return read();
+        return read(command);
     }
 
-    private SmtpReply read() throws IOException {
+    private SmtpReply read(String command) throws IOException {
         try {
             SmtpReply r = reader.read();
-            for (String l : r.toString().split("\n")) {
-                transcript.add("S: " + l);
-            }
+            said(command, new SmtpTranscript.Replied(r));
             return r;
         } catch (SmtpProtocolException e) {
-            transcript.add("S: (" + e.getMessage() + ")");
+            said(command, new SmtpTranscript.NoReply(SmtpTranscript.Trouble.valueOf(e.kind().name()), e.getMessage()));
+            throw e;
+        } catch (IOException e) {
+            said(command, new SmtpTranscript.NoReply(e instanceof SocketException ? SmtpTranscript.Trouble.RESET
+                    : SmtpTranscript.Trouble.IO_ERROR, e.getMessage() == null ? e.toString() : e.getMessage()));
             throw e;
         }
+    }
+
+    private void said(String command, SmtpTranscript.Outcome outcome) {
+        exchanges.add(new SmtpTranscript.Exchange(0, command, outcome, Optional.empty()));
     }
 
     /**
@@ -152,7 +158,6 @@ public final class SmtpSession implements AutoCloseable {
             socket = ssl;
             out = ssl.getOutputStream();
             reader = new SmtpReader(ssl.getInputStream(), limits);
-            transcript.add("(TLS " + ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite() + ")");
             return facts(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite(), recording.chain, serverName);
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS is not available in this JVM: " + e.getMessage(), e);
@@ -234,9 +239,12 @@ public final class SmtpSession implements AutoCloseable {
         return false;
     }
 
-    /** What was said, "C: ..." and "S: ..." lines. */
-    public List<String> transcript() {
-        return List.copyOf(transcript);
+    /**
+     * What was said so far, in order: the greeting (an empty command), then each command with its
+     * reply or what it met instead; session 0 and no question, which the conversation fills in.
+     */
+    public List<SmtpTranscript.Exchange> exchanges() {
+        return List.copyOf(exchanges);
     }
 
     @Override

@@ -47,7 +47,7 @@ class MtaConfigTest {
         assertThat(new PostfixConfig(c.dir(), noMaps).rcptDisclosesUsers()).isFalse();
         assertThat(c.starttlsOffered()).isTrue();
         assertThat(c.authBeforeTls()).isFalse();
-        assertThat(SmtpProbe.leaks(c.banner())).isTrue();
+        assertThat(SmtpJudge.leaks(c.banner())).isTrue();
     }
 
     @Test
@@ -62,7 +62,7 @@ class MtaConfigTest {
         EximConfig debian = new EximConfig(Path.of("/usr/sbin/exim4"), Optional.empty(), values);
         assertThat(debian.openRelayBecause()).isEmpty();
         assertThat(debian.starttlsOffered()).isTrue();
-        assertThat(SmtpProbe.leaks(debian.banner())).isTrue();
+        assertThat(SmtpJudge.leaks(debian.banner())).isTrue();
         assertThat(values).containsEntry("acl_smtp_vrfy", "").containsEntry("relay_from_hosts", ": 127.0.0.1 : ::::1");
         var open = new TreeMap<>(values);
         open.put("relay_from_hosts", "<; 0.0.0.0/0 ; ::/0");

@@ -13,17 +13,17 @@ class SmtpProbeLeaksTest {
      */
     @Test
     void theClientsAddressInEximsEhloReplyIsNoVersion() {
-        assertThat(SmtpProbe.leaks("250-mx.p25.test Hello port25-agent.invalid [198.18.27.2]")).isFalse();
-        assertThat(SmtpProbe.leaks("250-mx.p25.test Hello port25-agent.invalid [fd00:27::2]")).isFalse();
-        assertThat(SmtpProbe.leaks("220 mx.p25.test ESMTP")).isFalse();
+        assertThat(SmtpJudge.leaks("250-mx.p25.test Hello port25-agent.invalid [198.18.27.2]")).isFalse();
+        assertThat(SmtpJudge.leaks("250-mx.p25.test Hello port25-agent.invalid [fd00:27::2]")).isFalse();
+        assertThat(SmtpJudge.leaks("220 mx.p25.test ESMTP")).isFalse();
     }
 
     @Test
     void productsAndVersionsStillLeak() {
-        assertThat(SmtpProbe.leaks("220 mx.p25.test ESMTP Exim 4.96 Wed, 02 Dec 2026 20:17:11 +0000")).isTrue();
-        assertThat(SmtpProbe.leaks("220 mx.p25.test ESMTP mailer 3.7.11")).isTrue();
-        assertThat(SmtpProbe.leaks("220 mx.p25.test ESMTP Postfix (Debian/GNU)")).isTrue();
-        assertThat(SmtpProbe.leaks("250-mx.p25.test Hello [198.18.27.2], Sendmail 8.17.1.9 ready")).isTrue();
-        assertThat(SmtpProbe.leaks("220 mx.p25.test ESMTP 8.17.1.9/8.17.1.9; ready")).isTrue();
+        assertThat(SmtpJudge.leaks("220 mx.p25.test ESMTP Exim 4.96 Wed, 02 Dec 2026 20:17:11 +0000")).isTrue();
+        assertThat(SmtpJudge.leaks("220 mx.p25.test ESMTP mailer 3.7.11")).isTrue();
+        assertThat(SmtpJudge.leaks("220 mx.p25.test ESMTP Postfix (Debian/GNU)")).isTrue();
+        assertThat(SmtpJudge.leaks("250-mx.p25.test Hello [198.18.27.2], Sendmail 8.17.1.9 ready")).isTrue();
+        assertThat(SmtpJudge.leaks("220 mx.p25.test ESMTP 8.17.1.9/8.17.1.9; ready")).isTrue();
     }
 }

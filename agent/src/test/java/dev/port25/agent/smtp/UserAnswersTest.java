@@ -104,15 +104,15 @@ class UserAnswersTest {
 
     @Test
     void theCandidateDomainsComeFromSettingsTheServersNamesAndTheirParents() {
-        assertThat(SmtpProbe.candidateDomains(List.of("P25.test"), "mx.p25.test", Optional.of("220 mx.p25.test ESMTP")))
+        assertThat(SmtpDomains.candidates(List.of("P25.test"), "mx.p25.test", Optional.of("220 mx.p25.test ESMTP")))
                 .containsExactly("p25.test", "mx.p25.test");
-        assertThat(SmtpProbe.candidateDomains(List.of(), "vm", Optional.of("220 vm ESMTP OpenSMTPD")))
+        assertThat(SmtpDomains.candidates(List.of(), "vm", Optional.of("220 vm ESMTP OpenSMTPD")))
                 .containsExactly("vm");
-        assertThat(SmtpProbe.candidateDomains(List.of(), "mail-1.a.example.org",
+        assertThat(SmtpDomains.candidates(List.of(), "mail-1.a.example.org",
                 Optional.of("220-relay.example.net ESMTP\n220 more")))
                 .containsExactly("mail-1.a.example.org", "relay.example.net", "a.example.org", "example.org",
                         "example.net");
-        assertThat(SmtpProbe.candidateDomains(List.of(), "[198.18.25.1]", Optional.of("220 [198.18.25.1] ready")))
+        assertThat(SmtpDomains.candidates(List.of(), "[198.18.25.1]", Optional.of("220 [198.18.25.1] ready")))
                 .containsExactly("localhost");
     }
 }
