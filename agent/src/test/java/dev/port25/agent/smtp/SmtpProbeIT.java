@@ -25,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +51,7 @@ class SmtpProbeIT {
     private static Netns peer;
     private static AgentJar jar;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static Path scratch;
 
     @BeforeAll
     static void namespaces() throws Exception {
@@ -61,10 +64,14 @@ class SmtpProbeIT {
         }
         server.ok("ip", "-6", "addr", "add", "fd00:25::11/64", "dev", "p25a", "nodad");
         jar = AgentJar.copy();
+        scratch = Files.createTempDirectory("p25-smtp-cases-");
     }
 
     @AfterAll
     static void cleanup() throws Exception {
+        if (scratch != null) {
+            new CommandRunner().run("rm", "-r", scratch.toString());
+        }
         if (jar != null) {
             jar.close();
         }
@@ -84,6 +91,59 @@ class SmtpProbeIT {
 
     private static JsonNode run(Netns where, String... args) throws Exception {
         return jar.json(where, args);
+    }
+
+    /**
+     * Records the case folder {@code name} of smtp-cases from the server at {@code address}
+     * (into {@code -Dport25.record=DIR}, else a scratch folder): {@link SmtpCaseRecorder} probes
+     * it from the peer, writes the transcript and the judge's result, and fails unless the
+     * transcript read back from its JSON is judged to the result the probe returned. With
+     * {@code doc}, the jar's own probe of the same server, the recorded verdicts must equal it.
+     */
+    private static JsonNode record(String name, String address, String users, String domain, String server,
+                                   JsonNode doc) throws Exception {
+        Path out = Path.of(System.getProperty("port25.record", scratch.toString()));
+        String test = StackWalker.getInstance().walk(f -> f.skip(1).findFirst().orElseThrow().getMethodName());
+        String source = server + ", SmtpProbeIT." + test + ", recorded " + LocalDate.now(ZoneOffset.UTC);
+        Path testClasses = Path.of(SmtpCaseRecorder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> argv = new ArrayList<>(peer.inside(List.of()));
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                jar.path() + ":" + testClasses, SmtpCaseRecorder.class.getName(), out.toString(), name, address, "25",
+                address, users, domain, source));
+        CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
+        System.out.println(r.stdout().strip());
+        assertThat(r.exitCode()).as("the judge agrees with the live probe: " + r.describe()).isZero();
+        JsonNode recorded = MAPPER.readTree(Files.readString(out.resolve(name).resolve("expected.json")));
+        if (doc != null) {
+            // Exim's banner names the time: the seconds may differ between the two probes
+            assertThat(recorded.get("banner").toString().replaceAll("\\d\\d:\\d\\d:\\d\\d", "hh:mm:ss")).as(name)
+                    .isEqualTo(doc.get("banner").toString().replaceAll("\\d\\d:\\d\\d:\\d\\d", "hh:mm:ss"));
+            for (String field : List.of("openRelay", "vrfy", "expn", "rcpt", "rcptDomain", "starttlsOffered",
+                    "authMechanismsBeforeTls", "enumerableUsers", "unansweredUsers", "bannerLeaksSoftware")) {
+                assertThat(recorded.get(field)).as(name + ": " + field).isEqualTo(doc.get(field));
+            }
+            assertThat(ids(recorded)).as(name).isEqualTo(ids(doc));
+            assertThat(codes(recorded)).as(name).isEqualTo(codes(doc));
+        }
+        return recorded;
+    }
+
+    private static List<String> codes(JsonNode doc) {
+        List<String> out = new ArrayList<>();
+        doc.get("relayAttempts").forEach(a -> out.add(a.get("mailCode") + "/" + a.get("rcptCode")));
+        return out;
+    }
+
+    private static String postfix() throws Exception {
+        CommandResult r = new CommandRunner().run("dpkg-query", "-W", "-f", "${Version}", "postfix");
+        return "Postfix " + r.stdout().strip() + " (Debian 12 postfix package)";
+    }
+
+    private static String deb(Path debs, String prefix, String what) throws Exception {
+        try (var files = Files.list(debs)) {
+            return what + " " + files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(prefix + "_"))
+                    .findFirst().orElseThrow() + " (Debian 12 package, unpacked)";
+        }
     }
 
     private static List<String> ids(JsonNode doc) {
@@ -121,6 +181,7 @@ class SmtpProbeIT {
                 assertThat(ids(doc)).containsExactlyInAnyOrder("WEAK_TLS", "USER_ENUMERATION");
                 assertThat(doc.get("exitCode").asInt()).isEqualTo(1);
                 assertThat(doc.get("transcript").toString()).doesNotContain("C: DATA");
+                record("postfix-hardened-starttls", "198.18.25.11", "root,postmaster", "", postfix(), doc);
                 // the same over IPv6, where the name probed is an address literal with letters in it:
                 // no SNI may be sent (RFC 6066), and the probe ends with its report, not a crash
                 JsonNode v6 = probe("fd00:25::11");
@@ -129,6 +190,7 @@ class SmtpProbeIT {
                 assertThat(v6.at("/tls/error").isNull()).as(v6.toString()).isTrue();
                 assertThat(ids(v6)).containsExactlyInAnyOrder("WEAK_TLS", "USER_ENUMERATION");
                 assertThat(v6.get("exitCode").asInt()).isEqualTo(1);
+                record("postfix-hardened-starttls-ipv6", "fd00:25::11", "root,postmaster", "", postfix(), v6);
             }
         } finally {
             new CommandRunner().run("rm", "-r", certs.toString());
@@ -164,6 +226,9 @@ class SmtpProbeIT {
                 assertThat(names(doc.get("enumerableUsers"))).as(transcript).containsExactlyElementsOf(local);
                 assertThat(doc.get("unansweredUsers")).as(transcript).isEmpty();
                 assertThat(doc.get("error").isNull()).as(doc.get("error").toString()).isTrue();
+                JsonNode rec = record("postfix-too-many-errors-retry", "198.18.25.11", String.join(",", asked), "",
+                        postfix(), doc);
+                assertThat(rec.get("transcript").toString()).contains("too many errors");
             }
         } finally {
             Files.delete(table);
@@ -205,6 +270,11 @@ class SmtpProbeIT {
                     assertThat(given.get("rcptDomain").asText()).isEqualTo("p25.test");
                     assertThat(names(given.get("enumerableUsers"))).containsExactlyElementsOf(told);
                     assertThat(given.get("notes")).isEmpty();
+                    String v = target.contains(":") ? "-ipv6" : "";
+                    record("opensmtpd-named-vm-refuses-guessed-domain" + v, target, asked, "",
+                            deb(OpenSmtpdLab.debs(), "opensmtpd", "OpenSMTPD"), doc);
+                    record("opensmtpd-named-vm-domain-given" + v, target, asked, "p25.test",
+                            deb(OpenSmtpdLab.debs(), "opensmtpd", "OpenSMTPD"), given);
                 }
             }
             try (OpenSmtpdLab lab = OpenSmtpdLab.start(server, "198.18.25.14", "fd00:25::14", "mx.p25.test", "p25.test",
@@ -213,6 +283,8 @@ class SmtpProbeIT {
                 assertThat(doc.get("rcptDomain").asText()).as(doc.get("transcript").toString()).isEqualTo("p25.test");
                 assertThat(doc.get("rcpt").asText()).isEqualTo("DISCLOSES");
                 assertThat(names(doc.get("enumerableUsers"))).containsExactlyElementsOf(told);
+                record("opensmtpd-parent-domain-found", "198.18.25.14", asked, "",
+                        deb(OpenSmtpdLab.debs(), "opensmtpd", "OpenSMTPD"), doc);
             }
         } finally {
             server.ok("ip", "addr", "del", "198.18.25.14/24", "dev", "p25a");
@@ -245,6 +317,8 @@ class SmtpProbeIT {
             assertThat(doc.get("authBeforeTls").asBoolean()).isTrue();
             assertThat(doc.get("authMechanismsBeforeTls").toString()).contains("PLAIN", "LOGIN");
             assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
+            assertThat(pf.log()).doesNotContain("status=sent");
+            record("postfix-open-relay-vrfy-banner-auth", "198.18.25.12", "root,postmaster", "", postfix(), doc);
             assertThat(pf.log()).doesNotContain("status=sent");
         }
     }
@@ -329,6 +403,7 @@ class SmtpProbeIT {
             JsonNode doc = probe("198.18.25.12", "--users", "root,admin,test");
             assertThat(doc.get("openRelay").asBoolean()).isTrue();
             assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\"]");
+            record("postfix-open-relay-vrfy-on-nonexistent-users", "198.18.25.12", "root,admin,test", "", postfix(), doc);
         }
         try (PostfixLab pf = PostfixLab.start(server, "198.18.25.11", Map.of("disable_vrfy_command", "yes"))) {
             Map<String, String> nmap = nmap("198.18.25.11");
@@ -339,6 +414,7 @@ class SmtpProbeIT {
             JsonNode doc = probe("198.18.25.11", "--users", "root,admin,test");
             assertThat(doc.get("openRelay").asBoolean()).isFalse();
             assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\"]");
+            record("postfix-vrfy-disabled-rcpt-discloses", "198.18.25.11", "root,admin,test", "", postfix(), doc);
         }
     }
 
@@ -367,6 +443,9 @@ class SmtpProbeIT {
             assertThat(doc.get("expnEnabled").asBoolean()).isFalse();
             assertThat(doc.get("rcpt").asText()).isEqualTo("DISCLOSES");
             assertThat(doc.get("bannerLeaksSoftware").asBoolean()).isTrue();
+            JsonNode rec = record("exim-default-vrfy-501", "198.18.25.12", "root,postmaster", "",
+                    deb(EximLab.debs(), "exim4-daemon-light", "Exim"), doc);
+            assertThat(rec.get("transcript").toString()).contains("501 ");
 
             JsonNode local = run(server, "probe", "--local", "--json");
             assertThat(local.at("/listeners/0/mta").asText()).as(local.toString()).isEqualTo("exim");
@@ -399,6 +478,8 @@ class SmtpProbeIT {
                 conf -> conf.replaceFirst("(?m)^acl_check_rcpt:$", "acl_check_rcpt:\n  accept"))) {
             JsonNode doc = probe("198.18.25.12", "--users", "root");
             assertThat(doc.get("openRelay").asBoolean()).as(doc.get("transcript").toString()).isTrue();
+            record("exim-rcpt-acl-accepts-everyone", "198.18.25.12", "root", "",
+                    deb(EximLab.debs(), "exim4-daemon-light", "Exim"), doc);
             JsonNode local = run(server, "probe", "--local", "--json");
             JsonNode l = local.at("/listeners/0");
             assertThat(l.at("/verdicts/openRelay/value").asBoolean()).as(local.toString()).isTrue();
@@ -451,6 +532,10 @@ class SmtpProbeIT {
                     assertThat(r.exitCode()).isEqualTo(3);
                 }
             }
+            JsonNode rec = record("hostile-" + mode, "198.18.25.13", "root,postmaster", "",
+                    "agent/src/test/resources/smtp/hostile_server.py " + mode + " (/usr/bin/python3), not an MTA", null);
+            assertThat(ids(rec)).isEqualTo(ids(doc));
+            assertThat(rec.get("error").isNull()).isEqualTo(doc.get("error").isNull());
         } finally {
             if (server25 != null) {
                 server25.stop();
@@ -476,6 +561,7 @@ class SmtpProbeIT {
             assertThat(doc.get("enumerableUsers").toString()).isEqualTo("[\"root\",\"postmaster\"]");
             assertThat(ids(doc)).contains("VRFY_DISCLOSES", "USER_ENUMERATION").doesNotContain("OPEN_RELAY");
             assertThat(doc.get("exitCode").asInt()).isEqualTo(1);
+            record("postfix-vrfy-enabled", "198.18.25.12", "root,postmaster,p25nosuchuser", "", postfix(), doc);
             JsonNode local = run(server, "probe", "--local", "--json");
             assertThat(local.at("/listeners/0/verdicts/vrfyDisclosesUsers/value").asBoolean()).isTrue();
             assertThat(local.at("/listeners/0/verdicts/vrfyDisclosesUsers/source").asText()).isEqualTo("configuration");
@@ -522,6 +608,7 @@ class SmtpProbeIT {
                 assertThat(v6.get("openRelay").asBoolean()).isFalse();
                 assertThat(v6.get("relayAttempts").toString()).contains("[IPv6:fd00:25::1]");
             }
+            record("postfix-wildcard-ipv6", "fd00:25::1", "root,postmaster", "", postfix(), probe("fd00:25::1"));
         }
     }
 
@@ -531,5 +618,8 @@ class SmtpProbeIT {
         assertThat(doc.get("banner").isNull()).isTrue();
         assertThat(doc.get("error").asText()).contains("Connection refused");
         assertThat(doc.get("exitCode").asInt()).isEqualTo(3);
+        JsonNode rec = record("nothing-listening", "198.18.25.1", "root,postmaster", "",
+                "no server: nothing listens on 198.18.25.1:25 in the test's namespace (connection refused)", doc);
+        assertThat(rec.get("error").asText()).contains("Connection refused");
     }
 }
