@@ -83,6 +83,11 @@ public final class SmtpProbe {
      * told, {@code exim -bh}. {@code server} is the listener's address, for the IP-literal forms.
      */
     public SmtpProbeResult probeAccess(Connector connector, InetAddress server) {
-        return SmtpJudge.judge(options, SmtpConversation.access(options, connector, server, random));
+        return SmtpJudge.judge(options, converseAccess(connector, server));
+    }
+
+    /** What {@link #probeAccess} says and meets, unjudged. */
+    public SmtpTranscript converseAccess(Connector connector, InetAddress server) {
+        return SmtpConversation.access(options, connector, server, random);
     }
 }

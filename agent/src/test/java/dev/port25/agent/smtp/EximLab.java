@@ -103,6 +103,16 @@ final class EximLab implements AutoCloseable {
         }
     }
 
+    /** The exim binary unpacked for this lab. */
+    Path binary() {
+        return dir.resolve("root/usr/sbin/exim4");
+    }
+
+    /** The configuration file Exim was started with ({@code -C}). */
+    Path configFile() {
+        return dir.resolve("exim4.conf");
+    }
+
     /** The configuration Exim runs with. */
     String config() throws IOException {
         return Files.readString(dir.resolve("exim4.conf"));

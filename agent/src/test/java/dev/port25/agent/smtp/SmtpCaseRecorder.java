@@ -1,10 +1,13 @@
 package dev.port25.agent.smtp;
 
+import dev.port25.firewall.exec.CommandRunner;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,7 +16,9 @@ import java.util.Optional;
  * the class path), then checks that the transcript, written as JSON and read back, is judged to
  * the very result the probe returned. Not a test by itself; exit 1 when they disagree.
  *
- * <p>Arguments: out-dir case-name address port name users(comma-separated) domain(or "") source
+ * <p>Arguments: out-dir case-name address port name users(comma-separated) domain(or "") source;
+ * for the local path's Exim host check (enumeration and relay only, through {@code exim -bh}, run
+ * in the server's namespace) the name is {@code exim-bh:BINARY:CONFIG:CLIENT}.
  */
 public final class SmtpCaseRecorder {
 
@@ -29,7 +34,15 @@ public final class SmtpCaseRecorder {
         SmtpProbe.Options options = new SmtpProbe.Options(d.heloName(), Arrays.asList(args[5].split(",")),
                 args[6].isEmpty() ? Optional.empty() : Optional.of(args[6]), List.of(), d.connectTimeout(), d.limits());
         SmtpProbe probe = new SmtpProbe(options);
-        SmtpTranscript transcript = probe.converse(new InetSocketAddress(address, port), name);
+        SmtpTranscript transcript;
+        if (name.startsWith("exim-bh:")) {
+            String[] p = name.split(":", 4);
+            EximConfig exim = new EximConfig(Path.of(p[1]), Optional.of(Path.of(p[2])), Map.of());
+            transcript = probe.converseAccess(exim.hostCheck(new CommandRunner(), p[3], options.limits()), address);
+            name = address.getHostAddress();
+        } else {
+            transcript = probe.converse(new InetSocketAddress(address, port), name);
+        }
         SmtpProbeResult live = SmtpJudge.judge(options, transcript);
         String target = (name.contains(":") ? "[" + name + "]" : name) + ":" + port;
         SmtpCases.Case recorded = new SmtpCases.Case(target, options, transcript);

@@ -67,9 +67,12 @@ class SmtpJudgeCasesTest {
                 .anyMatch(n -> n.startsWith("exim-"));
         assertThat(names).noneMatch(n -> n.startsWith("handwritten-"));
         StringBuilder all = new StringBuilder();
+        StringBuilder modes = new StringBuilder();
         for (String n : names) {
             all.append(Files.readString(root().resolve(n).resolve("expected.json")));
+            modes.append(SmtpCases.read(root().resolve(n)).transcript().mode()).append(' ');
         }
+        assertThat(modes.toString()).as("the outside probe and the local path's exim -bh").contains("FULL", "ACCESS");
         assertThat(all.toString()).as("verdicts the cases reach").contains("\"OPEN_RELAY\"", "\"VRFY_DISCLOSES\"",
                 "\"WEAK_TLS\"", "\"NO_STARTTLS\"", "\"AUTH_BEFORE_TLS\"", "\"BANNER_LEAKS_SOFTWARE\"",
                 "\"USER_ENUMERATION\"", "\"vrfy\" : \"UNIFORM\"", "\"vrfy\" : \"DISABLED\"", "too many errors");

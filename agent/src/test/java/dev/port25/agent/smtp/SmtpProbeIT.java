@@ -102,14 +102,37 @@ class SmtpProbeIT {
      */
     private static JsonNode record(String name, String address, String users, String domain, String server,
                                    JsonNode doc) throws Exception {
+        return record(peer, name, address, address, users, domain, server, doc);
+    }
+
+    /**
+     * The local path's Exim host check ({@code exim -bh}, enumeration and relay only) recorded in
+     * the server's namespace, where the agent runs it; {@code hostCheck} is what the agent's
+     * {@code probe --local} met there, which the recorded verdicts must equal.
+     */
+    private static void recordHostCheck(String name, EximLab exim, String users, String source, JsonNode hostCheck)
+            throws Exception {
+        JsonNode rec = record(server, name, "198.18.25.12", "exim-bh:" + exim.binary() + ":" + exim.configFile()
+                + ":192.0.2.1", users, "", source, null);
+        assertThat(rec.get("relayAttempts").size()).as(name).isEqualTo(hostCheck.get("relayFormsTried").asInt());
+        assertThat(rec.get("relayAttempts").findValues("accepted").stream().filter(JsonNode::asBoolean).count())
+                .as(name).isEqualTo(hostCheck.get("relayFormsAccepted").asLong());
+        for (String field : List.of("vrfy", "expn", "rcpt", "enumerableUsers", "error")) {
+            assertThat(rec.get(field)).as(name + ": " + field).isEqualTo(hostCheck.get(field));
+        }
+    }
+
+    private static JsonNode record(Netns where, String name, String address, String probed, String users, String domain,
+                                   String server, JsonNode doc) throws Exception {
         Path out = Path.of(System.getProperty("port25.record", scratch.toString()));
-        String test = StackWalker.getInstance().walk(f -> f.skip(1).findFirst().orElseThrow().getMethodName());
+        String test = StackWalker.getInstance().walk(f -> f.map(StackWalker.StackFrame::getMethodName)
+                .filter(m -> !m.startsWith("record")).findFirst().orElseThrow());
         String source = server + ", SmtpProbeIT." + test + ", recorded " + LocalDate.now(ZoneOffset.UTC);
         Path testClasses = Path.of(SmtpCaseRecorder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> argv = new ArrayList<>(peer.inside(List.of()));
+        List<String> argv = new ArrayList<>(where.inside(List.of()));
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 jar.path() + ":" + testClasses, SmtpCaseRecorder.class.getName(), out.toString(), name, address, "25",
-                address, users, domain, source));
+                probed, users, domain, source));
         CommandResult r = new CommandRunner().run(new Command(argv, Duration.ofSeconds(120), Map.of(), new byte[0]));
         System.out.println(r.stdout().strip());
         assertThat(r.exitCode()).as("the judge agrees with the live probe: " + r.describe()).isZero();
@@ -463,6 +486,9 @@ class SmtpProbeIT {
             assertThat(local.at("/listeners/0/verdicts/starttlsOffered/why").asText())
                     .isEqualTo("tls_advertise_hosts = *");
             assertThat(local.at("/listeners/0/verdicts/bannerLeaksSoftware/value").asBoolean()).isTrue();
+            recordHostCheck("exim-default-host-check", exim, "root,postmaster",
+                    deb(EximLab.debs(), "exim4-daemon-light", "Exim") + " through exim -bh 192.0.2.1",
+                    local.at("/listeners/0/eximHostCheck"));
         }
     }
 
@@ -487,6 +513,9 @@ class SmtpProbeIT {
             assertThat(l.at("/verdicts/openRelay/why").asText())
                     .startsWith("exim -bh 192.0.2.1 (its ACLs for a client from outside): accepted RCPT TO:");
             assertThat(l.at("/eximHostCheck/relayFormsAccepted").asInt()).isPositive();
+            recordHostCheck("exim-rcpt-acl-accepts-everyone-host-check", exim, "root,postmaster",
+                    deb(EximLab.debs(), "exim4-daemon-light", "Exim") + " through exim -bh 192.0.2.1",
+                    l.at("/eximHostCheck"));
             assertThat(local.get("exitCode").asInt()).isEqualTo(2);
         }
     }
