@@ -2,9 +2,7 @@ package dev.port25.agent.smtp;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.SocketException;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,8 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The probe's side of the protocol: opens the sessions, says what it asks, and records everything
- * in a {@link SmtpTranscript}. It decides only what the protocol needs for its next step (HELO
+ * The probe's side of the protocol: what it asks, in which session, over {@link SmtpSessions},
+ * which records everything in a {@link SmtpTranscript}. It decides only what the protocol needs for its next step (HELO
  * after a refused EHLO, STARTTLS when offered, a VRFY qualifier after a 501, a fresh session when
  * a reply says nothing about the user, the next RCPT domain while none accepts a recipient);
  * {@link SmtpJudge} says what it all means.
@@ -25,27 +23,18 @@ import java.util.Set;
 final class SmtpConversation {
 
     private final SmtpProbe.Options options;
-    private final SmtpProbe.Connector connector;
     private final InetAddress server;
     private final SecureRandom random;
-    private final List<SmtpTranscript.Event> events = new ArrayList<>();
-    private SmtpSession session;
-    private int sessions;
-    /** Exchanges of the current session already in {@link #events}. */
-    private int recorded;
+    private final SmtpSessions sessions;
     private int questions;
-    private Optional<String> banner = Optional.empty();
-    private String ehloName = "";
-    /** A MAIL FROM was accepted in this session and not yet reset. */
-    private boolean inTransaction;
     private Optional<String> rcptDomain = Optional.empty();
 
     private SmtpConversation(SmtpProbe.Options options, SmtpProbe.Connector connector, InetAddress server,
                              SecureRandom random) {
         this.options = options;
-        this.connector = connector;
         this.server = server;
         this.random = random;
+        this.sessions = new SmtpSessions(options.heloName(), connector);
     }
 
     /** The outside probe: a first session for banner, EHLO, STARTTLS and AUTH, then enumeration and relay. */
@@ -54,7 +43,7 @@ final class SmtpConversation {
         SmtpConversation c = new SmtpConversation(options, connector, server, random);
         return c.run(SmtpTranscript.Mode.FULL, () -> {
             c.first(name);
-            if (c.banner.isPresent()) {
+            if (c.sessions.banner().isPresent()) {
                 c.enumerate();
                 c.relay();
             }
@@ -83,97 +72,38 @@ final class SmtpConversation {
         try {
             steps.run();
         } catch (IOException e) {
-            events.add(new SmtpTranscript.Stopped(e.getMessage() == null ? e.toString() : e.getMessage()));
+            sessions.note(new SmtpTranscript.Stopped(e.getMessage() == null ? e.toString() : e.getMessage()));
         } catch (RuntimeException e) {
-            events.add(new SmtpTranscript.Stopped("the probe failed on this server's answers (" + e
+            sessions.note(new SmtpTranscript.Stopped("the probe failed on this server's answers (" + e
                     + "); the transcript shows where"));
         } finally {
-            close();
+            sessions.close();
         }
-        return new SmtpTranscript(mode, events);
+        return sessions.transcript(mode);
     }
 
     /** Session 1: banner, EHLO, STARTTLS and the handshake, EHLO again after it. */
     private void first(String name) throws IOException {
         SmtpReply greeting;
         try {
-            open();
-            greeting = exchange("", Optional.empty());
+            greeting = sessions.open();
         } catch (SmtpProtocolException e) {
             return;
         }
         if (greeting.code() != 220) {
             return;
         }
-        banner = Optional.of(greeting.toString());
-        SmtpReply ehlo = hello();
-        List<String> capabilities = List.of();
-        if (ehlo.positive()) {
-            ehloName = ehlo.first().split(" ")[0];
-            capabilities = ehlo.lines().subList(1, ehlo.lines().size());
-        }
+        SmtpReply ehlo = sessions.hello();
+        List<String> capabilities = ehlo.positive() ? ehlo.lines().subList(1, ehlo.lines().size()) : List.of();
         if (capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("STARTTLS"))
-                && exchange("STARTTLS", Optional.empty()).code() == 220) {
-            boolean shaken = false;
+                && sessions.say("STARTTLS", Optional.empty()).code() == 220 && sessions.startTls(name)) {
             try {
-                TlsFacts facts = session.startTls(name);
-                events.add(new SmtpTranscript.Tls(sessions, facts, Instant.now()));
-                shaken = true;
-                exchange("EHLO " + options.heloName(), Optional.empty());
+                sessions.say("EHLO " + options.heloName(), Optional.empty());
             } catch (IOException e) {
-                // after the handshake: the EHLO's own exchange shows what failed
-                if (!shaken) {
-                    events.add(new SmtpTranscript.Tls(sessions, TlsFacts.failed(e.getMessage() == null ? e.toString()
-                            : e.getMessage()), Instant.now()));
-                }
+                // the exchange shows what failed after the handshake
             }
         }
-        quit();
-    }
-
-    private SmtpReply hello() throws IOException {
-        SmtpReply ehlo = exchange("EHLO " + options.heloName(), Optional.empty());
-        if (!ehlo.positive()) {
-            exchange("HELO " + options.heloName(), Optional.empty());
-        }
-        return ehlo;
-    }
-
-    private void open() throws IOException {
-        session = connector.open();
-        recorded = 0;
-        events.add(new SmtpTranscript.Connected(++sessions));
-    }
-
-    /** Says {@code command} (the greeting when empty) in the current session and records the exchange. */
-    private SmtpReply exchange(String command, Optional<SmtpTranscript.Ask> ask) throws IOException {
-        try {
-            return command.isEmpty() ? session.greeting() : session.send(command);
-        } finally {
-            List<SmtpTranscript.Exchange> all = session.exchanges();
-            for (SmtpTranscript.Exchange x : all.subList(recorded, all.size())) {
-                events.add(new SmtpTranscript.Exchange(sessions, x.command(), x.outcome(), ask));
-            }
-            recorded = all.size();
-        }
-    }
-
-    /** A fresh plaintext session, greeted and EHLO'd, for enumeration and relay tries. */
-    private void reopen() throws IOException {
-        close();
-        inTransaction = false;
-        open();
-        SmtpReply g = exchange("", Optional.empty());
-        if (g.code() != 220) {
-            throw new IOException("the server refused a new session: " + g);
-        }
-        if (banner.isEmpty()) {
-            banner = Optional.of(g.toString());
-        }
-        SmtpReply ehlo = hello();
-        if (ehloName.isEmpty() && ehlo.positive()) {
-            ehloName = ehlo.first().split(" ")[0];
-        }
+        sessions.quit();
     }
 
     /** The domain of the relay forms and the first VRFY qualifier: where a recipient was accepted, else the first candidate. */
@@ -187,7 +117,7 @@ final class SmtpConversation {
      * Exim's local_domains hold the host name by default), and their parent domains.
      */
     private List<String> candidateDomains() {
-        return options.domain().map(List::of).orElseGet(() -> SmtpDomains.candidates(options.mailDomains(), ehloName, banner));
+        return options.domain().map(List::of).orElseGet(() -> SmtpDomains.candidates(options.mailDomains(), sessions.ehloName(), sessions.banner()));
     }
 
     /** VRFY, EXPN and RCPT for each user and a random control user, each verb in a session of its own. */
@@ -195,17 +125,17 @@ final class SmtpConversation {
         String control = "p25x" + HexFormat.of().formatHex(random.generateSeed(5));
         // a server counts rejected commands per session (Postfix's smtpd_hard_error_limit, Exim's
         // smtp_max_synprot_errors) and drops it
-        reopen();
+        sessions.reopen();
         vrfy(control);
-        reopen();
+        sessions.reopen();
         ask(SmtpTranscript.Verb.EXPN, Optional.empty(), "", control);
         for (String u : options.users()) {
             ask(SmtpTranscript.Verb.EXPN, Optional.of(u), "", u);
         }
-        events.add(new SmtpTranscript.Ended(SmtpTranscript.Part.EXPN));
-        reopen();
+        sessions.note(new SmtpTranscript.Ended(SmtpTranscript.Part.EXPN));
+        sessions.reopen();
         rcpt(control);
-        events.add(new SmtpTranscript.Ended(SmtpTranscript.Part.ENUMERATION));
+        sessions.note(new SmtpTranscript.Ended(SmtpTranscript.Part.ENUMERATION));
     }
 
     /**
@@ -220,15 +150,15 @@ final class SmtpConversation {
         List<String> qualifiers = List.of("");
         if (bare.isPresent() && bare.get().code() == 501) {
             Set<String> at = new LinkedHashSet<>(List.of("@" + domain()));
-            if (SmtpDomains.hostName(ehloName)) {
-                at.add("@" + ehloName.toLowerCase(Locale.ROOT));
+            if (SmtpDomains.hostName(sessions.ehloName())) {
+                at.add("@" + sessions.ehloName().toLowerCase(Locale.ROOT));
             }
             qualifiers = List.copyOf(at);
         }
         for (int round = 0; round < qualifiers.size(); round++) {
             String q = qualifiers.get(round);
             if (round > 0) {
-                reopen();
+                sessions.reopen();
             }
             Optional<SmtpReply> c = q.isEmpty() ? bare : ask(SmtpTranscript.Verb.VRFY, Optional.empty(), q, control + q);
             Map<String, Optional<SmtpReply>> answers = new LinkedHashMap<>();
@@ -239,7 +169,7 @@ final class SmtpConversation {
                 break;
             }
         }
-        events.add(new SmtpTranscript.Ended(SmtpTranscript.Part.VRFY));
+        sessions.note(new SmtpTranscript.Ended(SmtpTranscript.Part.VRFY));
     }
 
     /**
@@ -267,7 +197,7 @@ final class SmtpConversation {
             }
         }
         if (rcptDomain.isEmpty()) {
-            events.add(new SmtpTranscript.Ended(SmtpTranscript.Part.RCPT));
+            sessions.note(new SmtpTranscript.Ended(SmtpTranscript.Part.RCPT));
             return;
         }
         String d = rcptDomain.get();
@@ -277,10 +207,10 @@ final class SmtpConversation {
             }
         }
         ask(SmtpTranscript.Verb.RCPT, Optional.empty(), d, control + "@" + d);
-        events.add(new SmtpTranscript.Ended(SmtpTranscript.Part.RCPT));
-        if (inTransaction) {
-            send("RSET", Optional.empty());
-            inTransaction = false;
+        sessions.note(new SmtpTranscript.Ended(SmtpTranscript.Part.RCPT));
+        if (sessions.inTransaction) {
+            sessions.send("RSET", Optional.empty());
+            sessions.inTransaction = false;
         }
     }
 
@@ -297,20 +227,12 @@ final class SmtpConversation {
     private Optional<SmtpReply> ask(SmtpTranscript.Verb verb, Optional<String> user, String at, String arg)
             throws IOException {
         Optional<SmtpTranscript.Ask> label = Optional.of(new SmtpTranscript.Ask(++questions, verb, user, at));
-        Question question = verb != SmtpTranscript.Verb.RCPT ? () -> send(verb.name() + " " + arg, label) : () -> {
-            if (!inTransaction) {
-                SmtpReply mail = send("MAIL FROM:<>", label);
-                if (mail == null || !mail.positive()) {
-                    return null;
-                }
-                inTransaction = true;
-            }
-            return send("RCPT TO:<" + arg + ">", label);
-        };
+        Question question = verb == SmtpTranscript.Verb.RCPT ? () -> rcptOnce(arg, label)
+                : () -> sessions.send(verb.name() + " " + arg, label);
         Optional<SmtpReply> last = Optional.empty();
         for (int attempt = 0; attempt < 2; attempt++) {
             if (attempt > 0) {
-                reopen();
+                sessions.reopen();
             }
             SmtpReply r = question.ask();
             if (r != null) {
@@ -323,67 +245,35 @@ final class SmtpConversation {
         return last;
     }
 
-    /** Sends; when the server dropped the session (421, closed, reset) opens a new one and returns null. */
-    private SmtpReply send(String command, Optional<SmtpTranscript.Ask> ask) throws IOException {
-        try {
-            SmtpReply r = exchange(command, ask);
-            if (r.code() == 421) {
-                reopen();
+    /** {@code RCPT TO:<address>} within a transaction, one begun when none is open; null when MAIL was refused or the session ended. */
+    private SmtpReply rcptOnce(String address, Optional<SmtpTranscript.Ask> label) throws IOException {
+        if (!sessions.inTransaction) {
+            SmtpReply mail = sessions.send("MAIL FROM:<>", label);
+            if (mail == null || !mail.positive()) {
                 return null;
             }
-            return r;
-        } catch (SmtpProtocolException e) {
-            if (e.kind() != SmtpProtocolException.Kind.CLOSED) {
-                throw e;
-            }
-            reopen();
-            return null;
-        } catch (SocketException e) {
-            // reset or broken pipe: Exim drops a session after too many rejected commands
-            reopen();
-            return null;
+            sessions.inTransaction = true;
         }
+        return sessions.send("RCPT TO:<" + address + ">", label);
     }
 
     /** Each relay form in a transaction of its own, RSET between them. */
     private void relay() throws IOException {
         for (SmtpRelayForms.Form f : SmtpRelayForms.of(domain(), server)) {
-            SmtpReply mail = send("MAIL FROM:" + f.mailFrom(), Optional.empty());
+            SmtpReply mail = sessions.send("MAIL FROM:" + f.mailFrom(), Optional.empty());
             if (mail == null) {
-                mail = send("MAIL FROM:" + f.mailFrom(), Optional.empty());
+                mail = sessions.send("MAIL FROM:" + f.mailFrom(), Optional.empty());
             }
             if (mail == null) {
                 break;
             }
-            SmtpReply rc = mail.positive() ? send("RCPT TO:" + f.rcptTo(), Optional.empty()) : null;
-            events.add(new SmtpTranscript.RelayTried(f.mailFrom(), f.rcptTo()));
+            SmtpReply rc = mail.positive() ? sessions.send("RCPT TO:" + f.rcptTo(), Optional.empty()) : null;
+            sessions.note(new SmtpTranscript.RelayTried(f.mailFrom(), f.rcptTo()));
             if (rc != null) {
-                send("RSET", Optional.empty());
+                sessions.send("RSET", Optional.empty());
             }
         }
-        events.add(new SmtpTranscript.Ended(SmtpTranscript.Part.RELAY));
-        quit();
-    }
-
-    private void quit() {
-        if (session != null) {
-            try {
-                exchange("QUIT", Optional.empty());
-            } catch (IOException | RuntimeException e) {
-                // the server may already have hung up; nothing to report
-            }
-        }
-        close();
-    }
-
-    private void close() {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (IOException e) {
-                // closing a socket that is gone
-            }
-            session = null;
-        }
+        sessions.note(new SmtpTranscript.Ended(SmtpTranscript.Part.RELAY));
+        sessions.quit();
     }
 }
