@@ -2,12 +2,15 @@ package dev.port25.agent.cli;
 
 import dev.port25.agent.enforce.EnforcementPolicy;
 import dev.port25.agent.enforce.Enforcer;
+import dev.port25.agent.finding.Severity;
 import dev.port25.agent.firewall.FirewallReport;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.policy.Verdict;
 import dev.port25.agent.report.Delivery;
 import dev.port25.agent.report.ReportException;
 import dev.port25.agent.settings.SettingsException;
+import dev.port25.agent.smtp.LocalSmtpAudit;
+import dev.port25.agent.smtp.SmtpProbeResult;
 import dev.port25.firewall.spi.FirewallException;
 
 import java.util.List;
@@ -58,6 +61,39 @@ public final class ExitCodes {
     /** {@code report --send} over several sinks: any of them left reports waiting, WARNING. */
     public static int ofRounds(List<Delivery.Round> rounds) {
         return rounds.stream().mapToInt(ExitCodes::of).max().orElse(OK);
+    }
+
+    /**
+     * {@code probe HOST}: a CRITICAL finding is CRITICAL; a probe that did not get through is
+     * UNKNOWN (what it did not test is not clean); a finding above LOW is a WARNING.
+     */
+    public static int ofProbe(SmtpProbeResult r) {
+        if (r.findings().stream().anyMatch(f -> f.severity() == Severity.CRITICAL)) {
+            return CRITICAL;
+        }
+        if (r.error().isPresent() || (r.banner().isEmpty() && r.findings().isEmpty())) {
+            return UNKNOWN;
+        }
+        return r.findings().stream().anyMatch(f -> f.severity() != Severity.LOW) ? WARNING : OK;
+    }
+
+    /**
+     * {@code probe --local}: an open relay is CRITICAL; enumeration, VRFY, no STARTTLS, AUTH
+     * before TLS, or a relay verdict that cannot be given is a WARNING.
+     */
+    public static int ofLocalProbe(List<LocalSmtpAudit.Report> reports) {
+        int code = OK;
+        for (LocalSmtpAudit.Report r : reports) {
+            if (r.openRelay().value().orElse(false)) {
+                return CRITICAL;
+            }
+            if (r.vrfyDisclosesUsers().value().orElse(false) || r.userEnumeration().value().orElse(false)
+                    || !r.starttlsOffered().value().orElse(true) || r.authBeforeTls().value().orElse(false)
+                    || r.openRelay().value().isEmpty()) {
+                code = WARNING;
+            }
+        }
+        return code;
     }
 
     /** {@code firewall}: a verdict the layers did not decide is UNKNOWN. */

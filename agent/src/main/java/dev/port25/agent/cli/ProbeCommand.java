@@ -1,6 +1,5 @@
 package dev.port25.agent.cli;
 
-import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpFinding;
@@ -99,8 +98,7 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            spec.commandLine().getErr().println("port25-agent: cannot resolve '" + host + "'");
-            return ExitCodes.UNKNOWN;
+            throw new CommandFailure("cannot resolve '" + host + "'", e);
         }
         SmtpProbe.Options defaults = SmtpProbe.Options.defaults();
         SmtpProbe.Options options = new SmtpProbe.Options(defaults.heloName(), users(defaults.users()),
@@ -124,16 +122,7 @@ final class ProbeCommand implements Callable<Integer> {
             r.notes().forEach(n -> out.println("  note: " + n));
         }
         out.flush();
-        if (r.findings().stream().anyMatch(f -> f.severity() == Severity.CRITICAL)) {
-            return ExitCodes.CRITICAL;
-        }
-        if (r.error().isPresent() || (r.banner().isEmpty() && r.findings().isEmpty())) {
-            return ExitCodes.UNKNOWN; // the probe did not get through: what it did not test is not clean
-        }
-        if (r.findings().stream().anyMatch(f -> f.severity() != Severity.LOW)) {
-            return ExitCodes.WARNING;
-        }
-        return ExitCodes.OK;
+        return ExitCodes.ofProbe(r);
     }
 
     private int local() {
@@ -145,8 +134,7 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             reports = new LocalSmtpAudit(new CommandRunner(), probe).audit();
         } catch (InventoryException e) {
-            spec.commandLine().getErr().println("port25-agent: inventory failed: " + e.getMessage());
-            return ExitCodes.UNKNOWN;
+            throw new CommandFailure("inventory failed: " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -168,17 +156,7 @@ final class ProbeCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        int code = ExitCodes.OK;
-        for (LocalSmtpAudit.Report r : reports) {
-            if (r.openRelay().value().orElse(false)) {
-                return ExitCodes.CRITICAL;
-            }
-            if (r.vrfyDisclosesUsers().value().orElse(false) || r.userEnumeration().value().orElse(false) || !r.starttlsOffered().value().orElse(true)
-                    || r.authBeforeTls().value().orElse(false) || r.openRelay().value().isEmpty()) {
-                code = ExitCodes.WARNING;
-            }
-        }
-        return code;
+        return ExitCodes.ofLocalProbe(reports);
     }
 
     private static void line(PrintWriter out, String what, LocalSmtpAudit.Verdict v) {

@@ -1,6 +1,7 @@
 package dev.port25.agent.smtp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.port25.agent.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -58,6 +60,19 @@ class SmtpJudgeCasesTest {
                 .isEqualTo(SmtpCases.MAPPER.writeValueAsString(expected));
         assertThat(Files.readString(dir.resolve("source.txt")).strip()).as("one line naming the server")
                 .doesNotContain("\n").isNotBlank();
+    }
+
+    /** probe HOST's exit code, from the one mapper, over what real servers said. */
+    @Test
+    void theProbesExitCodeFollowsWhatTheServerSaid() throws Exception {
+        Map<String, Integer> expected = Map.of("postfix-open-relay-vrfy-banner-auth", ExitCodes.CRITICAL,
+                "nothing-listening", ExitCodes.UNKNOWN, "hostile-early-close", ExitCodes.UNKNOWN,
+                "postfix-vrfy-enabled", ExitCodes.WARNING);
+        for (var e : expected.entrySet()) {
+            SmtpCases.Case c = SmtpCases.read(root().resolve(e.getKey()));
+            assertThat(ExitCodes.ofProbe(SmtpJudge.judge(c.options(), c.transcript()))).as(e.getKey())
+                    .isEqualTo(e.getValue());
+        }
     }
 
     @Test
