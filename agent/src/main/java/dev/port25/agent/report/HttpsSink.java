@@ -114,11 +114,11 @@ public final class HttpsSink implements ReportSink {
             said = " " + firstLine(new String(r.body(), StandardCharsets.UTF_8));
         } catch (TimeoutException e) {
             answer.cancel(true);
-            return new Answer.Retry(endpoint + ": no answer within " + timeout.toSeconds() + " s");
+            return new Answer.Retry(endpoint + ": " + noAnswer());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return new Answer.Retry(endpoint + ": " + (cause instanceof HttpTimeoutException
-                    ? "no answer within " + timeout.toSeconds() + " s" : describe(cause)));
+                    ? noAnswer() : describe(cause)));
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();
@@ -133,6 +133,10 @@ public final class HttpsSink implements ReportSink {
         String hint = code == 401 || code == 403 ? " (check report.tokenFile and the client certificate)"
                 : code >= 300 && code < 400 ? " (a redirect, not followed: set report.endpoint to where it points)" : "";
         return new Answer.Retry(endpoint + ": HTTP " + code + said + hint);
+    }
+
+    private String noAnswer() {
+        return "no answer within " + timeout.toSeconds() + " s";
     }
 
     /** The first {@code limit} bytes of an answer's body; the rest is not read (the stream is cancelled). */

@@ -34,10 +34,6 @@ public final class SinkQueue {
         this.backoff = backoff;
     }
 
-    public ReportSink sink() {
-        return sink;
-    }
-
     /**
      * Takes over {@code before}'s backoff (its failures in a row and when to try next) when it
      * delivered to the same place: a reload of the settings must not make a whole fleet retry at once.
