@@ -33,13 +33,16 @@ final class AuditCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SettingsOption settings = new SettingsOption();
 
+    @CommandLine.Mixin
+    NamespacesOption namespaces = new NamespacesOption();
+
     @Option(names = "--json", description = "Print the audit document (schema port25-agent/audit/v1, see "
             + "docs/audit-json.md) instead of the report.")
     boolean json;
 
     @Override
     public Integer call() throws SettingsException {
-        SettingsLoader.Loaded loaded = settings.load();
+        SettingsLoader.Loaded loaded = namespaces.apply(settings.load());
         AuditReport report = new AuditService().audit(loaded);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

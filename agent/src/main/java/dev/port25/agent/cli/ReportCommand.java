@@ -53,6 +53,9 @@ final class ReportCommand implements Callable<Integer> {
     SettingsOption settings = new SettingsOption();
 
     @CommandLine.Mixin
+    NamespacesOption namespaces = new NamespacesOption();
+
+    @CommandLine.Mixin
     StateDirOption state = new StateDirOption();
 
     @Option(names = "--format", paramLabel = "FORMAT",
@@ -73,7 +76,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SettingsException, ReportException {
-        SettingsLoader.Loaded loaded = settings.load();
+        SettingsLoader.Loaded loaded = namespaces.apply(settings.load());
         Settings s = loaded.settings();
         PrintWriter out = spec.commandLine().getOut();
         Settings.Format fmt = s.report().format();

@@ -50,6 +50,9 @@ final class StatusCommand implements Callable<Integer> {
     SettingsOption settings = new SettingsOption();
 
     @CommandLine.Mixin
+    NamespacesOption namespaces = new NamespacesOption();
+
+    @CommandLine.Mixin
     StateDirOption state = new StateDirOption();
 
     @Option(names = "--json", description = "Print the status document (schema port25-agent/status/v1, "
@@ -70,7 +73,7 @@ final class StatusCommand implements Callable<Integer> {
                         "Invalid value for option '--port': " + port + " is not a port (1-65535)");
             }
         }
-        SettingsLoader.Loaded loaded = settings.load();
+        SettingsLoader.Loaded loaded = namespaces.apply(settings.load());
         StatusReport report = new StatusService().status(loaded.settings(), loaded.source(), source, watched);
         PrintWriter out = spec.commandLine().getOut();
         // what the daemon last wrote (STATE-DIR/daemon.json); absent when no daemon ever ran here

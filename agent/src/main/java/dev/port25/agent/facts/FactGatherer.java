@@ -4,7 +4,8 @@ import dev.port25.agent.dns.DnsLookup;
 import dev.port25.agent.dns.MailDomainProbe;
 import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
-import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.inventory.NamespaceInventory;
+import dev.port25.agent.inventory.linux.NetNamespaceScan;
 import dev.port25.agent.platform.NetworkNamespaces;
 import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.settings.Role;
@@ -20,6 +21,7 @@ import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -34,7 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * Gathers the {@link Facts} about this host: role, listeners, every firewall layer, and on request
- * the SMTP audit of each listener and a MAIL_SERVER's mail domains' DNS records. What
+ * the SMTP audit of each listener and a MAIL_SERVER's mail domains' DNS records; in the agent's
+ * own network namespace and, as the settings say, every other one. What
  * {@code status}, {@code audit}, reports and the daemon all call; {@code status} skips the SMTP
  * probe and DNS.
  */
@@ -42,6 +45,8 @@ public final class FactGatherer {
 
     /** One daemon thread per task: these wait on the kernel and on tools, and must not keep the JVM alive. */
     private static final Executor DAEMON = DaemonThreads.named("audit-gather");
+
+    private static final Path PROC = Path.of("/proc");
 
     private final CommandRunner runner;
     private final FirewallSelector selector;
@@ -71,49 +76,9 @@ public final class FactGatherer {
                 ? CompletableFuture.completedFuture(Optional.empty())
                 : async(() -> Optional.of(new MailDomainProbe(DnsLookup.of(settings.dns()), DAEMON)
                         .check(settings.roles().mailServer().domains())));
-        List<Facts.Namespace> namespaces = new ArrayList<>();
-        for (String ns : NetworkNamespaces.gathered()) {
-            namespaces.add(namespace(ns, settings, source, probe));
-        }
-        return new Facts(hostname, role, settings, namespaces, dns.join());
-    }
-
-    /** One network namespace's listeners, packet filter and SMTP audit (today only the agent's own is listed). */
-    private Facts.Namespace namespace(String name, Settings settings, SocketInventories.Choice source, boolean probe) {
-        if (!name.equals(NetworkNamespaces.HOST)) { // gathering runs in the agent's own namespace: entering others is to come
-            throw new IllegalStateException("cannot gather facts in network namespace " + name + " yet");
-        }
-        // the inventory, the backend detection and the firewall read each wait on the kernel or on
-        // tools; they are independent, so they run at once
-        CompletableFuture<Facts.Result<Inventory>> inv = async(() -> {
-            try {
-                return Facts.Result.of(SocketInventories.list(source, new TreeSet<>(settings.ports())));
-            } catch (InventoryException e) {
-                return Facts.Result.failed(e.getMessage());
-            }
-        });
-        Facts.Result<Facts.FirewallView> firewall = firewall(settings, probe);
-        Facts.Result<Inventory> inventory = inv.join();
-        Optional<List<LocalSmtpAudit.Report>> smtp = Optional.empty();
-        if (probe && inventory.value().isPresent()) {
-            SmtpProbe.Options d = SmtpProbe.Options.defaults();
-            SmtpProbe p = new SmtpProbe(new SmtpProbe.Options(d.heloName(),
-                    settings.probe().users().stream().map(Settings.UserName::name).toList(), Optional.empty(),
-                    settings.roles().mailServer().domains().stream().map(Settings.DomainName::name).toList(),
-                    Duration.ofSeconds(settings.probe().connectTimeoutSeconds()), d.limits()));
-            smtp = Optional.of(new LocalSmtpAudit(runner, p).audit(inventory.value().get()));
-        }
-        return new Facts.Namespace(name, inventory, firewall, smtp);
-    }
-
-    private static <T> CompletableFuture<T> async(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, DAEMON);
-    }
-
-    /** Every layer read once; inbound exposure of each port, and egress when the role may need it. */
-    private Facts.Result<Facts.FirewallView> firewall(Settings settings, boolean detect) {
+        // the backend that would act (the host's), detected once while the rest is gathered
         Optional<String> pin = settings.firewall().backend().pin();
-        CompletableFuture<Facts.Result<String>> selected = !detect ? CompletableFuture.completedFuture(
+        CompletableFuture<Facts.Result<String>> backend = !probe ? CompletableFuture.completedFuture(
                 Facts.Result.failed("not detected")) : async(() -> {
             try {
                 return Facts.Result.of(selector.select(runner, pin).adapter().id());
@@ -121,26 +86,71 @@ public final class FactGatherer {
                 return Facts.Result.failed(e.getMessage());
             }
         });
-        PacketFilter filter = new PacketFilterReader(runner).read(); // what it cannot read is in unread()
-        Facts.Result<String> chosen = selected.join();
-        if (chosen.error().isPresent() && pin.isPresent() && detect) {
-            return Facts.Result.failed("firewall.backend " + pin.get() + ": " + chosen.error().get());
+        NetworkNamespaces.Gathered where = NetworkNamespaces.gathered(settings.inventory().namespaces());
+        // the inventory and the host's firewall read each wait on the kernel or on tools; they are
+        // independent, so they run at once
+        CompletableFuture<List<NamespaceInventory>> listed = async(() -> SocketInventories.list(source,
+                where.namespaces(), new TreeSet<>(settings.ports())));
+        PacketFilter hostFilter = new PacketFilterReader(runner).read(); // what it cannot read is in unread()
+        List<NamespaceInventory> inventories = listed.join();
+        Facts.Result<String> chosen = backend.join();
+        List<Facts.Namespace> namespaces = new ArrayList<>();
+        for (NamespaceInventory ni : inventories) {
+            Facts.Result<Inventory> inventory = ni.inventory().map(Facts.Result::of)
+                    .orElseGet(() -> Facts.Result.failed(ni.error().orElseThrow()));
+            Facts.Result<Facts.FirewallView> firewall;
+            Optional<List<LocalSmtpAudit.Report>> smtp = Optional.empty();
+            if (ni.namespace().isHost()) {
+                firewall = chosen.error().isPresent() && pin.isPresent() && probe
+                        ? Facts.Result.failed("firewall.backend " + pin.get() + ": " + chosen.error().get())
+                        : Facts.Result.of(view(hostFilter, chosen.value(), settings, true));
+                if (probe && inventory.value().isPresent()) {
+                    smtp = Optional.of(new LocalSmtpAudit(runner, smtpProbe(settings)).audit(inventory.value().get()));
+                }
+            } else {
+                firewall = inventory.value().map(i -> i.listeners().isEmpty()).orElse(true)
+                        ? Facts.Result.failed("not read: nothing listens on a covered port here")
+                        : Facts.Result.of(view(new PacketFilterReader(runner.withPrefix(List.of("nsenter",
+                                "--net=" + NetNamespaceScan.entry(ni.namespace(), PROC), "--"))).read(),
+                                Optional.empty(), settings, false));
+            }
+            namespaces.add(new Facts.Namespace(ni.namespace(), inventory, ni.interfaces(), firewall, smtp));
         }
-        Optional<String> backend = chosen.value();
+        return new Facts(hostname, role, settings, namespaces, where.gaps(), dns.join());
+    }
+
+    private static SmtpProbe smtpProbe(Settings settings) {
+        SmtpProbe.Options d = SmtpProbe.Options.defaults();
+        return new SmtpProbe(new SmtpProbe.Options(d.heloName(),
+                settings.probe().users().stream().map(Settings.UserName::name).toList(), Optional.empty(),
+                settings.roles().mailServer().domains().stream().map(Settings.DomainName::name).toList(),
+                Duration.ofSeconds(settings.probe().connectTimeoutSeconds()), d.limits()));
+    }
+
+    private static <T> CompletableFuture<T> async(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, DAEMON);
+    }
+
+    /**
+     * Inbound exposure of each covered port as {@code filter} says, and egress when the role may
+     * need it and {@code egress} (the host's own filter).
+     */
+    private static Facts.FirewallView view(PacketFilter filter, Optional<String> backend, Settings settings,
+                                           boolean egress) {
         Map<Integer, Map<IpFamily, Exposure>> inbound = new HashMap<>();
-        Map<Integer, Map<IpFamily, Exposure>> egress = new HashMap<>();
+        Map<Integer, Map<IpFamily, Exposure>> outbound = new HashMap<>();
         for (int port : settings.ports()) {
             Map<IpFamily, Exposure> in = new EnumMap<>(IpFamily.class);
             Map<IpFamily, Exposure> out = new EnumMap<>(IpFamily.class);
             for (IpFamily f : IpFamily.values()) {
                 in.put(f, filter.exposure(f, port));
-                if (settings.roles().none().blockEgress()) {
+                if (egress && settings.roles().none().blockEgress()) {
                     out.put(f, filter.egress(f, port));
                 }
             }
             inbound.put(port, in);
-            egress.put(port, out);
+            outbound.put(port, out);
         }
-        return Facts.Result.of(new Facts.FirewallView(backend, inbound, egress, filter.unread()));
+        return new Facts.FirewallView(backend, inbound, outbound, filter.unread());
     }
 }

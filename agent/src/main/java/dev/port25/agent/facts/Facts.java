@@ -2,7 +2,7 @@ package dev.port25.agent.facts;
 
 import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
-import dev.port25.agent.platform.NetworkNamespaces;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.firewall.eval.Exposure;
@@ -17,24 +17,24 @@ import java.util.Optional;
  * Everything the policy's {@code Evaluator} weighs about one host, gathered beforehand by
  * {@link FactGatherer}, so the judgement itself is pure and can be tested from recorded states.
  * What can differ per network namespace (listeners, the packet filter in front of them, their
- * SMTP audit) is kept per namespace; today only the agent's own namespace is gathered, and it
- * comes first.
+ * SMTP audit) is kept per namespace, the agent's own first.
  *
  * @param hostname   the host's name, as the role rules saw it
  * @param role       the host's role and why
  * @param settings   the settings in force
  * @param namespaces the facts of each network namespace, the agent's own first; never empty
+ * @param namespaceGaps the namespaces that were not listed and why (not root, not Linux)
  * @param dns        the DNS records of each of a MAIL_SERVER's mail domains; empty when not asked
  *                   (status does not, nor does any other role)
  */
 public record Facts(String hostname, RoleResolver.Decision role, Settings settings, List<Namespace> namespaces,
-                    Optional<List<MailDomainRecords>> dns) {
+                    List<String> namespaceGaps, Optional<List<MailDomainRecords>> dns) {
 
     /** Facts of a host gathered in its own namespace only. */
     public Facts(String hostname, RoleResolver.Decision role, Settings settings, Result<Inventory> inventory,
                  Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp,
                  Optional<List<MailDomainRecords>> dns) {
-        this(hostname, role, settings, List.of(new Namespace(NetworkNamespaces.HOST, inventory, firewall, smtp)), dns);
+        this(hostname, role, settings, List.of(Namespace.host(inventory, firewall, smtp)), List.of(), dns);
     }
 
     /** Facts of a host gathered in its own namespace only, without DNS records. */
@@ -48,7 +48,8 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(settings, "settings");
         namespaces = List.copyOf(namespaces);
-        if (namespaces.isEmpty() || !namespaces.get(0).name().equals(NetworkNamespaces.HOST)) {
+        namespaceGaps = List.copyOf(namespaceGaps);
+        if (namespaces.isEmpty() || !namespaces.get(0).where().isHost()) {
             throw new IllegalArgumentException("the agent's own network namespace comes first, and always");
         }
         dns = dns.map(List::copyOf);
@@ -57,6 +58,11 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
     /** The agent's own network namespace. */
     public Namespace host() {
         return namespaces.get(0);
+    }
+
+    /** The namespaces other than the agent's own. */
+    public List<Namespace> others() {
+        return namespaces.subList(1, namespaces.size());
     }
 
     /** The listeners of the agent's own namespace. */
@@ -77,18 +83,33 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
     /**
      * What one network namespace holds.
      *
-     * @param name      "host" ({@link NetworkNamespaces#HOST}) for the agent's own
-     * @param inventory the listeners on the covered ports, or why they could not be listed
-     * @param firewall  what the firewall lets through per port and family, or why it could not be read
-     * @param smtp      the local SMTP audit of each TCP listener; empty when not probed (status does not probe)
+     * @param where      which namespace: {@link NetNamespace#HOST} for the agent's own
+     * @param inventory  the listeners on the covered ports, or why they could not be listed
+     * @param interfaces its network interfaces other than loopback, as seen from inside it; empty
+     *                   when not known
+     * @param firewall   what its packet filter lets through per port and family, or why it could
+     *                   not be read (or was not: a namespace without a listener on a covered port)
+     * @param smtp       the local SMTP audit of each TCP listener; empty when not probed (status does not probe)
      */
-    public record Namespace(String name, Result<Inventory> inventory, Result<FirewallView> firewall,
-                            Optional<List<LocalSmtpAudit.Report>> smtp) {
+    public record Namespace(NetNamespace where, Result<Inventory> inventory, Optional<List<String>> interfaces,
+                            Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp) {
         public Namespace {
-            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(where, "where");
             Objects.requireNonNull(inventory, "inventory");
+            interfaces = interfaces.map(List::copyOf);
             Objects.requireNonNull(firewall, "firewall");
             smtp = smtp.map(List::copyOf);
+        }
+
+        /** The agent's own namespace, as gathered where only it is listed. */
+        public static Namespace host(Result<Inventory> inventory, Result<FirewallView> firewall,
+                                     Optional<List<LocalSmtpAudit.Report>> smtp) {
+            return new Namespace(NetNamespace.host(), inventory, Optional.empty(), firewall, smtp);
+        }
+
+        /** The namespace's name: "host", "netns/blue", "docker/1a2b3c4d5e6f", "pid/1234". */
+        public String name() {
+            return where.name();
         }
     }
 

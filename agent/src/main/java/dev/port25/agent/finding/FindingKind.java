@@ -53,6 +53,15 @@ public enum FindingKind {
     SMTP_NOT_JUDGED("P25-012", "a listener's SMTP weaknesses could not be judged",
             "See the evidence: the local probe or the MTA's configuration did not answer; probe the host from "
                     + "another one with port25-agent probe HOST.", List.of()),
+    NAMESPACE_LISTENER_UNJUDGED("P25-013", "a listener in another network namespace (a container) may be "
+            + "reachable from outside, and the agent cannot tell yet",
+            "See which container owns it (port25-agent status); publish no port to its port 25, or block port 25 "
+                    + "in the container's own packet filter, or give it no interface but loopback. Judging the "
+                    + "paths into a namespace (published ports, routes, macvlan) is still to come.",
+            List.of("moby#4737: Docker's DNAT runs before INPUT, so INPUT rules never see a published port")),
+    NAMESPACE_LISTENER_ISOLATED("P25-014", "a listener in another network namespace that nothing outside it can reach",
+            "Nothing to do while the namespace keeps no interface but loopback, or its own packet filter keeps "
+                    + "blocking the port.", List.of()),
 
     OPEN_RELAY("P25-101", "open relay: a recipient in a foreign domain is accepted from an outsider",
             "Accept mail only for your own domains from outsiders: Postfix smtpd_relay_restrictions = "
@@ -171,7 +180,7 @@ public enum FindingKind {
     /** A finding of this kind means something could not be judged: the verdict is then UNKNOWN at best. */
     public boolean unknown() {
         return this == FIREWALL_UNKNOWN || this == INVENTORY_FAILED || this == SMTP_NOT_JUDGED
-                || this == DNS_NOT_JUDGED;
+                || this == DNS_NOT_JUDGED || this == NAMESPACE_LISTENER_UNJUDGED;
     }
 
     /** The kind with this id. */

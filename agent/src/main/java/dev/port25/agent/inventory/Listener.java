@@ -27,11 +27,22 @@ import java.util.Set;
  * @param owners        every process holding the socket, sorted by pid
  * @param ownersUnknown why some or all owners could not be seen (permissions, a gap of the
  *                      source); empty when {@code owners} is known to be complete
+ * @param container     the container its owners run in (the first owner in one); empty for a
+ *                      process of the host, or when no owner is known
  */
 public record Listener(Protocol protocol, Family family, InetAddress address, int port,
                        Optional<Boolean> v6only, Optional<String> boundInterface,
                        OptionalInt uid, OptionalLong inode,
-                       List<Owner> owners, Optional<String> ownersUnknown) {
+                       List<Owner> owners, Optional<String> ownersUnknown, Optional<Container> container) {
+
+    /** A listener whose owners run on the host, in no container. */
+    public Listener(Protocol protocol, Family family, InetAddress address, int port,
+                    Optional<Boolean> v6only, Optional<String> boundInterface,
+                    OptionalInt uid, OptionalLong inode,
+                    List<Owner> owners, Optional<String> ownersUnknown) {
+        this(protocol, family, address, port, v6only, boundInterface, uid, inode, owners, ownersUnknown,
+                Optional.empty());
+    }
 
     public Listener {
         Objects.requireNonNull(protocol, "protocol");
@@ -42,6 +53,7 @@ public record Listener(Protocol protocol, Family family, InetAddress address, in
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(inode, "inode");
         Objects.requireNonNull(ownersUnknown, "ownersUnknown");
+        Objects.requireNonNull(container, "container");
         owners = List.copyOf(owners);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);

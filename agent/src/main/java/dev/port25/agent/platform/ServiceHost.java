@@ -38,12 +38,12 @@ public interface ServiceHost {
      * @throws IllegalStateException on Windows, whose service host is not written yet
      */
     static ServiceHost current() {
-        if (System.getProperty("os.name", "").startsWith("Windows")) {
+        if (OperatingSystem.current() == OperatingSystem.WINDOWS) {
             throw new IllegalStateException("running as a service is not implemented on Windows yet: "
                     + "the Windows service host (procrun or JNA) is still to come");
         }
         Optional<String> socket = Optional.ofNullable(System.getenv("NOTIFY_SOCKET")).filter(s -> !s.isEmpty());
-        if (socket.isPresent() && SocketInventories.isLinux()) {
+        if (socket.isPresent() && OperatingSystem.isLinux()) {
             return new SystemdServiceHost(socket.get(), SystemdServiceHost.watchdogFromEnvironment());
         }
         return new ServiceHost() {

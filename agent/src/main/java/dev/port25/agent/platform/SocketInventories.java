@@ -2,12 +2,14 @@ package dev.port25.agent.platform;
 
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.inventory.NamespaceInventory;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.inventory.OshiSocketInventory;
 import dev.port25.agent.inventory.linux.LinuxSocketInventory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /** Chooses the inventory source for this host. */
@@ -26,17 +28,12 @@ public final class SocketInventories {
     private SocketInventories() {
     }
 
-    /** True on Linux, where netlink sock_diag is the primary source. */
-    public static boolean isLinux() {
-        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
-    }
-
     /** Lists {@code ports} with the chosen source. */
     public static Inventory list(Choice choice, Set<Integer> ports) throws InventoryException {
         return switch (choice) {
             case OSHI -> new OshiSocketInventory().list(ports);
             case NETLINK -> {
-                if (!isLinux()) {
+                if (!OperatingSystem.isLinux()) {
                     throw new InventoryException("netlink sock_diag needs Linux; this is "
                             + System.getProperty("os.name") + " (use --source oshi or auto)");
                 }
@@ -44,6 +41,36 @@ public final class SocketInventories {
             }
             case AUTO -> auto(ports, LinuxSocketInventory::list);
         };
+    }
+
+    /**
+     * The listeners of each of {@code namespaces} (the agent's own first), in the same order, with
+     * the chosen source. Netlink lists every namespace; OSHI (chosen, or the fallback where netlink
+     * fails) sees the agent's own only, and says so for the others.
+     */
+    public static List<NamespaceInventory> list(Choice choice, List<NetNamespace> namespaces, Set<Integer> ports) {
+        if (choice == Choice.OSHI || !OperatingSystem.isLinux() || namespaces.size() == 1) {
+            List<NamespaceInventory> out = new ArrayList<>();
+            out.add(hostOnly(choice, namespaces.get(0), ports));
+            for (NetNamespace ns : namespaces.subList(1, namespaces.size())) {
+                out.add(NamespaceInventory.failed(ns, "the " + (OperatingSystem.isLinux() ? "OSHI" : "OSHI (not Linux)")
+                        + " inventory sees the agent's own network namespace only"));
+            }
+            return out;
+        }
+        List<NamespaceInventory> out = new ArrayList<>(new LinuxSocketInventory().list(namespaces, ports, true));
+        if (choice == Choice.AUTO && out.get(0).error().isPresent()) {
+            out.set(0, hostOnly(choice, namespaces.get(0), ports)); // netlink failed here: OSHI, its gap stated
+        }
+        return out;
+    }
+
+    private static NamespaceInventory hostOnly(Choice choice, NetNamespace host, Set<Integer> ports) {
+        try {
+            return new NamespaceInventory(host, Optional.of(list(choice, ports)), Optional.empty(), Optional.empty());
+        } catch (InventoryException e) {
+            return NamespaceInventory.failed(host, e.getMessage());
+        }
     }
 
     /**
@@ -59,7 +86,7 @@ public final class SocketInventories {
     }
 
     private static Inventory auto(Set<Integer> ports, Netlink netlink) throws InventoryException {
-        if (!isLinux()) {
+        if (!OperatingSystem.isLinux()) {
             return new OshiSocketInventory().list(ports);
         }
         try {

@@ -106,6 +106,8 @@ public final class Evaluator {
             if (role == Role.MAIL_SERVER) {
                 f.dns().ifPresent(this::dns);
             }
+            f.namespaceGaps().forEach(g -> facts.add("network namespaces: " + g));
+            f.others().forEach(this::namespace);
             if (f.inventory().value().isEmpty()) {
                 return;
             }
@@ -114,6 +116,57 @@ public final class Evaluator {
                 port(port, inv.listeners().stream().filter(l -> l.port() == port).toList());
             }
             f.smtp().ifPresent(reports -> reports.forEach(this::smtp));
+        }
+
+        /**
+         * A network namespace other than the agent's own (a container's, an {@code ip netns}): its
+         * TCP listeners beyond its loopback, whatever the role, since none of them is the host's
+         * own MTA. One that nothing outside can reach (no interface but loopback, or its own packet
+         * filter verifiably blocking every family it listens on) is noted; for the others, the
+         * paths in from outside are not judged yet, which the verdict says (UNKNOWN).
+         */
+        void namespace(Facts.Namespace ns) {
+            String where = " in network namespace " + ns.where().describe();
+            ns.inventory().error().ifPresent(e -> add(FindingKind.INVENTORY_FAILED, Severity.HIGH,
+                    "network namespace " + ns.where().describe() + ": " + e));
+            if (ns.inventory().value().isEmpty()) {
+                return;
+            }
+            boolean isolated = ns.interfaces().map(List::isEmpty).orElse(false);
+            for (Listener l : ns.inventory().value().get().listeners()) {
+                String who = l.endpoint() + " " + owners(l) + l.container().map(c -> " [" + c.describe() + "]")
+                        .orElse("") + where;
+                facts.add(who + ": " + l.scope() + (isolated ? ", no interface but loopback"
+                        : ns.interfaces().map(i -> ", interfaces " + i).orElse("")));
+                if (l.scope() == Scope.LOOPBACK) {
+                    continue;
+                }
+                if (l.protocol() == Protocol.UDP) {
+                    add(FindingKind.UDP_LISTENER, Severity.MEDIUM, who);
+                    continue;
+                }
+                Optional<Map<IpFamily, Exposure>> in = ns.firewall().value()
+                        .map(v -> v.inbound().getOrDefault(l.port(), Map.of()));
+                boolean blocked = families(l).stream().allMatch(fam -> level(in, fam) == Exposure.Level.CLOSED);
+                if (isolated) {
+                    add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who
+                            + ": the namespace has no interface but loopback, so nothing outside it can connect");
+                } else if (blocked) {
+                    add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who + ": the namespace's own packet "
+                            + "filter blocks inbound " + l.port() + " on " + families(l).stream().map(IpFamily::label)
+                            .collect(Collectors.joining(" and ")));
+                } else {
+                    add(FindingKind.NAMESPACE_LISTENER_UNJUDGED, Severity.HIGH, who + ": whether it is reachable "
+                            + "from outside (a published port, a route into the namespace, a macvlan) is not judged yet"
+                            + in.map(m -> "; the namespace's own packet filter: " + m.values().stream()
+                            .sorted(Comparator.comparing(Exposure::family)).map(Evaluator::describe)
+                            .collect(Collectors.joining("; "))).orElse(""));
+                    if (f.smtp().isPresent()) { // an audit: the host's listeners were probed, these are not yet
+                        add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + ": not probed: the SMTP probe and "
+                                + "the MTA configuration checks run in the agent's own network namespace only (yet)");
+                    }
+                }
+            }
         }
 
         void port(int port, List<Listener> listeners) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.agent.audit.AuditJson;
 import dev.port25.agent.finding.Finding;
 import dev.port25.agent.finding.Severity;
+import dev.port25.agent.platform.OperatingSystem;
 import dev.port25.agent.settings.Settings;
 
 import java.nio.charset.StandardCharsets;
@@ -184,7 +185,11 @@ public final class ReportDocument {
 
     /** OCSF os type_id: 100 Windows, 200 Linux, 300 macOS, 0 unknown. */
     private static int osType() {
-        String name = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        return name.startsWith("windows") ? 100 : name.startsWith("linux") ? 200 : name.startsWith("mac") ? 300 : 0;
+        return switch (OperatingSystem.current()) {
+            case WINDOWS -> 100;
+            case LINUX -> 200;
+            case MACOS -> 300;
+            case OTHER -> 0;
+        };
     }
 }

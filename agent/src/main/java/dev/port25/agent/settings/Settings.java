@@ -3,6 +3,7 @@ package dev.port25.agent.settings;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.port25.agent.inventory.NamespaceSelection;
 import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.FirewallSelector;
 import org.quartz.CronExpression;
@@ -34,13 +35,14 @@ import java.util.regex.Pattern;
  * @param dns      where DNS questions go
  * @param report   where compliance reports go
  * @param daemon   the schedules of {@code port25-agent run}
+ * @param inventory which network namespaces are listed
  */
 public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, Firewall firewall, Probe probe,
-                       Dns dns, Report report, Daemon daemon) {
+                       Dns dns, Report report, Daemon daemon, Inventory inventory) {
 
     /** The settings of a host without a settings file: audit, port 25, role NONE. */
     public static Settings defaults() {
-        return new Settings(null, null, null, null, null, null, null, null, null);
+        return new Settings(null, null, null, null, null, null, null, null, null, null);
     }
 
     public Settings {
@@ -64,11 +66,17 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
         dns = Objects.requireNonNullElse(dns, new Dns(null, null));
         report = Objects.requireNonNullElse(report, Report.none());
         daemon = Objects.requireNonNullElse(daemon, new Daemon(null, null, null, null, null, null, (String) null));
+        inventory = Objects.requireNonNullElse(inventory, new Inventory(null));
     }
 
     /** These settings with other ports. */
     public Settings withPorts(List<Integer> newPorts) {
-        return new Settings(mode, newPorts, host, roles, firewall, probe, dns, report, daemon);
+        return new Settings(mode, newPorts, host, roles, firewall, probe, dns, report, daemon, inventory);
+    }
+
+    /** These settings with other network namespaces listed. */
+    public Settings withNamespaces(NamespaceSelection namespaces) {
+        return new Settings(mode, ports, host, roles, firewall, probe, dns, report, daemon, new Inventory(namespaces));
     }
 
     /** What the agent does with what it finds. */
@@ -206,6 +214,16 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
         /** The adapter id to pin, or empty for detection. */
         public Optional<String> pin() {
             return id.equals(AUTO_ID) ? Optional.empty() : Optional.of(id);
+        }
+    }
+
+    /**
+     * @param namespaces which network namespaces are listed and judged: auto (every one when the
+     *                   agent runs as root, else its own), host (its own), all
+     */
+    public record Inventory(NamespaceSelection namespaces) {
+        public Inventory {
+            namespaces = Objects.requireNonNullElse(namespaces, NamespaceSelection.AUTO);
         }
     }
 

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.port25.agent.facts.Facts;
+import dev.port25.agent.inventory.Container;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.policy.PolicyJson;
 
@@ -70,7 +73,36 @@ public final class StatusJson {
         }
         PolicyJson.firewall(root.putObject("firewall"), report.firewall());
         PolicyJson.findings(root.putArray("findings"), report.findings());
+        ArrayNode namespaces = root.putArray("namespaces");
+        report.namespaces().forEach(ns -> namespace(namespaces.addObject(), ns));
+        strings(root.putArray("namespaceGaps"), report.namespaceGaps());
         return root;
+    }
+
+    private static void namespace(ObjectNode n, Facts.Namespace ns) {
+        NetNamespace where = ns.where();
+        n.put("name", where.name());
+        if (where.inode().isPresent()) {
+            n.put("inode", where.inode().getAsLong());
+        } else {
+            n.putNull("inode");
+        }
+        ArrayNode mounts = n.putArray("mounts");
+        where.mounts().forEach(m -> mounts.add(m.toString()));
+        n.put("processes", where.pids().size());
+        if (ns.interfaces().isPresent()) {
+            strings(n.putArray("interfaces"), ns.interfaces().get());
+        } else {
+            n.putNull("interfaces");
+        }
+        optional(n, "error", ns.inventory().error());
+        if (ns.inventory().value().isPresent()) {
+            ArrayNode listeners = n.putArray("listeners");
+            ns.inventory().value().get().listeners().forEach(l -> listener(listeners.addObject(), l));
+        } else {
+            n.putNull("listeners");
+        }
+        PolicyJson.firewall(n.putObject("firewall"), ns.firewall());
     }
 
     private static void listener(ObjectNode n, Listener l) {
@@ -97,6 +129,16 @@ public final class StatusJson {
         ArrayNode owners = n.putArray("owners");
         l.owners().forEach(o -> owner(owners.addObject(), o));
         optional(n, "ownersUnknown", l.ownersUnknown());
+        if (l.container().isPresent()) {
+            Container c = l.container().get();
+            ObjectNode cn = n.putObject("container");
+            cn.put("runtime", c.runtime());
+            cn.put("id", c.id());
+            optional(cn, "name", c.name());
+            optional(cn, "image", c.image());
+        } else {
+            n.putNull("container");
+        }
     }
 
     private static void owner(ObjectNode n, Owner o) {

@@ -25,10 +25,14 @@ import java.util.TreeSet;
  * @param findings       the policy's findings, worst first
  * @param firewall       what the firewall does to the watched ports, or why it could not be read
  * @param settingsSource the settings file, or that the built-in defaults apply
+ * @param namespaces     every network namespace gathered, the agent's own first (whose listeners
+ *                       and firewall are also {@code inventory} and {@code firewall})
+ * @param namespaceGaps  the namespaces not listed and why
  */
 public record StatusReport(Verdict verdict, List<String> reasons, SortedSet<Integer> ports,
                            Optional<Inventory> inventory, Optional<String> error, RoleResolver.Decision role,
-                           List<Finding> findings, Facts.Result<Facts.FirewallView> firewall, String settingsSource) {
+                           List<Finding> findings, Facts.Result<Facts.FirewallView> firewall, String settingsSource,
+                           List<Facts.Namespace> namespaces, List<String> namespaceGaps) {
 
     public StatusReport {
         Objects.requireNonNull(verdict, "verdict");
@@ -46,5 +50,12 @@ public record StatusReport(Verdict verdict, List<String> reasons, SortedSet<Inte
         findings = List.copyOf(findings);
         Objects.requireNonNull(firewall, "firewall");
         Objects.requireNonNull(settingsSource, "settingsSource");
+        namespaces = List.copyOf(namespaces);
+        namespaceGaps = List.copyOf(namespaceGaps);
+    }
+
+    /** The namespaces other than the agent's own. */
+    public List<Facts.Namespace> others() {
+        return namespaces.isEmpty() ? List.of() : namespaces.subList(1, namespaces.size());
     }
 }

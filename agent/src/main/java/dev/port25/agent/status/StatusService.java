@@ -65,7 +65,7 @@ public final class StatusService {
         reasons.addAll(also);
         return new StatusReport(a.verdict(), reasons, new TreeSet<>(facts.settings().ports()),
                 facts.inventory().value(), facts.inventory().error(), a.role(), a.findings(), facts.firewall(),
-                settingsSource);
+                settingsSource, facts.namespaces(), facts.namespaceGaps());
     }
 
     /** The one-line answer when nothing is wrong. */

@@ -35,15 +35,9 @@ public final class StatusText {
         if (inv.listeners().isEmpty()) {
             out.println("  no listener on port " + ports);
         }
-        int width = 0;
-        for (Listener l : inv.listeners()) {
-            width = Math.max(width, l.endpoint().length());
-        }
-        for (Listener l : inv.listeners()) {
-            out.println("  " + pad(l.endpoint(), width) + "  " + pad(StatusService.describeScope(l), 18) + " "
-                    + pad(Family.labels(l.reachableOver(), "+"), 10) + " " + owners(l));
-        }
+        listeners(inv, "  ", out);
         firewall(report, out);
+        namespaces(report, out);
         for (String reason : report.reasons().subList(1, report.reasons().size())) {
             out.println("  also: " + reason);
         }
@@ -52,6 +46,53 @@ public final class StatusText {
             source.append("; gap: ").append(gap);
         }
         out.println(source);
+    }
+
+    private static void listeners(Inventory inv, String indent, PrintWriter out) {
+        int width = 0;
+        for (Listener l : inv.listeners()) {
+            width = Math.max(width, l.endpoint().length());
+        }
+        for (Listener l : inv.listeners()) {
+            out.println(indent + pad(l.endpoint(), width) + "  " + pad(StatusService.describeScope(l), 18) + " "
+                    + pad(Family.labels(l.reachableOver(), "+"), 10) + " " + owners(l)
+                    + (l.container().isPresent() ? " [" + l.container().get().describe() + "]" : ""));
+        }
+    }
+
+    /**
+     * The other network namespaces: a count, then each one with a listener on the ports or whose
+     * listing failed (a host with hundreds of empty container namespaces stays readable).
+     */
+    private static void namespaces(StatusReport report, PrintWriter out) {
+        for (String gap : report.namespaceGaps()) {
+            out.println("  network namespaces: " + gap);
+        }
+        if (report.others().isEmpty()) {
+            return;
+        }
+        int shown = 0;
+        for (Facts.Namespace ns : report.others()) {
+            boolean empty = ns.inventory().value().map(i -> i.listeners().isEmpty()).orElse(false);
+            if (empty) {
+                continue;
+            }
+            shown++;
+            StringBuilder head = new StringBuilder("  namespace ").append(ns.where().describe());
+            if (ns.interfaces().isPresent()) {
+                head.append(ns.interfaces().get().isEmpty() ? ", no interface but loopback"
+                        : ", interfaces " + String.join(" ", ns.interfaces().get()));
+            }
+            if (ns.inventory().value().isEmpty()) {
+                out.println(head.append(": listeners UNKNOWN: ").append(ns.inventory().error().orElseThrow()));
+                continue;
+            }
+            out.println(head.append(':'));
+            listeners(ns.inventory().value().get(), "    ", out);
+        }
+        out.println("  other network namespaces: " + report.others().size() + " listed, " + shown
+                + (shown == 1 ? " has" : " have") + " a listener on port " + Inventory.portsText(report.ports(), ",")
+                + " or could not be listed");
     }
 
     private static void firewall(StatusReport report, PrintWriter out) {

@@ -2,11 +2,14 @@ package dev.port25.agent.policy;
 
 import dev.port25.agent.facts.Facts;
 import dev.port25.agent.facts.RoleResolver;
+import dev.port25.agent.finding.Finding;
 import dev.port25.agent.finding.FindingKind;
+import dev.port25.agent.inventory.Container;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.settings.Role;
@@ -24,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -182,6 +186,58 @@ public class EvaluatorTest {
         assertThat(ids(a)).containsExactly("P25-011 HIGH");
     }
 
+    static Facts.Namespace other(String name, List<Listener> listeners, List<String> interfaces,
+                                 Facts.Result<Facts.FirewallView> fw) {
+        return new Facts.Namespace(new NetNamespace(name, OptionalLong.of(4026532000L + name.length()), List.of(),
+                List.of(77L)), Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25), listeners, List.of())),
+                Optional.of(interfaces), fw, Optional.empty());
+    }
+
+    @Test
+    void listenersInOtherNamespacesAreJudgedByWhetherAnythingOutsideCanReachThem() throws Exception {
+        Container mail = new Container("docker", "4f6c1e8b2a3d" + "0".repeat(52), Optional.of("mail"), Optional.empty());
+        Listener inMail = new Listener(Protocol.TCP, Family.IPV4, InetAddress.getByName("0.0.0.0"), 25,
+                Optional.empty(), Optional.empty(), OptionalInt.of(0), OptionalLong.of(2000), List.of(MASTER),
+                Optional.empty(), Optional.of(mail));
+        Facts.Result<Facts.FirewallView> none = Facts.Result.failed("not read: nothing listens on a covered port here");
+        List<Facts.Namespace> namespaces = List.of(
+                Facts.Namespace.host(Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25), NOTHING,
+                        List.of())), recorded("no-rules"), Optional.empty()),
+                other("docker/4f6c1e8b2a3d", List.of(inMail), List.of("eth0"), recorded("no-rules")),
+                other("pid/77", WILDCARD_V4, List.of(), none),
+                other("netns/walled", WILDCARD, List.of("eth0"), recorded("ufw-default-deny")),
+                other("netns/quiet", LOOPBACK, List.of("eth0"), recorded("no-rules")),
+                new Facts.Namespace(new NetNamespace("netns/locked", OptionalLong.of(1), List.of(), List.of()),
+                        Facts.Result.failed("cannot enter network namespace netns/locked: EPERM"), Optional.empty(),
+                        none, Optional.empty()));
+        RoleResolver.Decision role = new RoleResolver.Decision(Role.NONE, "test");
+        Assessment status = Evaluator.evaluate(new Facts("test-host", role, Settings.defaults(), namespaces, List.of(),
+                Optional.empty()));
+        // P25-014 thrice: pid/77's listener, and walled's two (0.0.0.0 and [::])
+        assertThat(ids(status)).containsExactlyInAnyOrder("P25-013 HIGH", "P25-011 HIGH", "P25-003 LOW",
+                "P25-003 LOW", "P25-014 LOW", "P25-014 LOW", "P25-014 LOW");
+        assertThat(status.verdict()).as("the paths into the container are not judged: never OK").isEqualTo(Verdict.UNKNOWN);
+        assertThat(evidence(status, FindingKind.NAMESPACE_LISTENER_UNJUDGED)).singleElement().asString()
+                .contains("tcp 0.0.0.0:25 (master) [docker mail (4f6c1e8b2a3d)] in network namespace docker/4f6c1e8b2a3d");
+        assertThat(evidence(status, FindingKind.NAMESPACE_LISTENER_ISOLATED)).anyMatch(e -> e.contains("pid/77")
+                && e.contains("no interface but loopback")).anyMatch(e -> e.contains("netns/walled")
+                && e.contains("own packet filter blocks inbound 25 on ipv6"));
+        assertThat(evidence(status, FindingKind.INVENTORY_FAILED)).singleElement().asString().contains("netns/locked", "EPERM");
+
+        // an audit probed the host's listeners; the container's is said not to be probed
+        List<Facts.Namespace> audited = new ArrayList<>(namespaces);
+        audited.set(0, Facts.Namespace.host(namespaces.get(0).inventory(), namespaces.get(0).firewall(),
+                Optional.of(List.of())));
+        Assessment audit = Evaluator.evaluate(new Facts("test-host", role, Settings.defaults(), audited, List.of(),
+                Optional.empty()));
+        assertThat(evidence(audit, FindingKind.SMTP_NOT_JUDGED)).singleElement().asString()
+                .contains("docker/4f6c1e8b2a3d", "not probed");
+    }
+
+    static List<String> evidence(Assessment a, FindingKind kind) {
+        return a.findings().stream().filter(f -> f.kind() == kind).map(Finding::evidence).toList();
+    }
+
     static LocalSmtpAudit.Report smtp(Listener l, Optional<Boolean> relay, boolean starttls) {
         SmtpProbeResult probe = new SmtpProbeResult(Optional.of("220 mx.p25.test ESMTP"), List.of("PIPELINING"),
                 starttls, Optional.empty(), List.of(), List.of(), SmtpProbeResult.Answer.DISABLED,
@@ -251,7 +307,7 @@ public class EvaluatorTest {
         assertThat(relay.role()).isEqualTo(Role.RELAY);
         assertThat(relay.why()).isEqualTo("rule 2 (tags [smtp-relay]) matches host 'app1' with tags [dmz, smtp-relay]");
         Settings untagged = new Settings(s.mode(), s.ports(), new Settings.Host(List.of()), s.roles(), s.firewall(),
-                s.probe(), s.dns(), s.report(), s.daemon());
+                s.probe(), s.dns(), s.report(), s.daemon(), s.inventory());
         assertThat(RoleResolver.resolve(untagged, "app1").why()).isEqualTo("rule 3 (every host) matches host 'app1'");
         RoleResolver.Decision none = RoleResolver.resolve(Settings.defaults(), "app1");
         assertThat(none.role()).isEqualTo(Role.NONE);

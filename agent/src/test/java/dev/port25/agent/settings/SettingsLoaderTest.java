@@ -127,7 +127,7 @@ public class SettingsLoaderTest {
     static Stream<Bad> badFiles() {
         return Stream.of(
                 new Bad("unknown top-level key", "mode: audit\nmodes: enforce\n", "modes", 2,
-                        "unknown key; the keys here are daemon, dns, firewall, host, mode, ports, probe, report, roles", true),
+                        "unknown key; the keys here are daemon, dns, firewall, host, inventory, mode, ports, probe, report, roles", true),
                 new Bad("unknown nested key", "roles:\n  relay:\n    allowfrom: [198.18.0.0/15]\n",
                         "roles.relay.allowfrom", 3, "unknown key; the keys here are allowFrom", true),
                 new Bad("text for a list", "ports: '25'\n", "ports", 1, "expected a list, found text", true),

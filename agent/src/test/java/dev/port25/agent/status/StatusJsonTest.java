@@ -9,10 +9,12 @@ import dev.port25.agent.facts.Facts;
 import dev.port25.agent.facts.RoleResolver;
 import dev.port25.agent.finding.Severity;
 import dev.port25.agent.inventory.AddressClass;
+import dev.port25.agent.inventory.Container;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
@@ -28,6 +30,7 @@ import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,9 +73,22 @@ public class StatusJsonTest {
         Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25, 587), List.of(loopbackUdp, dualStack, wildcard),
                 List.of());
         Settings settings = SettingsLoader.parse("ports: [25, 587]\n", "agent.yml");
-        Facts facts = new Facts("test-host", new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"), settings,
-                Facts.Result.of(inv), EvaluatorTest.recorded("iptables-nft-ipv4-only-drop", settings.ports()),
+        // a container's namespace beside the host's: a Docker container's MTA on its own eth0
+        Owner exim = owner(9001, "exim4", "/usr/sbin/exim4", "Debian-exim", 101);
+        Container mail = new Container("docker", "4f6c1e8b2a3d4c5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6",
+                Optional.of("mail"), Optional.of("localhost/mini:latest"));
+        Listener inContainer = new Listener(Protocol.TCP, Family.IPV4, InetAddress.getByName("0.0.0.0"), 25,
+                Optional.of(false), Optional.empty(), OptionalInt.of(0), OptionalLong.of(20001), List.of(exim),
+                Optional.empty(), Optional.of(mail));
+        Facts.Namespace container = new Facts.Namespace(new NetNamespace("docker/4f6c1e8b2a3d",
+                OptionalLong.of(4026532290L), List.of(Path.of("/run/docker/netns/4f6c1e8b2a3d")), List.of(9001L)),
+                Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25, 587), List.of(inContainer), List.of())),
+                Optional.of(List.of("eth0")), Facts.Result.failed("not read: nft: Operation not permitted"),
                 Optional.empty());
+        Facts facts = new Facts("test-host", new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"),
+                settings, List.of(Facts.Namespace.host(Facts.Result.of(inv),
+                        EvaluatorTest.recorded("iptables-nft-ipv4-only-drop", settings.ports()), Optional.empty()),
+                        container), List.of(), Optional.empty());
         return StatusService.report(facts, Evaluator.evaluate(facts), "/etc/port25-agent/agent.yml");
     }
 
@@ -91,6 +107,11 @@ public class StatusJsonTest {
         assertThat(fields(doc.get("inventory"))).isEqualTo(strings(schema.at("/properties/inventory/required")));
         assertThat(fields(doc.get("listeners").get(0))).isEqualTo(strings(schema.at("/$defs/listener/required")));
         assertThat(fields(doc.at("/listeners/0/owners/0"))).isEqualTo(strings(schema.at("/$defs/owner/required")));
+        assertThat(fields(doc.at("/namespaces/1"))).isEqualTo(strings(schema.at("/properties/namespaces/items/required")));
+        assertThat(fields(doc.at("/namespaces/1/listeners/0/container")))
+                .isEqualTo(strings(schema.at("/$defs/listener/properties/container/required")));
+        assertThat(doc.at("/namespaces/0/name").asText()).isEqualTo("host");
+        assertThat(doc.at("/namespaces/0/listeners")).isEqualTo(doc.get("listeners"));
         assertThat(fields(doc.get("role"))).isEqualTo(strings(schema.at("/properties/role/required")));
         assertThat(fields(doc.get("firewall"))).isEqualTo(strings(schema.at("/properties/firewall/required")));
         assertThat(fields(doc.at("/firewall/inbound/0"))).isEqualTo(strings(schema.at("/$defs/exposure/required")));

@@ -1,10 +1,13 @@
 package dev.port25.agent.inventory.linux;
 
+import dev.port25.agent.inventory.Container;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.InventorySource;
 import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.NamespaceInventory;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.SocketInventory;
@@ -30,7 +33,7 @@ import java.util.TreeSet;
 /**
  * Linux inventory: netlink sock_diag for the sockets (TCP LISTEN and bound UDP, IPv4 and IPv6,
  * filtered by port in the kernel; works without root) and {@code /proc/<pid>/fd} for the
- * processes holding them. Sees the network namespace the agent runs in.
+ * processes holding them; in the agent's own network namespace, or in any others it is given.
  */
 public final class LinuxSocketInventory implements SocketInventory {
 
@@ -64,7 +67,83 @@ public final class LinuxSocketInventory implements SocketInventory {
     }
 
     private Inventory list(Set<Integer> ports, boolean withOwners) throws InventoryException {
+        NamespaceInventory host = list(List.of(NetNamespace.host()), ports, withOwners).get(0);
+        if (host.error().isPresent()) {
+            throw new InventoryException(host.error().get());
+        }
+        return host.inventory().orElseThrow();
+    }
+
+    /**
+     * The listeners of each of {@code namespaces}, in the same order: each namespace's sockets from
+     * a netlink socket opened inside it (the agent's own directly, the others from a thread that
+     * has entered them), their owners from one read of every process's open files (socket inodes
+     * are unique across namespaces), and the container each owner runs in.
+     *
+     * @param withOwners false for the sockets alone (see {@link #sockets})
+     */
+    public List<NamespaceInventory> list(List<NetNamespace> namespaces, Set<Integer> ports, boolean withOwners) {
         SortedSet<Integer> wanted = new TreeSet<>(ports);
+        List<Object> found = new ArrayList<>(namespaces.size()); // Sockets, or the error's text
+        Set<Long> inodes = new HashSet<>();
+        for (NetNamespace ns : namespaces) {
+            try {
+                Sockets s = ns.isHost() ? here(wanted)
+                        : InNamespace.call(NetNamespaceScan.entry(ns, proc), ns.name(), () -> here(wanted));
+                s.entries().forEach(e -> inodes.add(e.inode()));
+                found.add(s);
+            } catch (InventoryException e) {
+                found.add(e.getMessage());
+            }
+        }
+        ProcFdScanner.Result scan;
+        try {
+            scan = new ProcFdScanner(proc).scan(withOwners ? inodes : Set.of());
+        } catch (IOException e) {
+            String why = "cannot list " + proc + ": " + e.getMessage();
+            return namespaces.stream().map(ns -> NamespaceInventory.failed(ns, why)).toList();
+        }
+        ProcProcesses processes = new ProcProcesses(proc);
+        ContainerIdentity containers = new ContainerIdentity(proc, Path.of("/"));
+        Map<Long, Owner> owners = new HashMap<>();
+        String unreadable = unreadableNote(scan.unreadable().size());
+        List<NamespaceInventory> out = new ArrayList<>(namespaces.size());
+        for (int i = 0; i < namespaces.size(); i++) {
+            NetNamespace ns = namespaces.get(i);
+            if (!(found.get(i) instanceof Sockets s)) {
+                out.add(NamespaceInventory.failed(ns, (String) found.get(i)));
+                continue;
+            }
+            List<Listener> listeners = new ArrayList<>(s.entries().size());
+            for (SockDiag.Entry e : s.entries()) {
+                List<Owner> holding = new ArrayList<>();
+                Optional<Container> container = Optional.empty();
+                for (long pid : scan.holders().getOrDefault(e.inode(), Set.of())) {
+                    holding.add(owners.computeIfAbsent(pid, processes::owner));
+                    container = container.or(() -> containers.of(pid));
+                }
+                listeners.add(new Listener(e.protocol(), e.family(), IpAddresses.of(e.address()), e.port(),
+                        e.v6only(), Optional.ofNullable(s.interfaceNames().get(e.ifIndex())),
+                        OptionalInt.of(e.uid()), OptionalLong.of(e.inode()),
+                        holding, withOwners ? unknownOwners(holding.isEmpty(), unreadable) : Optional.of(NOT_READ),
+                        container));
+            }
+            out.add(new NamespaceInventory(ns, Optional.of(new Inventory(InventorySource.NETLINK, wanted, listeners,
+                    List.of())), Optional.empty(), s.interfaces()));
+        }
+        return out;
+    }
+
+    /**
+     * The sockets of the calling thread's network namespace, the names of the interfaces they are
+     * bound to, and the namespace's interfaces other than loopback (both name lookups answer for
+     * the calling thread's namespace, so they are made here).
+     */
+    private record Sockets(List<SockDiag.Entry> entries, Map<Integer, String> interfaceNames,
+                           Optional<List<String>> interfaces) {
+    }
+
+    private Sockets here(SortedSet<Integer> wanted) throws InventoryException {
         List<SockDiag.Entry> entries = new ArrayList<>();
         try (NetlinkSockDiag nl = NetlinkSockDiag.open()) {
             for (Family family : Family.values()) {
@@ -74,38 +153,38 @@ public final class LinuxSocketInventory implements SocketInventory {
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new InventoryException("netlink sock_diag: " + e.getMessage(), e);
         }
-        Set<Long> inodes = new HashSet<>();
-        for (SockDiag.Entry e : entries) {
-            inodes.add(e.inode());
-        }
-        ProcFdScanner.Result scan;
-        try {
-            scan = new ProcFdScanner(proc).scan(withOwners ? inodes : Set.of());
-        } catch (IOException e) {
-            throw new InventoryException("cannot list " + proc + ": " + e.getMessage(), e);
-        }
-        ProcProcesses processes = new ProcProcesses(proc);
-        Map<Long, Owner> owners = new HashMap<>();
-        Map<Integer, Optional<String>> interfaces = new HashMap<>();
-        List<Listener> listeners = new ArrayList<>(entries.size());
-        String unreadable = unreadableNote(scan.unreadable().size());
+        Map<Integer, String> names = new HashMap<>();
         for (SockDiag.Entry e : entries) {
             if (!wanted.contains(e.port())) {
                 throw new InventoryException("netlink sock_diag returned a socket on port " + e.port()
                         + " although the kernel filter asked for " + wanted);
             }
-            List<Owner> holding = new ArrayList<>();
-            for (long pid : scan.holders().getOrDefault(e.inode(), Set.of())) {
-                holding.add(owners.computeIfAbsent(pid, processes::owner));
+            if (e.ifIndex() != 0) {
+                names.computeIfAbsent(e.ifIndex(), LinuxSocketInventory::interfaceName);
             }
-            listeners.add(new Listener(e.protocol(), e.family(), IpAddresses.of(e.address()), e.port(),
-                    e.v6only(),
-                    e.ifIndex() == 0 ? Optional.empty()
-                            : interfaces.computeIfAbsent(e.ifIndex(), LinuxSocketInventory::interfaceName),
-                    OptionalInt.of(e.uid()), OptionalLong.of(e.inode()),
-                    holding, withOwners ? unknownOwners(holding.isEmpty(), unreadable) : Optional.of(NOT_READ)));
         }
-        return new Inventory(InventorySource.NETLINK, wanted, listeners, List.of());
+        return new Sockets(entries, names, interfaces(proc.resolve("thread-self/net/dev")));
+    }
+
+    /** The interfaces {@code /proc/thread-self/net/dev} lists, loopback left out; empty when it cannot be read. */
+    static Optional<List<String>> interfaces(Path netDev) {
+        String text;
+        try {
+            text = Files.readString(netDev);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.contains("|")) {
+                String name = line.substring(0, colon).strip();
+                if (!name.equals("lo")) {
+                    out.add(name);
+                }
+            }
+        }
+        return Optional.of(out);
     }
 
     static final String NOT_READ = "owners not read (sockets only)";
@@ -133,7 +212,7 @@ public final class LinuxSocketInventory implements SocketInventory {
         }
     }
 
-    private static Optional<String> interfaceName(int ifIndex) {
+    private static String interfaceName(int ifIndex) {
         byte[] name = new byte[16];
         try {
             if (LibC.Binding.get().if_indextoname(ifIndex, name) != null) {
@@ -141,11 +220,11 @@ public final class LinuxSocketInventory implements SocketInventory {
                 while (len < name.length && name[len] != 0) {
                     len++;
                 }
-                return Optional.of(new String(name, 0, len, StandardCharsets.US_ASCII));
+                return new String(name, 0, len, StandardCharsets.US_ASCII);
             }
         } catch (IOException e) {
             // fall through: name the index
         }
-        return Optional.of("if" + ifIndex);
+        return "if" + ifIndex;
     }
 }

@@ -11,16 +11,20 @@ import com.sun.jna.Structure;
 import java.io.IOException;
 
 /**
- * The agent's one libc binding: the few functions the Linux inventory (netlink, owners) and the
- * systemd notifications need, bound through a JNA interface. Interface mapping binds lazily and
- * starts about 15 ms sooner than direct mapping; the agent makes a handful of calls, so the
- * per-call cost does not matter.
+ * The agent's one libc binding: the few functions the Linux inventory (netlink, owners, entering
+ * other network namespaces) and the systemd notifications need, bound through a JNA interface.
+ * Interface mapping binds lazily and starts about 15 ms sooner than direct mapping; the agent
+ * makes a handful of calls, so the per-call cost does not matter.
  */
 public interface LibC extends Library {
 
     int AF_UNIX = 1;
     int SOCK_DGRAM = 2;
     int SOCK_CLOEXEC = 0x80000;
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 0x80000;
+    /** setns(2)'s nstype for a network namespace. */
+    int CLONE_NEWNET = 0x40000000;
 
     /** struct sockaddr_un on Linux: sa_family_t (2 bytes), then 108 bytes of path. */
     @Structure.FieldOrder({"family", "path"})
@@ -75,6 +79,11 @@ public interface LibC extends Library {
     NativeLong recv(int fd, Pointer buf, NativeLong len, int flags) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int open(String path, int flags) throws LastErrorException;
+
+    /** Moves the calling thread (only it) into the namespace {@code fd} refers to. */
+    int setns(int fd, int nstype) throws LastErrorException;
 
     /** Not thread-safe in libc: callers synchronize on {@code LibC.class}. */
     Pointer getpwuid(int uid);
