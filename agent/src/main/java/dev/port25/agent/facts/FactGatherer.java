@@ -86,7 +86,9 @@ public final class FactGatherer {
                 return Facts.Result.failed(e.getMessage());
             }
         });
-        NetworkNamespaces.Gathered where = NetworkNamespaces.gathered(settings.inventory().namespaces());
+        NetworkNamespaces.Gathered where = source == SocketInventories.Choice.OSHI
+                ? NetworkNamespaces.ownOnly("the OSHI inventory (--source oshi) sees the agent's own network namespace only")
+                : NetworkNamespaces.gathered(settings.inventory().namespaces());
         // the inventory and the host's firewall read each wait on the kernel or on tools; they are
         // independent, so they run at once
         CompletableFuture<List<NamespaceInventory>> listed = async(() -> SocketInventories.list(source,

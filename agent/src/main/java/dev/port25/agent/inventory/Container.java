@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * The container a process runs in, as its control group and its runtime's own state say.
  *
- * @param runtime docker, podman, containerd, cri-o, kubernetes (a pod's container whose runtime the
- *                control group does not name), lxc or systemd-nspawn
+ * @param runtime docker, podman, containerd, cri-o, lxc, systemd-nspawn, machine (registered with
+ *                systemd-machined without a unit of its own), or kubernetes (a pod's container whose
+ *                runtime the control group does not name)
  * @param id      the runtime's id for it: the 64-hex id of an OCI runtime, the name of an LXC or
  *                nspawn container
  * @param name    the name the runtime gave it; empty when its state could not be read

@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  * {@code /run/user/<uid>/netns}).
  *
  * @param name   {@value #HOST} for the agent's own; otherwise its first bind mount as
- *               {@code KIND/FILE} ("netns/blue", "docker/1a2b3c4d5e6f"), or without one
+ *               {@code KIND/FILE} ("netns/blue", "docker/SANDBOX": Docker names the file after the
+ *               network sandbox, not the container), or without one
  *               {@code pid/N} after its lowest pid
  * @param inode  the namespace's inode (the number in {@code net:[4026531840]}), which names it
  *               uniquely while it exists; empty where the source cannot tell (OSHI)

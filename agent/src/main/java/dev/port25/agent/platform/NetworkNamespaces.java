@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The host's network namespaces that the agent gathers facts in: its own, and with
- * {@link NamespaceSelection#ALL} (or AUTO as root) every other one on Linux, found by
+ * {@link NamespaceSelection#ALL} (or AUTO where it may enter them) every other one on Linux, found by
  * {@link NetNamespaceScan}.
  */
 public final class NetworkNamespaces {
@@ -35,15 +35,21 @@ public final class NetworkNamespaces {
     private NetworkNamespaces() {
     }
 
+    /** The agent's own namespace only, because {@code why}. */
+    public static Gathered ownOnly(String why) {
+        return new Gathered(List.of(NetNamespace.host()), List.of(why));
+    }
+
     /** The namespaces to gather facts in, the agent's own first. */
     public static Gathered gathered(NamespaceSelection selection) {
         NamespaceSelection s = selection;
         List<String> gaps = new ArrayList<>();
         if (s == NamespaceSelection.AUTO) {
-            s = root() ? NamespaceSelection.ALL : NamespaceSelection.HOST;
+            s = mayEnter() ? NamespaceSelection.ALL : NamespaceSelection.HOST;
             if (s == NamespaceSelection.HOST && OperatingSystem.isLinux()) {
-                gaps.add("only the agent's own network namespace is listed: entering the others needs root "
-                        + "(--namespaces all lists them, each with why it cannot be entered)");
+                gaps.add("only the agent's own network namespace is listed: entering the others needs root with "
+                        + "CAP_SYS_ADMIN, which this process lacks (--namespaces all lists them, each with why it "
+                        + "cannot be entered)");
             }
         }
         if (s == NamespaceSelection.HOST) {
@@ -63,12 +69,27 @@ public final class NetworkNamespaces {
         }
     }
 
-    /** True when the agent runs with the effective uid 0 (the owner of /proc/self). */
-    private static boolean root() {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+    /** CAP_SYS_ADMIN's bit in the capability sets of {@code /proc/self/status}. */
+    private static final int CAP_SYS_ADMIN = 21;
+
+    /**
+     * True when this process may enter another network namespace: it has CAP_SYS_ADMIN in its
+     * effective set (root in a sandbox without it, such as the packaged service, may not).
+     */
+    private static boolean mayEnter() {
+        if (!OperatingSystem.isLinux()) {
             return false;
         }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long eff = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    return (eff & (1L << CAP_SYS_ADMIN)) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+        return false;
     }
 }

@@ -44,8 +44,8 @@ public final class SocketInventories {
     }
 
     /**
-     * The listeners of each of {@code namespaces} (the agent's own first), in the same order, with
-     * the chosen source. Netlink lists every namespace; OSHI (chosen, or the fallback where netlink
+     * The listeners of each of {@code namespaces} (the agent's own first), in the same order, less
+     * those that ended since they were found, with the chosen source. Netlink lists every namespace; OSHI (chosen, or the fallback where netlink
      * fails) sees the agent's own only, and says so for the others.
      */
     public static List<NamespaceInventory> list(Choice choice, List<NetNamespace> namespaces, Set<Integer> ports) {

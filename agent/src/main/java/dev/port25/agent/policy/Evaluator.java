@@ -141,6 +141,11 @@ public final class Evaluator {
                 if (l.scope() == Scope.LOOPBACK) {
                     continue;
                 }
+                if (isolated) {
+                    add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who
+                            + ": the namespace has no interface but loopback, so nothing outside it can connect");
+                    continue;
+                }
                 if (l.protocol() == Protocol.UDP) {
                     add(FindingKind.UDP_LISTENER, Severity.MEDIUM, who);
                     continue;
@@ -148,10 +153,7 @@ public final class Evaluator {
                 Optional<Map<IpFamily, Exposure>> in = ns.firewall().value()
                         .map(v -> v.inbound().getOrDefault(l.port(), Map.of()));
                 boolean blocked = families(l).stream().allMatch(fam -> level(in, fam) == Exposure.Level.CLOSED);
-                if (isolated) {
-                    add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who
-                            + ": the namespace has no interface but loopback, so nothing outside it can connect");
-                } else if (blocked) {
+                if (blocked) {
                     add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who + ": the namespace's own packet "
                             + "filter blocks inbound " + l.port() + " on " + families(l).stream().map(IpFamily::label)
                             .collect(Collectors.joining(" and ")));

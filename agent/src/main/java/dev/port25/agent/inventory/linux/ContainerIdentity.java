@@ -27,11 +27,13 @@ final class ContainerIdentity {
     /** A control group path segment that names a container, and its runtime. */
     private static final List<Map.Entry<Pattern, String>> SEGMENTS = List.of(
             Map.entry(Pattern.compile("docker-" + HEX64 + "\\.scope"), "docker"),
-            Map.entry(Pattern.compile("libpod-" + HEX64 + "(?:\\.scope)?"), "podman"),
-            Map.entry(Pattern.compile("cri-containerd-" + HEX64 + "\\.scope"), "containerd"),
-            Map.entry(Pattern.compile("crio-" + HEX64 + "\\.scope"), "cri-o"),
+            Map.entry(Pattern.compile("libpod-(?:payload-)?" + HEX64 + "(?:\\.scope)?"), "podman"),
+            Map.entry(Pattern.compile("(?:cri-containerd|nerdctl)-" + HEX64 + "\\.scope"), "containerd"),
+            Map.entry(Pattern.compile("crio-" + HEX64 + "(?:\\.scope)?"), "cri-o"),
             Map.entry(Pattern.compile("lxc\\.payload\\.(.+)"), "lxc"),
-            Map.entry(Pattern.compile("systemd-nspawn@(.+)\\.service"), "systemd-nspawn"));
+            Map.entry(Pattern.compile("systemd-nspawn@(.+)\\.service"), "systemd-nspawn"),
+            // a machine registered with systemd-machined without a unit of its own (nspawn run by hand)
+            Map.entry(Pattern.compile("machine-(.+)\\.scope"), "machine"));
     private static final Pattern BARE = Pattern.compile(HEX64);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -98,6 +100,9 @@ final class ContainerIdentity {
             if (parent.equals("docker")) {
                 return Optional.of(new Match("docker", s));
             }
+            if (parent.equals("default") && segments.length == 3) { // containerd's own namespace "default" (nerdctl, ctr)
+                return Optional.of(new Match("containerd", s));
+            }
             if (parent.startsWith("pod") && String.join("/", segments).contains("kubepods")) {
                 return Optional.of(new Match("kubernetes", s));
             }
@@ -130,7 +135,7 @@ final class ContainerIdentity {
         return switch (m.runtime()) {
             case "docker" -> docker(m.id());
             case "podman" -> podman(m.id());
-            case "lxc", "systemd-nspawn" -> new Container(m.runtime(), m.id(), Optional.of(m.id()), Optional.empty());
+            case "lxc", "systemd-nspawn", "machine" -> new Container(m.runtime(), m.id(), Optional.of(m.id()), Optional.empty());
             default -> new Container(m.runtime(), m.id(), Optional.empty(), Optional.empty());
         };
     }

@@ -5,7 +5,10 @@ import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.platform.linux.LibC;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,15 +24,25 @@ final class InNamespace {
     private InNamespace() {
     }
 
+    /** The namespace no longer exists: every file that referred to it is gone, or now refers to another. */
+    static final class Gone extends InventoryException {
+        Gone(String message) {
+            super(message, null);
+        }
+    }
+
     /**
-     * @param entry a file that refers to the namespace: a bind mount or {@code /proc/<pid>/ns/net}
-     * @param what  the namespace's name, for the thread and the errors
+     * @param entries files that refer to the namespace, tried in turn: its bind mounts, then
+     *                {@code /proc/<pid>/ns/net} of its processes
+     * @param inode   the namespace's inode, checked after entering (a pid may have been reused)
+     * @param what    the namespace's name, for the thread and the errors
+     * @throws Gone when no entry leads into the namespace any more (it ended since the scan)
      */
-    static <T> T call(Path entry, String what, Callable<T> work) throws InventoryException {
+    static <T> T call(List<Path> entries, OptionalLong inode, String what, Callable<T> work) throws InventoryException {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                enter(entry, what);
+                enter(entries, inode, what);
                 result.complete(work.call());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
@@ -51,21 +64,41 @@ final class InNamespace {
         }
     }
 
-    private static void enter(Path entry, String what) throws IOException {
+    private static void enter(List<Path> entries, OptionalLong inode, String what) throws IOException, Gone {
+        for (Path entry : entries) {
+            if (enter(entry, what) && (inode.isEmpty() || inode.getAsLong() == current())) {
+                return;
+            }
+        }
+        throw new Gone("network namespace " + what + " ended while it was listed");
+    }
+
+    /** The inode of the calling thread's network namespace. */
+    private static long current() throws IOException {
+        return NetNamespaceScan.inode(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString());
+    }
+
+    /** Enters the namespace {@code entry} refers to; false when it is gone (ENOENT, or EINVAL: not a namespace now). */
+    private static boolean enter(Path entry, String what) throws IOException {
         LibC libc = LibC.Binding.get();
         int fd;
         try {
             fd = libc.open(entry.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open " + entry + ": " + Errno.name(e.getErrorCode())
-                    + (e.getErrorCode() == 2 ? " (the namespace is gone)" : ""), e);
+            if (e.getErrorCode() == ENOENT || e.getErrorCode() == ESRCH) {
+                return false;
+            }
+            throw new IOException("cannot open " + entry + ": " + Errno.name(e.getErrorCode()), e);
         }
         try {
             libc.setns(fd, LibC.CLONE_NEWNET);
+            return true;
         } catch (LastErrorException e) {
+            if (e.getErrorCode() == EINVAL) {
+                return false;
+            }
             throw new IOException("cannot enter network namespace " + what + ": " + Errno.name(e.getErrorCode())
-                    + (e.getErrorCode() == 1 ? " (entering another namespace needs CAP_SYS_ADMIN: run as root)" : ""),
-                    e);
+                    + (e.getErrorCode() == 1 ? " (entering another namespace needs CAP_SYS_ADMIN)" : ""), e);
         } finally {
             try {
                 libc.close(fd);
@@ -74,4 +107,8 @@ final class InNamespace {
             }
         }
     }
+
+    private static final int ENOENT = 2;
+    private static final int ESRCH = 3;
+    private static final int EINVAL = 22;
 }

@@ -75,7 +75,8 @@ public final class LinuxSocketInventory implements SocketInventory {
     }
 
     /**
-     * The listeners of each of {@code namespaces}, in the same order: each namespace's sockets from
+     * The listeners of each of {@code namespaces}, in the same order, less those that ended since they
+     * were found: each namespace's sockets from
      * a netlink socket opened inside it (the agent's own directly, the others from a thread that
      * has entered them), their owners from one read of every process's open files (socket inodes
      * are unique across namespaces), and the container each owner runs in.
@@ -86,30 +87,34 @@ public final class LinuxSocketInventory implements SocketInventory {
         SortedSet<Integer> wanted = new TreeSet<>(ports);
         List<Object> found = new ArrayList<>(namespaces.size()); // Sockets, or the error's text
         Set<Long> inodes = new HashSet<>();
+        List<NetNamespace> listed = new ArrayList<>(namespaces.size());
         for (NetNamespace ns : namespaces) {
             try {
-                Sockets s = ns.isHost() ? here(wanted)
-                        : InNamespace.call(NetNamespaceScan.entry(ns, proc), ns.name(), () -> here(wanted));
+                Sockets s = ns.isHost() ? here(wanted) : InNamespace.call(NetNamespaceScan.entries(ns, proc),
+                        ns.inode(), ns.name(), () -> here(wanted));
                 s.entries().forEach(e -> inodes.add(e.inode()));
                 found.add(s);
+            } catch (InNamespace.Gone e) {
+                continue; // ended since the scan (a container stopped): nothing of it is left to list
             } catch (InventoryException e) {
                 found.add(e.getMessage());
             }
+            listed.add(ns);
         }
         ProcFdScanner.Result scan;
         try {
             scan = new ProcFdScanner(proc).scan(withOwners ? inodes : Set.of());
         } catch (IOException e) {
             String why = "cannot list " + proc + ": " + e.getMessage();
-            return namespaces.stream().map(ns -> NamespaceInventory.failed(ns, why)).toList();
+            return listed.stream().map(ns -> NamespaceInventory.failed(ns, why)).toList();
         }
         ProcProcesses processes = new ProcProcesses(proc);
         ContainerIdentity containers = new ContainerIdentity(proc, Path.of("/"));
         Map<Long, Owner> owners = new HashMap<>();
         String unreadable = unreadableNote(scan.unreadable().size());
-        List<NamespaceInventory> out = new ArrayList<>(namespaces.size());
-        for (int i = 0; i < namespaces.size(); i++) {
-            NetNamespace ns = namespaces.get(i);
+        List<NamespaceInventory> out = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            NetNamespace ns = listed.get(i);
             if (!(found.get(i) instanceof Sockets s)) {
                 out.add(NamespaceInventory.failed(ns, (String) found.get(i)));
                 continue;

@@ -95,13 +95,20 @@ public final class NetNamespaceScan {
 
     /** How a namespace can be entered: a bind mount that holds it, else a process in it. */
     public static Path entry(NetNamespace ns, Path proc) {
-        if (!ns.mounts().isEmpty()) {
-            return ns.mounts().get(0);
+        List<Path> all = entries(ns, proc);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("network namespace " + ns.name() + " has neither a mount nor a process");
         }
-        if (!ns.pids().isEmpty()) {
-            return proc.resolve(ns.pids().get(0) + "/ns/net");
+        return all.get(0);
+    }
+
+    /** Every way into a namespace: its bind mounts, then each of its processes' {@code ns/net}. */
+    static List<Path> entries(NetNamespace ns, Path proc) {
+        List<Path> out = new ArrayList<>(ns.mounts());
+        for (long pid : ns.pids()) {
+            out.add(proc.resolve(pid + "/ns/net"));
         }
-        throw new IllegalArgumentException("network namespace " + ns.name() + " has neither a mount nor a process");
+        return out;
     }
 
     /** The namespace of each process, by inode; the count of processes whose namespace may not be read. */

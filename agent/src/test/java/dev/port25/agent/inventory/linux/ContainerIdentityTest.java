@@ -52,6 +52,20 @@ class ContainerIdentityTest {
     }
 
     @Test
+    void theLayoutsOfOtherDriversAndTools() {
+        assertThat(cgroup("0::/machine.slice/libpod-payload-" + ID + "\n"))
+                .as("podman --cgroups=split").contains(new ContainerIdentity.Match("podman", ID));
+        assertThat(cgroup("0::/kubepods/besteffort/pod1f2e3d4c-aaaa-bbbb-cccc-0123456789ab/crio-" + ID + "\n"))
+                .as("CRI-O with the cgroupfs driver").contains(new ContainerIdentity.Match("cri-o", ID));
+        assertThat(cgroup("0::/system.slice/nerdctl-" + ID + ".scope\n"))
+                .as("nerdctl, systemd driver").contains(new ContainerIdentity.Match("containerd", ID));
+        assertThat(cgroup("0::/default/" + ID + "\n"))
+                .as("containerd's namespace default, cgroupfs").contains(new ContainerIdentity.Match("containerd", ID));
+        assertThat(cgroup("0::/machine.slice/machine-mail.scope/payload\n"))
+                .as("nspawn registered without a unit").contains(new ContainerIdentity.Match("machine", "mail"));
+    }
+
+    @Test
     void hostProcessesAndConmonAreInNoContainer() {
         assertThat(cgroup("0::/system.slice/postfix.service\n")).isEmpty();
         assertThat(cgroup("0::/user.slice/user-0.slice/session-1.scope\n")).isEmpty();
