@@ -6,8 +6,10 @@ import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.net.IpFamily;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,16 +92,30 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
      * @param firewall   what its packet filter lets through per port and family, or why it could
      *                   not be read (or was not: a namespace without a listener on a covered port)
      * @param smtp       the local SMTP audit of each TCP listener; empty when not probed (status does not probe)
+     * @param reach      for a namespace other than the agent's own with a listener on a covered
+     *                   port, the ways into it from outside, or why they are not known; a failed
+     *                   result otherwise
      */
     public record Namespace(NetNamespace where, Result<Inventory> inventory, Optional<List<String>> interfaces,
-                            Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp) {
+                            Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp,
+                            Result<Reach> reach) {
         public Namespace {
             Objects.requireNonNull(where, "where");
             Objects.requireNonNull(inventory, "inventory");
             interfaces = interfaces.map(List::copyOf);
             Objects.requireNonNull(firewall, "firewall");
             smtp = smtp.map(List::copyOf);
+            Objects.requireNonNull(reach, "reach");
         }
+
+        /** A namespace whose ways in were not looked at. */
+        public Namespace(NetNamespace where, Result<Inventory> inventory, Optional<List<String>> interfaces,
+                         Result<FirewallView> firewall, Optional<List<LocalSmtpAudit.Report>> smtp) {
+            this(where, inventory, interfaces, firewall, smtp, Result.failed(where.isHost() ? OWN : NOT_LOOKED_AT));
+        }
+
+        static final String NOT_LOOKED_AT = "not looked at: nothing listens on a covered port here";
+        static final String OWN = "the agent's own namespace: its packet filter (firewall) is the way in";
 
         /** The agent's own namespace, as gathered where only it is listed. */
         public static Namespace host(Result<Inventory> inventory, Result<FirewallView> firewall,
@@ -110,6 +126,37 @@ public record Facts(String hostname, RoleResolver.Decision role, Settings settin
         /** The namespace's name: "host", "netns/blue", "docker/1a2b3c4d5e6f", "pid/1234". */
         public String name() {
             return where.name();
+        }
+    }
+
+    /**
+     * An interface of a namespace that leads past the host's packet filter.
+     *
+     * @param name        its name inside the namespace
+     * @param what        what it is: "macvlan on the host's eth0", "a veth whose other end is not the host's"
+     * @param hostNetwork it is on the network of one of the host's interfaces (a macvlan or ipvlan)
+     */
+    public record Way(String name, String what, boolean hostNetwork) {
+        public String describe() {
+            return name + " (" + what + ")";
+        }
+    }
+
+    /**
+     * The ways into a namespace other than the agent's own from outside it.
+     *
+     * @param addresses its addresses of global scope
+     * @param viaHost   its interfaces whose other end is the host's (a veth to a bridge)
+     * @param elsewhere its interfaces that lead past the host's packet filter
+     * @param published the host's DNATs to its addresses, on the covered ports its TCP listeners use
+     */
+    public record Reach(List<InetAddress> addresses, List<String> viaHost, List<Way> elsewhere,
+                        List<PacketFilter.Published> published) {
+        public Reach {
+            addresses = List.copyOf(addresses);
+            viaHost = List.copyOf(viaHost);
+            elsewhere = List.copyOf(elsewhere);
+            published = List.copyOf(published);
         }
     }
 

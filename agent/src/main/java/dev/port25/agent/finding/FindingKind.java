@@ -54,14 +54,16 @@ public enum FindingKind {
             "See the evidence: the local probe or the MTA's configuration did not answer; probe the host from "
                     + "another one with port25-agent probe HOST.", List.of()),
     NAMESPACE_LISTENER_UNJUDGED("P25-013", "a listener in another network namespace (a container) may be "
-            + "reachable from outside, and the agent cannot tell yet",
-            "See which container owns it (port25-agent status); publish no port to its port 25, or block port 25 "
-                    + "in the container's own packet filter, or give it no interface but loopback. Judging the "
-                    + "paths into a namespace (published ports, routes, macvlan) is still to come.",
+            + "reachable from outside by a way the agent cannot follow",
+            "See which container owns it and through which interface (port25-agent status). An interface that "
+                    + "leads past this host's packet filter (a veth to a third namespace, a tunnel, a device of its "
+                    + "own) is judged by where it leads, which the agent cannot see: block port 25 in the container's "
+                    + "own packet filter, or give the container only a veth to this host's bridge.",
             List.of("moby#4737: Docker's DNAT runs before INPUT, so INPUT rules never see a published port")),
     NAMESPACE_LISTENER_ISOLATED("P25-014", "a listener in another network namespace that nothing outside it can reach",
-            "Nothing to do while the namespace keeps no interface but loopback, or its own packet filter keeps "
-                    + "blocking the port.", List.of()),
+            "Nothing to do while the namespace keeps no interface but loopback, no DNAT of this host leads to it "
+                    + "and it has no interface on the host's network, or its own packet filter keeps blocking the "
+                    + "port.", List.of()),
 
     OPEN_RELAY("P25-101", "open relay: a recipient in a foreign domain is accepted from an outsider",
             "Accept mail only for your own domains from outsiders: Postfix smtpd_relay_restrictions = "

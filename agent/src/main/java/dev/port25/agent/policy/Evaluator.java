@@ -15,10 +15,14 @@ import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpFinding;
 import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.RuleRef;
 import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.net.IpFamily;
 
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -118,12 +123,17 @@ public final class Evaluator {
             f.smtp().ifPresent(reports -> reports.forEach(this::smtp));
         }
 
+        /** Covered ports on which a listener in another namespace is reachable from everywhere (a container's MTA). */
+        final Set<Integer> servedElsewhere = new TreeSet<>();
+
         /**
          * A network namespace other than the agent's own (a container's, an {@code ip netns}): its
          * TCP listeners beyond its loopback, whatever the role, since none of them is the host's
-         * own MTA. One that nothing outside can reach (no interface but loopback, or its own packet
-         * filter verifiably blocking every family it listens on) is noted; for the others, the
-         * paths in from outside are not judged yet, which the verdict says (UNKNOWN).
+         * own MTA. Each is judged by its ways in: the host's DNATs to it (each path through the
+         * host's filter and then the namespace's own), and an interface on the host's network (a
+         * macvlan: the namespace's own filter alone). A listener with no way in is noted; an
+         * interface leading somewhere the agent cannot see (a veth to a third namespace, a tunnel)
+         * leaves the verdict UNKNOWN.
          */
         void namespace(Facts.Namespace ns) {
             String where = " in network namespace " + ns.where().describe();
@@ -133,6 +143,11 @@ public final class Evaluator {
                 return;
             }
             boolean isolated = ns.interfaces().map(List::isEmpty).orElse(false);
+            ns.reach().value().ifPresent(r -> facts.add("network namespace " + ns.where().describe() + ": addresses "
+                    + r.addresses().stream().map(IpAddresses::text).toList()
+                    + (r.viaHost().isEmpty() ? "" : ", to this host through " + r.viaHost())
+                    + (r.elsewhere().isEmpty() ? "" : ", elsewhere through " + r.elsewhere().stream()
+                    .map(Facts.Way::describe).toList())));
             for (Listener l : ns.inventory().value().get().listeners()) {
                 String who = l.endpoint() + " " + owners(l) + l.container().map(c -> " [" + c.describe() + "]")
                         .orElse("") + where;
@@ -157,15 +172,125 @@ public final class Evaluator {
                     add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who + ": the namespace's own packet "
                             + "filter blocks inbound " + l.port() + " on " + families(l).stream().map(IpFamily::label)
                             .collect(Collectors.joining(" and ")));
-                } else {
-                    add(FindingKind.NAMESPACE_LISTENER_UNJUDGED, Severity.HIGH, who + ": whether it is reachable "
-                            + "from outside (a published port, a route into the namespace, a macvlan) is not judged yet"
-                            + in.map(m -> "; the namespace's own packet filter: " + m.values().stream()
-                            .sorted(Comparator.comparing(Exposure::family)).map(Evaluator::describe)
-                            .collect(Collectors.joining("; "))).orElse(""));
-                    if (f.smtp().isPresent()) { // an audit: the host's listeners were probed, these are not yet
-                        add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + ": not probed: the SMTP probe and "
-                                + "the MTA configuration checks run in the agent's own network namespace only (yet)");
+                    continue;
+                }
+                if (ns.reach().error().isPresent()) {
+                    add(FindingKind.NAMESPACE_LISTENER_UNJUDGED, Severity.HIGH, who + ": its ways in from outside "
+                            + "are not known (" + ns.reach().error().get() + ")" + in.map(m -> "; the namespace's own "
+                            + "packet filter: " + m.values().stream().sorted(Comparator.comparing(Exposure::family))
+                            .map(Evaluator::describe).collect(Collectors.joining("; "))).orElse(""));
+                    notProbed(who);
+                    continue;
+                }
+                Facts.Reach reach = ns.reach().value().get();
+                List<Way> ways = ways(l, reach, in);
+                List<Facts.Way> unseen = reach.elsewhere().stream().filter(w -> !w.hostNetwork()).toList();
+                if (ways.isEmpty() && unseen.isEmpty()) {
+                    add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who + ": no way in from outside: "
+                            + (reach.viaHost().isEmpty() ? "" : "its interfaces " + reach.viaHost()
+                            + " lead only to this host, ") + "and no DNAT of this host leads to it");
+                    continue;
+                }
+                if (!ways.isEmpty()) {
+                    reachable(l, who, ways);
+                }
+                if (!unseen.isEmpty()) {
+                    add(FindingKind.NAMESPACE_LISTENER_UNJUDGED, Severity.HIGH, who + ": it can be reached through "
+                            + unseen.stream().map(Facts.Way::describe).collect(Collectors.joining(", "))
+                            + ", which leads past this host's packet filter to where the agent cannot see");
+                }
+                if (!unseen.isEmpty() || ways.stream().anyMatch(w -> w.exposure().level() != Exposure.Level.CLOSED)) {
+                    notProbed(who);
+                }
+            }
+        }
+
+        /** In an audit (the host's listeners were probed), a listener in another namespace is not, yet. */
+        void notProbed(String who) {
+            if (f.smtp().isPresent()) {
+                add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + ": not probed: the SMTP probe and the MTA "
+                        + "configuration checks run in the agent's own network namespace only (yet)");
+            }
+        }
+
+        /**
+         * A way in to a listener of another namespace, and who it lets through to the listener.
+         *
+         * @param how "published on this host's port 2525 (to 198.19.0.2:25)", "through mv0 (macvlan on the host's eth0)"
+         */
+        record Way(String how, Exposure exposure) {
+            String describe() {
+                return how + ": " + Evaluator.describe(exposure);
+            }
+        }
+
+        /**
+         * The ways in to {@code l}: each DNAT of the host to one of its addresses and its port (the
+         * host's path, then the namespace's own filter), and each interface of the namespace on the
+         * host's network (its own filter alone), per family it listens on.
+         */
+        List<Way> ways(Listener l, Facts.Reach reach, Optional<Map<IpFamily, Exposure>> own) {
+            List<Way> out = new ArrayList<>();
+            Set<IpFamily> fams = families(l);
+            for (PacketFilter.Published p : reach.published()) {
+                InetAddress target = p.target().address();
+                if (p.target().port() == l.port() && fams.contains(p.target().family())
+                        && (l.scope() == Scope.WILDCARD || IpAddresses.unmapped(l.address()).equals(target))) {
+                    out.add(new Way("published on this host's port " + p.hostPort() + " (to " + p.target() + ")",
+                            meet(p.exposure(), own(own, p.target().family()))));
+                }
+            }
+            for (Facts.Way w : reach.elsewhere()) {
+                if (w.hostNetwork()) {
+                    fams.forEach(fam -> out.add(new Way("through " + w.describe(), own(own, fam))));
+                }
+            }
+            return out;
+        }
+
+        Exposure own(Optional<Map<IpFamily, Exposure>> in, IpFamily family) {
+            return in.map(m -> m.get(family)).orElseGet(() -> new Exposure(family, Exposure.Level.UNKNOWN, List.of(),
+                    Map.of(), List.of(), List.of("the namespace's own packet filter was not read")));
+        }
+
+        /** A listener of another namespace with ways in, judged as the host's own would be. */
+        void reachable(Listener l, String who, List<Way> ways) {
+            List<Way> open = ways.stream().filter(w -> w.exposure().level() == Exposure.Level.OPEN
+                    || w.exposure().level() == Exposure.Level.RESTRICTED).toList();
+            List<Way> unknown = ways.stream().filter(w -> w.exposure().level() == Exposure.Level.UNKNOWN).toList();
+            ways.forEach(w -> facts.add(who + ": " + w.describe()));
+            switch (role) {
+                case NONE -> {
+                    if (!open.isEmpty()) {
+                        add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, who + " is reachable: " + open.stream()
+                                .map(Way::describe).collect(Collectors.joining("; ")));
+                    } else if (!unknown.isEmpty()) {
+                        add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, who + " has ways in and nothing shows "
+                                + "that the firewall blocks them: " + unknown.stream().map(Way::describe)
+                                .collect(Collectors.joining("; ")));
+                    } else {
+                        add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, who + " has ways in, and the firewall "
+                                + "blocks each: " + ways.stream().map(Way::describe).collect(Collectors.joining("; ")));
+                    }
+                }
+                case RELAY -> {
+                    List<Cidr> allowed = f.settings().roles().relay().allowFrom();
+                    for (Way w : ways) {
+                        Exposure e = w.exposure();
+                        if (e.level() == Exposure.Level.UNKNOWN) {
+                            add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH, who + ": " + w.describe());
+                        } else if (e.level() == Exposure.Level.OPEN
+                                || (e.level() == Exposure.Level.RESTRICTED && !within(e.allowedFrom(), allowed))) {
+                            add(FindingKind.RELAY_REACHABLE_BEYOND_ALLOWED, Severity.HIGH, who + ": " + w.describe()
+                                    + "; allowed: " + allowed.stream().filter(c -> c.ipv6() == (e.family()
+                                    == IpFamily.IPV6)).toList());
+                        }
+                    }
+                }
+                case MAIL_SERVER -> {
+                    unknown.forEach(w -> add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH, who + ": " + w.describe()));
+                    if (ways.stream().anyMatch(w -> w.exposure().level() == Exposure.Level.OPEN)) {
+                        servedElsewhere.add(l.port());
                     }
                 }
             }
@@ -280,6 +405,10 @@ public final class Evaluator {
         }
 
         void mailServer(int port, List<Listener> wide, Optional<Map<IpFamily, Exposure>> in) {
+            if (wide.isEmpty() && servedElsewhere.contains(port)) {
+                facts.add("port " + port + " is served from another network namespace (a container's MTA, published)");
+                return;
+            }
             if (wide.isEmpty()) {
                 add(FindingKind.MAIL_SERVER_NOT_LISTENING, Severity.HIGH, "no TCP listener on port " + port
                         + " beyond loopback");
@@ -394,6 +523,48 @@ public final class Evaluator {
             s += " (" + String.join("; ", e.notes()) + ")";
         }
         return s;
+    }
+
+    /**
+     * Who gets through two filters one after the other (the host's path to a namespace, then the
+     * namespace's own): a block of either blocks; an unknown of either is unknown; else the sources
+     * both let through (CIDRs are nested or apart, so the meet of two lists is pairwise).
+     */
+    static Exposure meet(Exposure first, Exposure then) {
+        List<RuleRef> decidedBy = new ArrayList<>(first.decidedBy());
+        then.decidedBy().stream().filter(r -> !decidedBy.contains(r)).forEach(decidedBy::add);
+        List<String> notes = new ArrayList<>(first.notes());
+        then.notes().stream().filter(n -> !notes.contains(n)).forEach(notes::add);
+        Exposure.Level a = first.level();
+        Exposure.Level b = then.level();
+        if (a == Exposure.Level.CLOSED || b == Exposure.Level.CLOSED) {
+            return new Exposure(first.family(), Exposure.Level.CLOSED, List.of(), Map.of(), decidedBy, notes);
+        }
+        if (a == Exposure.Level.UNKNOWN || b == Exposure.Level.UNKNOWN) {
+            return new Exposure(first.family(), Exposure.Level.UNKNOWN, List.of(), Map.of(), decidedBy, notes);
+        }
+        if (a == Exposure.Level.OPEN && b == Exposure.Level.OPEN) {
+            return new Exposure(first.family(), Exposure.Level.OPEN, List.of(), Map.of(), decidedBy, notes);
+        }
+        List<Cidr> x = a == Exposure.Level.OPEN ? List.of(all(first.family())) : first.allowedFrom();
+        List<Cidr> y = b == Exposure.Level.OPEN ? List.of(all(first.family())) : then.allowedFrom();
+        List<Cidr> both = new ArrayList<>();
+        for (Cidr i : x) {
+            for (Cidr j : y) {
+                if (contains(i, j)) {
+                    both.add(j);
+                } else if (contains(j, i)) {
+                    both.add(i);
+                }
+            }
+        }
+        List<Cidr> allowed = Exposure.cover(both);
+        return new Exposure(first.family(), allowed.isEmpty() ? Exposure.Level.CLOSED : Exposure.Level.RESTRICTED,
+                allowed, Map.of(), decidedBy, notes);
+    }
+
+    private static Cidr all(IpFamily family) {
+        return Cidr.parse(family == IpFamily.IPV6 ? "::/0" : "0.0.0.0/0");
     }
 
     /** Every network in {@code inner} lies inside one of {@code outer}. */

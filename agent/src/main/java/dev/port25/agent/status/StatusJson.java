@@ -13,6 +13,8 @@ import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.policy.PolicyJson;
+import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.net.IpAddresses;
 
 import java.util.List;
 import java.util.Optional;
@@ -103,6 +105,38 @@ public final class StatusJson {
             n.putNull("listeners");
         }
         PolicyJson.firewall(n.putObject("firewall"), ns.firewall());
+        if (ns.reach().value().isPresent()) {
+            reach(n.putObject("reach"), ns.reach().value().get());
+        } else {
+            n.putNull("reach");
+        }
+        optional(n, "reachError", ns.reach().error());
+    }
+
+    private static void reach(ObjectNode n, Facts.Reach r) {
+        ArrayNode addresses = n.putArray("addresses");
+        r.addresses().forEach(a -> addresses.add(IpAddresses.text(a)));
+        strings(n.putArray("viaHost"), r.viaHost());
+        ArrayNode elsewhere = n.putArray("elsewhere");
+        for (Facts.Way w : r.elsewhere()) {
+            ObjectNode x = elsewhere.addObject();
+            x.put("interface", w.name());
+            x.put("what", w.what());
+            x.put("hostNetwork", w.hostNetwork());
+        }
+        ArrayNode published = n.putArray("published");
+        for (PacketFilter.Published p : r.published()) {
+            ObjectNode x = published.addObject();
+            x.put("hostPort", p.hostPort());
+            x.put("target", p.target().toString());
+            x.put("family", p.exposure().family().label());
+            x.put("level", p.exposure().level().name());
+            ArrayNode from = x.putArray("allowed");
+            p.exposure().allowedFrom().forEach(c -> from.add(c.toString()));
+            ArrayNode by = x.putArray("decidedBy");
+            p.exposure().decidedBy().forEach(rule -> by.add(rule.toString()));
+            strings(x.putArray("notes"), p.exposure().notes());
+        }
     }
 
     private static void listener(ObjectNode n, Listener l) {

@@ -1,6 +1,7 @@
 package dev.port25.agent.status;
 
 import dev.port25.agent.facts.Facts;
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Listener;
@@ -89,6 +90,15 @@ public final class StatusText {
             }
             out.println(head.append(':'));
             listeners(ns.inventory().value().get(), "    ", out);
+            ns.reach().value().ifPresent(r -> {
+                for (PacketFilter.Published p : r.published()) {
+                    out.println("    published on this host's port " + p.hostPort() + " to " + p.target() + ": "
+                            + p.exposure().family().label() + " " + p.exposure().level());
+                }
+                for (Facts.Way w : r.elsewhere()) {
+                    out.println("    way out past this host: " + w.describe());
+                }
+            });
         }
         out.println("  other network namespaces: " + report.others().size() + " listed, " + shown
                 + (shown == 1 ? " has" : " have") + " a listener on port " + Inventory.portsText(report.ports(), ",")

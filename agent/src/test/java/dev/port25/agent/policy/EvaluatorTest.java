@@ -21,6 +21,7 @@ import dev.port25.agent.smtp.SmtpProbeResult;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.RecordedFilters;
+import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.net.IpFamily;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -232,6 +233,124 @@ public class EvaluatorTest {
                 Optional.empty()));
         assertThat(evidence(audit, FindingKind.SMTP_NOT_JUDGED)).singleElement().asString()
                 .contains("docker/4f6c1e8b2a3d", "not probed");
+    }
+
+    static final Container MAIL = new Container("docker", "4f6c1e8b2a3d" + "0".repeat(52), Optional.of("mail"),
+            Optional.of("mail:1"));
+
+    /**
+     * The host's filter is a recorded case (Docker's rules publish 198.19.0.2:25 of a container, or
+     * not); the container's namespace holds 0.0.0.0:25 behind a veth to the host's bridge, with
+     * {@code elsewhere} as further interfaces and {@code own} as its own packet filter.
+     */
+    static Facts facts(Role role, String yaml, String hostCase, List<Facts.Way> elsewhere, String own)
+            throws Exception {
+        InetAddress container = InetAddress.getByName("198.19.0.2");
+        Listener inMail = new Listener(Protocol.TCP, Family.IPV4, InetAddress.getByName("0.0.0.0"), 25,
+                Optional.empty(), Optional.empty(), OptionalInt.of(0), OptionalLong.of(2000), List.of(MASTER),
+                Optional.empty(), Optional.of(MAIL));
+        PacketFilter host = RecordedFilters.load(hostCase);
+        Facts.Reach reach = new Facts.Reach(List.of(container), List.of("eth0"), elsewhere,
+                host.publishedTo(new PacketFilter.Target(container, 25)));
+        Facts.Namespace docker = new Facts.Namespace(new NetNamespace("docker/4f6c1e8b2a3d", OptionalLong.of(4026532100L),
+                List.of(), List.of(77L)), Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25),
+                List.of(inMail), List.of())), Optional.of(List.of("eth0")), recorded(own), Optional.empty(),
+                Facts.Result.of(reach));
+        Facts.Namespace self = Facts.Namespace.host(Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25),
+                NOTHING, List.of())), recorded(hostCase), Optional.empty());
+        return new Facts("test-host", new RoleResolver.Decision(role, "test"), settings(yaml), List.of(self, docker),
+                List.of(), Optional.empty());
+    }
+
+    static final String WHO = "tcp 0.0.0.0:25 (master) [docker mail (4f6c1e8b2a3d, image mail:1)] in network "
+            + "namespace docker/4f6c1e8b2a3d (net:[4026532100])";
+
+    @Test
+    void aContainerPublishedOn25IsJudgedAsAHostListenerWouldBeWithTheContainerNamed() throws Exception {
+        Assessment open = Evaluator.evaluate(facts(Role.NONE, "{}", "docker-published-port-bypasses-input",
+                List.of(), "no-rules"));
+        assertThat(open.verdict()).isEqualTo(Verdict.CRITICAL);
+        assertThat(evidence(open, FindingKind.NONLOCAL_LISTENER)).singleElement().asString().startsWith(WHO)
+                .contains("is reachable: published on this host's port 25 (to 198.19.0.2:25): ipv4 OPEN");
+        assertThat(ids(open)).doesNotContain("P25-013 HIGH", "P25-014 LOW");
+
+        // DOCKER-USER drops it: still there and published, blocked: as a blocked host listener
+        Assessment dropped = Evaluator.evaluate(facts(Role.NONE, "{}", "docker-user-drop", List.of(), "no-rules"));
+        assertThat(evidence(dropped, FindingKind.NONLOCAL_LISTENER)).singleElement().asString().startsWith(WHO)
+                .contains("blocks each", "ipv4 CLOSED");
+        assertThat(ids(dropped)).contains("P25-001 MEDIUM");
+
+        // the container's own filter drops 25: noted only
+        Assessment walled = Evaluator.evaluate(facts(Role.NONE, "{}", "docker-published-port-bypasses-input",
+                List.of(), "ufw-default-deny"));
+        assertThat(evidence(walled, FindingKind.NAMESPACE_LISTENER_ISOLATED)).singleElement().asString()
+                .contains("own packet filter blocks inbound 25");
+        assertThat(evidence(walled, FindingKind.NONLOCAL_LISTENER)).isEmpty();
+    }
+
+    @Test
+    void aContainerNothingPublishesIsNotedNotAnAlarm() throws Exception {
+        Assessment a = Evaluator.evaluate(facts(Role.NONE, "{}", "no-rules", List.of(), "no-rules"));
+        assertThat(evidence(a, FindingKind.NAMESPACE_LISTENER_ISOLATED)).singleElement().asString().startsWith(WHO)
+                .contains("[eth0] lead only to this host", "no DNAT");
+        assertThat(a.verdict()).isEqualTo(Verdict.OK);
+    }
+
+    @Test
+    void aMacvlanIsJudgedByTheNamespacesOwnFilterAndAStrangeInterfaceLeavesItUnknown() throws Exception {
+        Facts.Way macvlan = new Facts.Way("mv0", "macvlan on the host's eth0", true);
+        Assessment a = Evaluator.evaluate(facts(Role.NONE, "{}", "no-rules", List.of(macvlan), "no-rules"));
+        assertThat(evidence(a, FindingKind.NONLOCAL_LISTENER)).singleElement().asString()
+                .contains("is reachable: through mv0 (macvlan on the host's eth0): ipv4 OPEN");
+        Assessment walled = Evaluator.evaluate(facts(Role.NONE, "{}", "no-rules", List.of(macvlan), "ufw-default-deny"));
+        assertThat(walled.verdict()).isEqualTo(Verdict.OK);
+
+        Facts.Way tunnel = new Facts.Way("wg0", "wireguard", false);
+        Assessment unseen = Evaluator.evaluate(facts(Role.NONE, "{}", "docker-user-drop", List.of(tunnel), "no-rules"));
+        assertThat(unseen.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(evidence(unseen, FindingKind.NAMESPACE_LISTENER_UNJUDGED)).singleElement().asString()
+                .contains("wg0 (wireguard)", "past this host's packet filter");
+    }
+
+    @Test
+    void aRelaysAllowFromAndAMailServersContainerMtaCountForPublishedContainers() throws Exception {
+        Assessment relay = Evaluator.evaluate(facts(Role.RELAY, "roles: {relay: {allowFrom: [198.18.0.0/15]}}",
+                "docker-published-port-bypasses-input", List.of(), "no-rules"));
+        assertThat(evidence(relay, FindingKind.RELAY_REACHABLE_BEYOND_ALLOWED)).singleElement().asString()
+                .startsWith(WHO).contains("ipv4 OPEN", "allowed: [198.18.0.0/15]");
+        // the container's own filter lets only the allowed network in: within allowFrom
+        Assessment walled = Evaluator.evaluate(facts(Role.RELAY, "roles: {relay: {allowFrom: [198.18.0.0/15]}}",
+                "docker-published-port-bypasses-input", List.of(), "iptables-nft-allow-from-peer-net"));
+        assertThat(evidence(walled, FindingKind.RELAY_REACHABLE_BEYOND_ALLOWED)).isEmpty();
+
+        Assessment mx = Evaluator.evaluate(facts(Role.MAIL_SERVER, "{}", "docker-published-port-bypasses-input",
+                List.of(), "no-rules"));
+        assertThat(ids(mx)).doesNotContain("P25-005 HIGH");
+        assertThat(mx.facts()).anyMatch(x -> x.contains("served from another network namespace"));
+        Assessment none = Evaluator.evaluate(facts(Role.MAIL_SERVER, "{}", "docker-user-drop", List.of(), "no-rules"));
+        assertThat(evidence(none, FindingKind.MAIL_SERVER_NOT_LISTENING)).hasSize(1);
+    }
+
+    @Test
+    void twoFiltersInARowLetThroughOnlyWhatBothDo() throws Exception {
+        Exposure open = new Exposure(IpFamily.IPV4, Exposure.Level.OPEN, List.of(), Map.of(), List.of(), List.of());
+        Exposure peers = new Exposure(IpFamily.IPV4, Exposure.Level.RESTRICTED,
+                List.of(Cidr.parse("198.18.0.0/15")), Map.of(), List.of(), List.of());
+        Exposure one = new Exposure(IpFamily.IPV4, Exposure.Level.RESTRICTED,
+                List.of(Cidr.parse("198.18.25.0/30"),
+                        Cidr.parse("10.0.0.0/8")), Map.of(), List.of(), List.of());
+        Exposure other = new Exposure(IpFamily.IPV4, Exposure.Level.RESTRICTED,
+                List.of(Cidr.parse("10.0.0.0/8")), Map.of(), List.of(), List.of());
+        Exposure unknown = new Exposure(IpFamily.IPV4, Exposure.Level.UNKNOWN, List.of(), Map.of(), List.of(),
+                List.of("why"));
+        assertThat(Evaluator.meet(open, open).level()).isEqualTo(Exposure.Level.OPEN);
+        assertThat(Evaluator.meet(open, peers).allowedFrom()).isEqualTo(peers.allowedFrom());
+        assertThat(Evaluator.meet(peers, one).allowedFrom()).extracting(Object::toString).containsExactly("198.18.25.0/30");
+        assertThat(Evaluator.meet(peers, other).level()).isEqualTo(Exposure.Level.CLOSED);
+        assertThat(Evaluator.meet(unknown, open).level()).isEqualTo(Exposure.Level.UNKNOWN);
+        assertThat(Evaluator.meet(unknown, other).level()).isEqualTo(Exposure.Level.UNKNOWN);
+        Exposure closed = new Exposure(IpFamily.IPV4, Exposure.Level.CLOSED, List.of(), Map.of(), List.of(), List.of());
+        assertThat(Evaluator.meet(unknown, closed).level()).isEqualTo(Exposure.Level.CLOSED);
     }
 
     static List<String> evidence(Assessment a, FindingKind kind) {

@@ -25,6 +25,8 @@ import dev.port25.agent.settings.Role;
 import dev.port25.agent.settings.Settings;
 import dev.port25.agent.settings.SettingsLoader;
 import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.RecordedFilters;
 import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The status document against golden files: a change to them is a change to a public format. */
 public class StatusJsonTest {
+
+    /** The host's firewall: Docker's rules publish 198.19.0.2:25; INPUT drops 25 (recorded). */
+    private static final String DOCKER = "docker-published-port-bypasses-input";
 
     private static String golden(String name) {
         return Fixtures.text("/golden/" + name);
@@ -73,7 +78,9 @@ public class StatusJsonTest {
         Inventory inv = new Inventory(InventorySource.NETLINK, Set.of(25, 587), List.of(loopbackUdp, dualStack, wildcard),
                 List.of());
         Settings settings = SettingsLoader.parse("ports: [25, 587]\n", "agent.yml");
-        // a container's namespace beside the host's: a Docker container's MTA on its own eth0
+        // a container's namespace beside the host's: a Docker container's MTA on its own eth0,
+        // published on the host's port 25 by Docker's rules (which INPUT's drop does not stop)
+        InetAddress containerAddress = InetAddress.getByName("198.19.0.2");
         Owner exim = owner(9001, "exim4", "/usr/sbin/exim4", "Debian-exim", 101);
         Container mail = new Container("docker", "4f6c1e8b2a3d4c5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6",
                 Optional.of("mail"), Optional.of("localhost/mini:latest"));
@@ -84,10 +91,11 @@ public class StatusJsonTest {
                 OptionalLong.of(4026532290L), List.of(Path.of("/run/docker/netns/4f6c1e8b2a3d")), List.of(9001L)),
                 Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25, 587), List.of(inContainer), List.of())),
                 Optional.of(List.of("eth0")), Facts.Result.failed("not read: nft: Operation not permitted"),
-                Optional.empty());
+                Optional.empty(), Facts.Result.of(new Facts.Reach(List.of(containerAddress), List.of("eth0"), List.of(),
+                RecordedFilters.load(DOCKER).publishedTo(new PacketFilter.Target(containerAddress, 25)))));
         Facts facts = new Facts("test-host", new RoleResolver.Decision(Role.NONE, "no role rules; NONE is the default"),
                 settings, List.of(Facts.Namespace.host(Facts.Result.of(inv),
-                        EvaluatorTest.recorded("iptables-nft-ipv4-only-drop", settings.ports()), Optional.empty()),
+                        EvaluatorTest.recorded(DOCKER, settings.ports()), Optional.empty()),
                         container), List.of(), Optional.empty());
         return StatusService.report(facts, Evaluator.evaluate(facts), "/etc/port25-agent/agent.yml");
     }
@@ -116,7 +124,14 @@ public class StatusJsonTest {
         assertThat(fields(doc.get("listeners").get(0))).isEqualTo(listener);
         assertThat(fields(schema.at("/$defs/listener/properties"))).isEqualTo(listener);
         assertThat(fields(doc.at("/listeners/0/owners/0"))).isEqualTo(strings(schema.at("/$defs/owner/required")));
-        assertThat(fields(doc.at("/namespaces/1"))).isEqualTo(strings(schema.at("/properties/namespaces/items/required")));
+        List<String> namespace = new ArrayList<>(strings(schema.at("/properties/namespaces/items/required")));
+        namespace.addAll(List.of("reach", "reachError")); // added within v1
+        assertThat(fields(doc.at("/namespaces/1"))).isEqualTo(namespace);
+        assertThat(fields(schema.at("/properties/namespaces/items/properties"))).isEqualTo(namespace);
+        JsonNode reach = schema.at("/properties/namespaces/items/properties/reach");
+        assertThat(fields(doc.at("/namespaces/1/reach"))).isEqualTo(strings(reach.get("required")));
+        assertThat(fields(doc.at("/namespaces/1/reach/published/0")))
+                .isEqualTo(strings(reach.at("/properties/published/items/required")));
         assertThat(fields(doc.at("/namespaces/1/listeners/0/container")))
                 .isEqualTo(strings(schema.at("/$defs/listener/properties/container/required")));
         assertThat(doc.at("/namespaces/0/name").asText()).isEqualTo("host");

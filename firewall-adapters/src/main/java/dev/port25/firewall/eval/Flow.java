@@ -27,6 +27,8 @@ final class Flow {
     boolean dnated;
     boolean forwarded;
     boolean untracked;
+    /** Past prerouting (the routing decision is made): in the input or forward chains. */
+    boolean routed;
     /** The packets after the SYN (conntrack state established, TCP flags ACK), translated as the SYN was. */
     boolean established;
 

@@ -2,6 +2,7 @@ package dev.port25.firewall.eval;
 
 import dev.port25.firewall.net.AddrRange;
 import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.net.IpFamily;
 
 import java.math.BigInteger;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -128,8 +130,134 @@ public final class PacketFilter {
 
     /** What happens to a new inbound TCP connection described by {@code packet}. */
     public Decision decide(Packet packet) {
-        return decide(() -> Flow.inbound(packet.family(), AddrRange.number(packet.source()), packet.inInterface(),
-                packet.port()), INBOUND_HOOKS);
+        return decide(inbound(packet), INBOUND_HOOKS, Optional.empty()).decision;
+    }
+
+    private static Supplier<Flow> inbound(Packet packet) {
+        return () -> Flow.inbound(packet.family(), AddrRange.number(packet.source()), packet.inInterface(),
+                packet.port());
+    }
+
+    /**
+     * An address and port inside another network namespace (a container's) that a DNAT of this
+     * host may send connections to.
+     */
+    public record Target(InetAddress address, int port) {
+        public Target {
+            Objects.requireNonNull(address, "address");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+        }
+
+        public IpFamily family() {
+            return IpFamily.ofLength(address.getAddress().length);
+        }
+
+        boolean is(Flow flow) {
+            return flow.dnated && flow.port == port && flow.destination.map(d -> d.equals(AddrRange.number(address)))
+                    .orElse(false);
+        }
+
+        @Override
+        public String toString() {
+            String text = IpAddresses.text(address);
+            return (address.getAddress().length == 16 ? "[" + text + "]" : text) + ":" + port;
+        }
+    }
+
+    /**
+     * One way in to a {@link Target}: connections to {@code hostPort} of this host that a DNAT
+     * translates to it, and who can open them.
+     *
+     * @param hostPort the port of this host a client connects to
+     * @param target   where the DNAT sends them
+     * @param exposure who the whole path lets through (prerouting, the DNAT, forward): a source
+     *                 counts only when its connection is translated to the target and passes
+     */
+    public record Published(int hostPort, Target target, Exposure exposure) {
+    }
+
+    /**
+     * The ports of this host whose new connections a DNAT translates to {@code target}, each with
+     * who can open them through every layer: the ports DNAT rules to the target's address match,
+     * each walked as a connection is (so a DNAT that only some interfaces or sources meet, a
+     * DOCKER-USER drop, a forward policy all count). Empty when no DNAT leads there.
+     */
+    public List<Published> publishedTo(Target target) {
+        List<Published> out = new ArrayList<>();
+        for (int hostPort : candidatePorts(target)) {
+            analyze(target.family(), hostPort, interfaces, false, Optional.of(target), names(target, hostPort))
+                    .ifPresent(e -> out.add(new Published(hostPort, target, e)));
+        }
+        return out;
+    }
+
+    /**
+     * Whether a DNAT rule names {@code hostPort} and sends it to {@code target} (Docker's, netavark's:
+     * {@code --dport 25 -j DNAT --to-destination A:25}): then the port is a way in even where every
+     * connection to it is blocked before the translation.
+     */
+    private boolean names(Target target, int hostPort) {
+        BigInteger address = AddrRange.number(target.address());
+        for (Table t : tables) {
+            for (Chain c : t.chains().values()) {
+                for (Rule r : c.rules()) {
+                    if (r.action() instanceof Action.Dnat d && d.family() == target.family()
+                            && d.address().map(address::equals).orElse(false)
+                            && d.port().orElse(hostPort) == target.port()) {
+                        List<Cond.DestinationPort> dports = r.conds().stream()
+                                .filter(x -> x instanceof Cond.DestinationPort dp && !dp.negate())
+                                .map(x -> (Cond.DestinationPort) x).toList();
+                        boolean matches = dports.isEmpty() ? hostPort == target.port() : dports.stream()
+                                .allMatch(dp -> dp.ranges().stream().anyMatch(x -> x[0] <= hostPort && hostPort <= x[1]));
+                        if (matches) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** At most this many host ports are tried for one target (a DNAT of a port range). */
+    private static final int MAX_CANDIDATE_PORTS = 1024;
+
+    /**
+     * The host ports that could be translated to {@code target}: none when no DNAT rule of its
+     * family sends to its address (or keeps the address: a port rewrite); else the target's port
+     * and every port a nat rule of the family matches on.
+     */
+    private Set<Integer> candidatePorts(Target target) {
+        BigInteger address = AddrRange.number(target.address());
+        boolean leads = false;
+        Set<Integer> ports = new TreeSet<>();
+        ports.add(target.port());
+        for (Table t : tables) {
+            for (Chain c : t.chains().values()) {
+                for (Rule r : c.rules()) {
+                    if (r.action() instanceof Action.Dnat d && d.family() == target.family()
+                            && d.address().map(address::equals).orElse(true)
+                            && d.port().map(p -> p == target.port()).orElse(true)) {
+                        leads = true;
+                    }
+                    if (r.action() instanceof Action.Dnat || r.action() instanceof Action.Jump
+                            || r.action() instanceof Action.Goto) {
+                        for (Cond cond : r.conds()) {
+                            if (cond instanceof Cond.DestinationPort dp && !dp.negate()) {
+                                for (int[] range : dp.ranges()) {
+                                    for (int p = range[0]; p <= range[1] && ports.size() < MAX_CANDIDATE_PORTS; p++) {
+                                        ports.add(p);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return leads ? ports : Set.of();
     }
 
     /**
@@ -140,20 +268,43 @@ public final class PacketFilter {
      */
     public Decision decideOutbound(InetAddress destination, Optional<String> outInterface, int port) {
         IpFamily family = IpFamily.ofLength(destination.getAddress().length);
-        return decide(() -> Flow.outbound(family, AddrRange.number(destination), outInterface, port), OUTBOUND_HOOKS);
+        return decide(() -> Flow.outbound(family, AddrRange.number(destination), outInterface, port), OUTBOUND_HOOKS,
+                Optional.empty()).decision;
     }
 
-    private Decision decide(Supplier<Flow> start, List<String> hooks) {
+    /**
+     * A decision, and whether the connection was translated to the target asked about (with a
+     * target, one that is not counts as not let through to it: DROP).
+     */
+    private record Judged(Decision decision, boolean translated) {
+    }
+
+    private Judged decide(Supplier<Flow> start, List<String> hooks, Optional<Target> target) {
         List<Outcome> outcomes = new ArrayList<>();
         Deque<List<Boolean>> todo = new ArrayDeque<>();
         todo.push(List.of());
+        boolean translated = false;
         while (!todo.isEmpty()) {
             if (outcomes.size() >= MAX_WAYS) {
-                return Decision.unknown("more than " + MAX_WAYS + " combinations of undecidable rules");
+                return new Judged(Decision.unknown("more than " + MAX_WAYS + " combinations of undecidable rules"),
+                        translated);
             }
             List<Boolean> prefix = todo.pop();
             Chooser chooser = new Chooser(prefix);
-            outcomes.add(walk(start.get(), hooks, chooser));
+            Flow flow = start.get();
+            Outcome o = walk(flow, hooks, chooser);
+            if (target.isPresent()) {
+                boolean there = target.get().is(flow);
+                // a way that ends undecided before any translation may have led there
+                translated |= there || (o.verdict == Verdict.UNKNOWN && !flow.dnated);
+                // not translated there: not this way in; a block before any translation stands in
+                // front of it, and is named
+                boolean before = o.verdict.blocks() && !flow.dnated && !flow.routed;
+                if (!there && o.verdict != Verdict.UNKNOWN) {
+                    o = new Outcome(Verdict.DROP, before ? o.decidedBy : Optional.empty(), List.of(), o.points);
+                }
+            }
+            outcomes.add(o);
             for (int k = prefix.size(); k < chooser.made.size(); k++) {
                 List<Boolean> alternative = new ArrayList<>(chooser.made.subList(0, k));
                 alternative.add(true);
@@ -162,14 +313,14 @@ public final class PacketFilter {
         }
         Decision d = combine(outcomes);
         if (unread.isEmpty()) {
-            return d;
+            return new Judged(d, translated);
         }
         List<String> notes = new ArrayList<>(d.notes());
         notes.addAll(unread.stream().map(u -> "not read: " + u).toList());
         if (d.verdict().blocks()) {
-            return new Decision(d.verdict(), d.decidedBy(), notes);
+            return new Judged(new Decision(d.verdict(), d.decidedBy(), notes), translated);
         }
-        return new Decision(Verdict.UNKNOWN, d.decidedBy(), notes);
+        return new Judged(new Decision(Verdict.UNKNOWN, d.decidedBy(), notes), translated);
     }
 
     /** Who can connect to {@code port} over {@code family}, on each of the host's interfaces. */
@@ -184,7 +335,7 @@ public final class PacketFilter {
      * says how.
      */
     public Exposure exposure(IpFamily family, int port, List<String> interfaces) {
-        return analyze(family, port, interfaces, false);
+        return analyze(family, port, interfaces, false, Optional.empty(), false).orElseThrow();
     }
 
     /**
@@ -194,10 +345,17 @@ public final class PacketFilter {
      * destinations), UNKNOWN.
      */
     public Exposure egress(IpFamily family, int port) {
-        return analyze(family, port, interfaces, true);
+        return analyze(family, port, interfaces, true, Optional.empty(), false).orElseThrow();
     }
 
-    private Exposure analyze(IpFamily family, int port, List<String> interfaces, boolean outbound) {
+    /**
+     * Who gets through to {@code port}: every source on every interface, decided. With a target,
+     * only connections translated to it count, and when none is (on no interface, from no source)
+     * the answer is empty, unless {@code named} (a DNAT rule names the port and the target): the
+     * port is no way in to it.
+     */
+    private Optional<Exposure> analyze(IpFamily family, int port, List<String> interfaces, boolean outbound,
+                                       Optional<Target> target, boolean named) {
         List<Optional<String>> ifaces = interfaces.isEmpty() ? List.of(Optional.empty())
                 : interfaces.stream().map(Optional::of).toList();
         List<BigInteger> starts = intervalStarts(family, outbound);
@@ -206,13 +364,21 @@ public final class PacketFilter {
         boolean[] accepted = new boolean[starts.size()];
         boolean anyUnknown = false;
         Map<String, Exposure.Level> byInterface = new LinkedHashMap<>();
+        boolean translated = false;
         for (Optional<String> iface : ifaces) {
             boolean accepts = false;
             boolean blocks = false;
             boolean unknown = false;
             for (int i = 0; i < starts.size(); i++) {
                 InetAddress a = AddrRange.address(family, starts.get(i));
-                Decision d = outbound ? decideOutbound(a, iface, port) : decide(new Packet(a, iface, port));
+                Decision d;
+                if (outbound) {
+                    d = decideOutbound(a, iface, port);
+                } else {
+                    Judged j = decide(inbound(new Packet(a, iface, port)), INBOUND_HOOKS, target);
+                    translated |= j.translated;
+                    d = j.decision;
+                }
                 d.decidedBy().filter(r -> !decidedBy.contains(r)).ifPresent(decidedBy::add);
                 switch (d.verdict()) {
                     case ACCEPT -> {
@@ -233,8 +399,12 @@ public final class PacketFilter {
         if (byInterface.values().stream().distinct().count() == 1) {
             byInterface.clear();
         }
+        if (target.isPresent() && !translated && !named) {
+            return Optional.empty();
+        }
         if (anyUnknown) {
-            return new Exposure(family, Exposure.Level.UNKNOWN, List.of(), byInterface, decidedBy, List.copyOf(notes));
+            return Optional.of(new Exposure(family, Exposure.Level.UNKNOWN, List.of(), byInterface, decidedBy,
+                    List.copyOf(notes)));
         }
         List<Cidr> allowed = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
@@ -251,8 +421,8 @@ public final class PacketFilter {
         }
         Exposure.Level level = allowed.isEmpty() ? Exposure.Level.CLOSED
                 : allowed.equals(AddrRange.all(family).cidrs()) ? Exposure.Level.OPEN : Exposure.Level.RESTRICTED;
-        return new Exposure(family, level, level == Exposure.Level.RESTRICTED ? allowed : List.of(), byInterface,
-                decidedBy, List.copyOf(notes));
+        return Optional.of(new Exposure(family, level, level == Exposure.Level.RESTRICTED ? allowed : List.of(),
+                byInterface, decidedBy, List.copyOf(notes)));
     }
 
     /** The first address of every interval on which all source (or destination) matches of the family agree. */
@@ -380,6 +550,7 @@ public final class PacketFilter {
         Optional<RuleRef> lastAccept = Optional.empty();
         for (int h = 0; h < hooks.size(); h++) {
             String hook = hooks.get(h);
+            flow.routed |= hook.equals("input");
             if (hook.equals("input") && flow.forwarded) {
                 hook = "forward";
             }

@@ -3,6 +3,7 @@ package dev.port25.firewall.eval;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.firewalld.FirewalldLab;
 import dev.port25.firewall.net.IpFamily;
+import dev.port25.firewall.testing.DockerRules;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
@@ -357,42 +358,8 @@ class VerdictTruthIT {
                 assertThat(listener.readLine(Duration.ofSeconds(10))).contains("READY");
                 Path rules = Files.createTempFile("p25-docker-", ".rules");
                 try {
-                    Files.writeString(rules, """
-                            *nat
-                            :PREROUTING ACCEPT [0:0]
-                            :INPUT ACCEPT [0:0]
-                            :OUTPUT ACCEPT [0:0]
-                            :POSTROUTING ACCEPT [0:0]
-                            :DOCKER - [0:0]
-                            -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
-                            -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
-                            -A POSTROUTING -s 198.19.0.0/24 ! -o docker0 -j MASQUERADE
-                            -A POSTROUTING -s 198.19.0.2/32 -d 198.19.0.2/32 -p tcp -m tcp --dport 25 -j MASQUERADE
-                            -A DOCKER -i docker0 -j RETURN
-                            -A DOCKER ! -i docker0 -p tcp -m tcp --dport 25 -j DNAT --to-destination 198.19.0.2:25
-                            COMMIT
-                            *filter
-                            :INPUT ACCEPT [0:0]
-                            :FORWARD DROP [0:0]
-                            :OUTPUT ACCEPT [0:0]
-                            :DOCKER - [0:0]
-                            :DOCKER-ISOLATION-STAGE-1 - [0:0]
-                            :DOCKER-ISOLATION-STAGE-2 - [0:0]
-                            :DOCKER-USER - [0:0]
-                            -A FORWARD -j DOCKER-USER
-                            -A FORWARD -j DOCKER-ISOLATION-STAGE-1
-                            -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-                            -A FORWARD -o docker0 -j DOCKER
-                            -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
-                            -A FORWARD -i docker0 -o docker0 -j ACCEPT
-                            -A DOCKER -d 198.19.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 25 -j ACCEPT
-                            -A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
-                            -A DOCKER-ISOLATION-STAGE-1 -j RETURN
-                            -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
-                            -A DOCKER-ISOLATION-STAGE-2 -j RETURN
-                            %s
-                            COMMIT
-                            """.formatted(dockerUser));
+                    Files.writeString(rules, DockerRules.save("docker0", "198.19.0.0/24", "198.19.0.2", 25, 25,
+                            dockerUser));
                     server.ok("iptables-nft-restore", rules.toString());
                 } finally {
                     Files.delete(rules);

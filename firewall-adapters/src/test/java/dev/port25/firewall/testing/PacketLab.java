@@ -64,7 +64,8 @@ public final class PacketLab implements AutoCloseable {
      * greeting, since an ICMPv6 reject shows only after the first retransmit.
      */
     private static final String PROBE = "import socket,sys\n"
-            + "try:\n    c=socket.create_connection((sys.argv[1],25),timeout=2)\n"
+            + "port=int(sys.argv[2]) if len(sys.argv) > 2 else 25\n"
+            + "try:\n    c=socket.create_connection((sys.argv[1],port),timeout=2)\n"
             + "    c.recv(64); c.close(); print('open')\n"
             + "except (ConnectionRefusedError, ConnectionResetError): print('refused')\n"
             + "except (socket.timeout, TimeoutError): print('timeout')\n"
@@ -76,7 +77,10 @@ public final class PacketLab implements AutoCloseable {
         return LISTEN;
     }
 
-    /** The peer's Python program (argument: the server's address); prints what {@link #probe} returns. */
+    /**
+     * The peer's Python program (arguments: the server's address, and the port when not 25);
+     * prints what {@link #probe} returns.
+     */
     public static String probeScript() {
         return PROBE;
     }
