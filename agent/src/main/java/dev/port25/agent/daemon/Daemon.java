@@ -6,10 +6,11 @@ import dev.port25.agent.enforce.EnforcementPolicy;
 import dev.port25.agent.enforce.Enforcer;
 import dev.port25.agent.enforce.Journal;
 import dev.port25.agent.inventory.Inventory;
-import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.NamespaceInventory;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
+import dev.port25.agent.platform.NetworkNamespaces;
 import dev.port25.agent.platform.ServiceHost;
 import dev.port25.agent.platform.SocketInventories;
 import dev.port25.agent.policy.Verdict;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -192,20 +194,27 @@ public final class Daemon {
         }
     }
 
-    /** The cheap inventory (sockets, not owners); a new listener beyond loopback is logged and, in enforce mode, closed at once. */
+    /**
+     * The cheap inventory (sockets, not owners) of every network namespace the settings cover; a
+     * new listener beyond loopback is logged and, in enforce mode, closed at once. One in another
+     * namespace is named after it ("netns/blue tcp 0.0.0.0:25"): its published ports are closed by
+     * the same rules as the host's own port.
+     */
     void watch() {
         Settings s = loaded.settings();
-        Inventory inv;
-        try {
-            inv = SocketInventories.listSockets(new TreeSet<>(s.ports())); // owners would cost a /proc walk a second
-        } catch (InventoryException e) {
-            log.error("listing the listeners failed: " + e.getMessage());
+        // owners would cost a /proc walk a second
+        List<NamespaceInventory> listed = SocketInventories.listSockets(
+                NetworkNamespaces.gathered(s.inventory().namespaces()).namespaces(), new TreeSet<>(s.ports()));
+        if (listed.get(0).error().isPresent()) {
+            log.error("listing the listeners failed: " + listed.get(0).error().get());
             return;
         }
         Set<String> now = new TreeSet<>();
-        for (Listener l : inv.listeners()) {
-            if (l.protocol() == Protocol.TCP && l.scope() != Scope.LOOPBACK) {
-                now.add(l.endpoint());
+        for (NamespaceInventory ni : listed) {
+            for (Listener l : ni.inventory().map(Inventory::listeners).orElse(List.of())) {
+                if (l.protocol() == Protocol.TCP && l.scope() != Scope.LOOPBACK) {
+                    now.add(ni.namespace().isHost() ? l.endpoint() : ni.namespace().name() + " " + l.endpoint());
+                }
             }
         }
         DaemonStatus.Watched w = status.watched(now);

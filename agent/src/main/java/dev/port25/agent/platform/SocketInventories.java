@@ -81,6 +81,22 @@ public final class SocketInventories {
         return auto(ports, LinuxSocketInventory::sockets);
     }
 
+    /**
+     * The sockets of each of {@code namespaces} (the agent's own first), without owners, as
+     * {@link #listSockets(Set)} lists the agent's own: the daemon's watch over every namespace.
+     */
+    public static List<NamespaceInventory> listSockets(List<NetNamespace> namespaces, Set<Integer> ports) {
+        if (!OperatingSystem.isLinux() || namespaces.size() == 1) {
+            try {
+                return List.of(new NamespaceInventory(namespaces.get(0), Optional.of(listSockets(ports)),
+                        Optional.empty(), Optional.empty()));
+            } catch (InventoryException e) {
+                return List.of(NamespaceInventory.failed(namespaces.get(0), e.getMessage()));
+            }
+        }
+        return new LinuxSocketInventory().list(namespaces, ports, false);
+    }
+
     private interface Netlink {
         Inventory list(LinuxSocketInventory inventory, Set<Integer> ports) throws InventoryException;
     }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.BackendLab;
+import dev.port25.agent.testing.DockerBridge;
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +106,40 @@ class DaemonIT {
     @ValueSource(strings = {"nftables", "iptables", "ufw", "firewalld"})
     void aNewExposureIsClosedWithinTwoSecondsAndTheDaemonStopsCleanly(String backend) throws Exception {
         exposureClosedWithin(backend, 2.0);
+    }
+
+    /**
+     * A container that starts on a NONE host in enforce mode (nftables) and publishes 25 through
+     * Docker's rules: the peer never gets through, and the daemon's watch, which lists every
+     * network namespace, names the new listener within its interval.
+     */
+    @Test
+    void aContainerThatStartsAndPublishes25IsSeenAtOnceAndNeverReachable() throws Exception {
+        try (BackendLab lab = new BackendLab(jar, "nftables"); Netns container = Netns.create("dmc")) {
+            DockerBridge.bridge(lab.server, container);
+            Path settings = lab.settings("mode: enforce\n");
+            BackgroundProcess daemon = lab.spawnAgent(lab.withState("run", "--config", settings.toString()));
+            await(daemon, l -> l.contains("now holds 25 inbound CLOSED"), Duration.ofSeconds(90));
+
+            DockerBridge.docker(lab.server, 25, "-A DOCKER-USER -j RETURN"); // what dockerd writes as it starts it
+            BackgroundProcess listener = container.spawn(container.inside(List.of("/usr/bin/python3", "-c",
+                    "import socket,sys,time\ns=socket.socket(); s.bind(('0.0.0.0',25)); s.listen(64)\n"
+                            + "print(time.time()); sys.stdout.flush()\nwhile True:\n c,_=s.accept(); c.close()")));
+            double listening = Double.parseDouble(listener.readLine(Duration.ofSeconds(10)).orElseThrow());
+            assertThat(lab.connects("198.18.25.2", "198.18.25.1")).as("published, and closed from the start").isFalse();
+            String seen = await(daemon, l -> l.contains("new listener beyond loopback: netns/" + container.name()
+                    + " tcp 0.0.0.0:25"), Duration.ofSeconds(10));
+            double after = System.currentTimeMillis() / 1000.0 - listening;
+            System.out.printf(Locale.ROOT, "a container's new listener named by the daemon after at most %.3f s%n", after);
+            assertThat(after).as("seen within the watch interval and a round").isLessThan(3.0);
+            assertThat(seen).isNotEmpty();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!state(lab).path("exposed").asText().contains("netns/" + container.name())
+                    && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(state(lab).path("exposed").asText()).contains("netns/" + container.name() + " tcp 0.0.0.0:25");
+        }
     }
 
     /**

@@ -2,12 +2,16 @@ package dev.port25.agent.facts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.port25.agent.testing.AgentJar;
+import dev.port25.agent.testing.DockerBridge;
 import dev.port25.firewall.exec.BackgroundProcess;
+import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
+import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.DockerRules;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
+import dev.port25.firewall.testing.Trees;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Docker's rules (as dockerd 24 writes them for IPv4 and IPv6, {@link DockerRules}: dockerd itself
  * cannot run here, no registry is reachable), then dropped in DOCKER-USER, then published on
  * another host port, then not published; and a namespace with a macvlan on the host's own
- * network. The role is NONE (no settings).
+ * network. {@code enforce} (nftables) closes the published port, also after Docker's rules are
+ * written again and for another host port; {@code undo} leaves Docker's rules to the byte. The
+ * role is NONE (no role rules).
  */
 @Tag("netns")
 class ContainerExposureIT {
@@ -36,11 +42,11 @@ class ContainerExposureIT {
 
     @Test
     void aContainersListenerIsReachableExactlyWhereTheAgentSaysAndNamedThere() throws Exception {
-        Prerequisites.require("ip", "iptables-nft-restore", "ip6tables-nft-restore", "sysctl", PacketLab.PYTHON);
+        Prerequisites.require("ip", "nft", "iptables-nft-restore", "ip6tables-nft-restore", "sysctl", PacketLab.PYTHON);
         try (AgentJar jar = AgentJar.copy(); Netns host = Netns.create("cxh"); Netns peer = Netns.create("cxp");
              Netns container = Netns.create("cxc"); Netns macvlan = Netns.create("cxm")) {
             Netns.link(host, HOST4 + "/24", HOST6 + "/64", peer, "198.18.26.2/24", "fd00:26::2/64");
-            bridge(host, container);
+            DockerBridge.bridge(host, container);
             host.ok("ip", "link", "add", "mv0", "link", "p25a", "type", "macvlan", "mode", "bridge");
             host.ok("ip", "link", "set", "mv0", "netns", macvlan.name());
             macvlan.ok("ip", "addr", "add", MACVLAN4 + "/24", "dev", "mv0");
@@ -51,7 +57,7 @@ class ContainerExposureIT {
             String inMacvlan = "in network namespace netns/" + macvlan.name();
 
             // published on 25, both families: the peer reaches the container through the host
-            docker(host, 25, "-A DOCKER-USER -j RETURN");
+            DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN");
             assertThat(probe(peer, HOST4, 25)).isEqualTo("open");
             assertThat(probe(peer, HOST6, 25)).isEqualTo("open");
             assertThat(probe(peer, MACVLAN4, 25)).isEqualTo("open");
@@ -69,6 +75,42 @@ class ContainerExposureIT {
             assertThat(reach.get("published")).hasSize(2);
             assertThat(evidence(open, "P25-013", "HIGH")).noneMatch(e -> e.contains(inContainer) || e.contains(inMacvlan));
 
+            // enforce (nftables): the published port is closed on both families, where Docker's rules
+            // would let it through, and stays closed when dockerd rewrites them (a restart), and for
+            // another host port leading to the container's 25; undo leaves Docker's rules as they were
+            String dockerBefore = dockerRules(host);
+            Path state = Files.createTempDirectory("p25-cx-state-");
+            Path settings = state.resolve("agent.yml");
+            Files.writeString(settings, "firewall:\n  backend: nftables\n");
+            try {
+                CommandResult enforce = agent(jar, host, "enforce", "--config", settings.toString(), "--state-dir",
+                        state.resolve("state").toString());
+                assertThat(enforce.exitCode()).as(enforce.describe()).isZero();
+                assertThat(enforce.stdout()).contains("verified by re-reading");
+                assertThat(probe(peer, HOST4, 25)).isEqualTo("timeout");
+                assertThat(probe(peer, HOST6, 25)).isEqualTo("timeout");
+                JsonNode closed = status(jar, host, settings.toString());
+                assertThat(evidence(closed, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
+                assertThat(evidence(closed, "P25-001", "MEDIUM")).anyMatch(e -> e.contains(inContainer)
+                        && e.endsWith("ipv4 CLOSED")).anyMatch(e -> e.contains(inContainer) && e.endsWith("ipv6 CLOSED"));
+                // the host cannot close a macvlan's way in: that is the namespace's own filter's
+                assertThat(evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMacvlan));
+                DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN"); // dockerd restarted: its rules written again
+                assertThat(probe(peer, HOST4, 25)).isEqualTo("timeout");
+                DockerBridge.docker(host, 2525, "-A DOCKER-USER -j RETURN");
+                assertThat(probe(peer, HOST4, 2525)).isEqualTo("timeout");
+                assertThat(probe(peer, HOST6, 2525)).isEqualTo("timeout");
+                DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN");
+                CommandResult undo = agent(jar, host, "undo", "--state-dir", state.resolve("state").toString());
+                assertThat(undo.exitCode()).as(undo.describe()).isZero();
+                assertThat(probe(peer, HOST4, 25)).isEqualTo("open");
+                assertThat(probe(peer, HOST6, 25)).isEqualTo("open");
+                assertThat(dockerRules(host)).as("Docker's rules as before").isEqualTo(dockerBefore);
+                assertThat(host.ok("nft", "list", "tables").stdout()).doesNotContain("port25_agent");
+            } finally {
+                Trees.delete(state);
+            }
+
             // DOCKER-USER drops 25: the peer gets nowhere, and the agent says it is blocked, naming the rule
             host.ok("iptables-nft", "-w", "-I", "DOCKER-USER", "-p", "tcp", "--dport", "25", "-j", "DROP");
             host.ok("ip6tables-nft", "-w", "-I", "DOCKER-USER", "-p", "tcp", "--dport", "25", "-j", "DROP");
@@ -83,7 +125,7 @@ class ContainerExposureIT {
                     .contains("DOCKER-USER -p tcp -m tcp --dport 25 -j DROP");
 
             // published on 2525 instead (-p 2525:25): found there; the host's own 25 leads nowhere
-            docker(host, 2525, "-A DOCKER-USER -j RETURN");
+            DockerBridge.docker(host, 2525, "-A DOCKER-USER -j RETURN");
             assertThat(probe(peer, HOST4, 2525)).isEqualTo("open");
             assertThat(probe(peer, HOST4, 25)).isEqualTo("refused");
             JsonNode moved = status(jar, host);
@@ -102,62 +144,6 @@ class ContainerExposureIT {
         }
     }
 
-    /** A bridge docker0 in the host (198.19.0.1/24, fd00:19::1/64) and the container's eth0 on it. */
-    private static void bridge(Netns host, Netns container) throws Exception {
-        host.ok("ip", "link", "add", "vethc", "type", "veth", "peer", "name", "eth0", "netns", container.name());
-        // without multicast snooping: a neighbour solicitation sent before the bridge saw the
-        // container's MLD report would not reach it (the host's neighbour entry stays INCOMPLETE)
-        host.ok("ip", "link", "add", "docker0", "type", "bridge", "mcast_snooping", "0");
-        host.ok("ip", "link", "set", "vethc", "master", "docker0");
-        host.ok("ip", "addr", "add", "198.19.0.1/24", "dev", "docker0");
-        host.ok("ip", "-6", "addr", "add", "fd00:19::1/64", "dev", "docker0", "nodad");
-        host.ok("ip", "link", "set", "docker0", "up");
-        host.ok("ip", "link", "set", "vethc", "up");
-        host.ok("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-        container.ok("ip", "addr", "add", "198.19.0.2/24", "dev", "eth0");
-        container.ok("ip", "-6", "addr", "add", "fd00:19::2/64", "dev", "eth0", "nodad");
-        container.ok("ip", "link", "set", "eth0", "up");
-        container.ok("ip", "route", "add", "default", "via", "198.19.0.1");
-        container.ok("ip", "-6", "route", "add", "default", "via", "fd00:19::1");
-        neighbour(host, "fd00:19::2", "docker0");
-    }
-
-    /**
-     * Waits until {@code ns} has resolved {@code address}'s link address on {@code dev}, prodding
-     * it with a datagram each time: a first neighbour solicitation sent while the bridge port
-     * comes up can be lost, and a connection then times out (seen here about one run in three).
-     */
-    private static void neighbour(Netns ns, String address, String dev) throws Exception {
-        String prod = "import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b'x', ('" + address
-                + "', 9))";
-        for (int i = 0; i < 20; i++) {
-            ns.run(List.of(PacketLab.PYTHON, "-c", prod), Duration.ofSeconds(5));
-            Thread.sleep(250);
-            if (ns.ok("ip", "-6", "neigh", "show", address, "dev", dev).stdout().contains("lladdr")) {
-                return;
-            }
-        }
-        throw new AssertionError(address + " is not resolved on " + dev + ": " + ns.ok("ip", "-6", "neigh").stdout());
-    }
-
-    /** Docker's rules for both families, publishing {@code hostPort} to the container's 25, replacing any before. */
-    private static void docker(Netns host, int hostPort, String dockerUser) throws Exception {
-        restore(host, "iptables-nft-restore", DockerRules.save("docker0", "198.19.0.0/24", "198.19.0.2", hostPort, 25,
-                dockerUser));
-        restore(host, "ip6tables-nft-restore", DockerRules.save("docker0", "fd00:19::/64", "fd00:19::2", hostPort, 25,
-                dockerUser));
-    }
-
-    private static void restore(Netns host, String tool, String rules) throws Exception {
-        Path file = Files.createTempFile("p25-docker-", ".rules");
-        try {
-            Files.writeString(file, rules);
-            host.ok(tool, file.toString());
-        } finally {
-            Files.delete(file);
-        }
-    }
-
     /** 0.0.0.0:25 and [::]:25 (v6only) that greet every connection. */
     private static void listen(Netns ns) throws Exception {
         BackgroundProcess p = ns.spawn(ns.inside(List.of(PacketLab.PYTHON, "-c", PacketLab.listenScript(),
@@ -172,8 +158,31 @@ class ContainerExposureIT {
         return r.stdout().strip();
     }
 
-    private static JsonNode status(AgentJar jar, Netns host) throws Exception {
-        JsonNode doc = jar.json(host, "status", "--json", "--namespaces", "all");
+    /** Both families' iptables rules without counters or the save's dated comments. */
+    private static String dockerRules(Netns host) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (String tool : List.of("iptables-nft-save", "ip6tables-nft-save")) {
+            for (String line : host.ok(tool).stdout().split("\n")) {
+                if (!line.startsWith("#")) {
+                    out.append(line.replaceAll("\\[\\d+:\\d+\\]", "[0:0]")).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static CommandResult agent(AgentJar jar, Netns host, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(host.inside(List.of()));
+        argv.addAll(jar.argv(args));
+        return new CommandRunner().run(Command.of(argv).withTimeout(Duration.ofSeconds(120)));
+    }
+
+    private static JsonNode status(AgentJar jar, Netns host, String... config) throws Exception {
+        List<String> args = new ArrayList<>(List.of("status", "--json", "--namespaces", "all"));
+        if (config.length > 0) {
+            args.addAll(List.of("--config", config[0]));
+        }
+        JsonNode doc = jar.json(host, args.toArray(String[]::new));
         assertThat(doc.get("namespaces").get(0).get("name").asText()).isEqualTo("host");
         return doc;
     }

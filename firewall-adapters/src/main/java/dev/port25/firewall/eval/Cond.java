@@ -87,6 +87,18 @@ sealed interface Cond {
     }
 
     /**
+     * The connection's original destination port, before any DNAT ({@code ct original proto-dst},
+     * {@code -m conntrack --ctorigdstport}): the port the client connected to.
+     */
+    record OriginalDestinationPort(List<int[]> ranges, boolean negate) implements Cond {
+        @Override
+        public Tri test(Flow f) {
+            boolean in = ranges.stream().anyMatch(r -> r[0] <= f.originalPort && f.originalPort <= r[1]);
+            return Tri.of(in != negate);
+        }
+    }
+
+    /**
      * The client's source port: unknown (any port a client binds), except that a TCP connection
      * never comes from port 0, so a match of all of 1-65535 always holds.
      */

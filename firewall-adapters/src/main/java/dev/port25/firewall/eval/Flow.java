@@ -19,6 +19,8 @@ final class Flow {
     /** The interface it arrives on; empty when not known (then only "lo" is known not to match); "" outbound. */
     final Optional<String> inInterface;
     int port;
+    /** The destination port the client connected to, whatever a DNAT makes of {@link #port}. */
+    final int originalPort;
     /** The destination address: unknown inbound (some local address) until a DNAT sets it. */
     Optional<BigInteger> destination;
     /** The interface it leaves by: outbound, and inbound once a DNAT forwards it. */
@@ -38,6 +40,7 @@ final class Flow {
         this.source = source;
         this.inInterface = inInterface;
         this.port = port;
+        this.originalPort = port;
         this.destination = destination;
         this.outInterface = outInterface;
         this.destinationLocal = destinationLocal;

@@ -228,6 +228,17 @@ final class NftRules {
             return switch (key) {
                 case "state" -> List.of(new Cond.ConntrackState(names(right), negate));
                 case "status" -> List.of(new Cond.ConntrackStatus(names(right), negate));
+                case "proto-dst" -> {
+                    if (!left.get("ct").path("dir").asText().equals("original")) {
+                        yield List.of(unknown("it matches ct reply proto-dst"));
+                    }
+                    try {
+                        yield List.of(new Cond.Protocol(Set.of("tcp"), false),
+                                new Cond.OriginalDestinationPort(ports(right), negate));
+                    } catch (IllegalArgumentException e) {
+                        yield List.of(unknown("it matches ct original proto-dst " + NftText.expr(right)));
+                    }
+                }
                 case "direction" -> List.of(new Cond.Fixed(Tri.of(names(right).contains("original") != negate),
                         "ct direction"));
                 default -> List.of(unknown("it matches ct " + key));

@@ -152,6 +152,7 @@ final class XtablesRules {
                 }
                 case "--ctstate", "--state" -> conds.add(new Cond.ConntrackState(lower(arg), negate));
                 case "--ctstatus" -> conds.add(new Cond.ConntrackStatus(lower(arg), negate));
+                case "--ctorigdstport" -> conds.add(new Cond.OriginalDestinationPort(ports(arg), negate));
                 case "--ctdir" -> conds.add(new Cond.Fixed(Tri.of(arg.equals("ORIGINAL") != negate), "--ctdir"));
                 case "--dst-type" -> conds.add(addrType(arg, negate));
                 case "--src-type" -> {

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Renders the agent's own table for a desired state. One {@code inet} table holds both
- * families; its input base chain (inbound) and output base chain (egress) run at priority -10,
+ * families; its input base chain (inbound), forward base chain (inbound connections a DNAT sends
+ * on: a container's published port) and output base chain (egress) run at priority -10,
  * before firewalld's and most hand-written filter chains (priority 0). A drop here ends the packet whatever later chains say; an accept
  * here ends only this chain (later chains may still drop).
  *
@@ -26,6 +27,7 @@ final class NftablesScript {
     static final String TABLE = "port25_agent";
     static final String CHAIN = "input";
     static final String OUTPUT_CHAIN = "output";
+    static final String FORWARD_CHAIN = "forward";
     static final int PRIORITY = -10;
 
     /** The rendered table: the {@code nft -f} script and the owned lines the state will show. */
@@ -44,6 +46,7 @@ final class NftablesScript {
 
     static Rendered render(Desired desired) {
         List<Rule> input = new ArrayList<>();
+        List<Rule> forward = new ArrayList<>();
         for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
             int port = e.getKey();
             String base = "tcp/" + port;
@@ -52,8 +55,11 @@ final class NftablesScript {
             if (inbound instanceof Inbound.Closed) {
                 input.add(new Rule("iifname != \"lo\" tcp dport " + port, "drop", base + " drop"));
             } else if (inbound instanceof Inbound.AllowFrom allow) {
-                addressRules(input, "saddr", allow.networks(), port, base + " allow");
+                addressRules(input, "saddr", allow.networks(), "tcp dport " + port, base + " allow");
                 input.add(new Rule("iifname != \"lo\" tcp dport " + port, "drop", base + " drop"));
+            }
+            if (!(inbound instanceof Inbound.Open)) {
+                published(forward, port, inbound);
             }
             // Inbound.Open: nothing of ours for this port
         }
@@ -62,7 +68,7 @@ final class NftablesScript {
             if (e.getValue() instanceof Outbound.BlockedExcept blocked) {
                 int port = e.getKey();
                 String base = "egress tcp/" + port;
-                addressRules(output, "daddr", blocked.relays(), port, base + " relay");
+                addressRules(output, "daddr", blocked.relays(), "tcp dport " + port, base + " relay");
                 // loopback is local submission, not egress
                 output.add(new Rule("oifname != \"lo\" tcp dport " + port, "reject with tcp reset", base + " reject"));
             }
@@ -73,6 +79,12 @@ final class NftablesScript {
         StringBuilder body = new StringBuilder();
         for (Rule r : input) {
             body.append(r.match()).append(' ').append(r.verdict()).append('\n');
+        }
+        if (!forward.isEmpty()) {
+            body.append("forward:\n");
+            for (Rule r : forward) {
+                body.append(r.match()).append(' ').append(r.verdict()).append('\n');
+            }
         }
         if (!output.isEmpty()) {
             body.append("output:\n");
@@ -88,6 +100,7 @@ final class NftablesScript {
         List<String> chains = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         chain(script, chains, lines, CHAIN, "input", input, digest);
+        chain(script, chains, lines, FORWARD_CHAIN, "forward", forward, digest);
         chain(script, chains, lines, OUTPUT_CHAIN, "output", output, digest);
         script.append("}\n");
         chains.addAll(lines);
@@ -97,18 +110,37 @@ final class NftablesScript {
     private record Rule(String match, String verdict, String what) {
     }
 
-    private static void addressRules(List<Rule> rules, String field, List<Cidr> networks, int port, String what) {
+    /**
+     * The ways in to {@code port} that the input chain never sees: connections a DNAT (Docker's,
+     * netavark's, CNI's, kube-proxy's, any other) sends on to another host or a container. In the
+     * forward chain, by conntrack: translated to the port ({@code -p 2525:25}), or translated from
+     * it ({@code -p 25:8025}). Only translated connections: this host's routing of other hosts'
+     * mail (a gateway, a container sending out) is not touched.
+     */
+    private static void published(List<Rule> forward, int port, Inbound inbound) {
+        String base = "published tcp/" + port;
+        String to = "ct status dnat tcp dport " + port;
+        String from = "ct status dnat meta l4proto tcp ct original proto-dst " + port;
+        if (inbound instanceof Inbound.AllowFrom allow) {
+            addressRules(forward, "saddr", allow.networks(), to, base + " allow");
+            addressRules(forward, "saddr", allow.networks(), from, base + " allow original");
+        }
+        forward.add(new Rule(to, "drop", base + " drop"));
+        forward.add(new Rule(from, "drop", base + " drop original"));
+    }
+
+    private static void addressRules(List<Rule> rules, String field, List<Cidr> networks, String match, String what) {
         List<String> v4 = new ArrayList<>();
         List<String> v6 = new ArrayList<>();
         for (Cidr c : networks) {
             (c.ipv6() ? v6 : v4).add(c.toString());
         }
         if (!v4.isEmpty()) {
-            rules.add(new Rule("ip " + field + " { " + String.join(", ", v4) + " } tcp dport " + port, "accept",
+            rules.add(new Rule("ip " + field + " { " + String.join(", ", v4) + " } " + match, "accept",
                     what + " ipv4"));
         }
         if (!v6.isEmpty()) {
-            rules.add(new Rule("ip6 " + field + " { " + String.join(", ", v6) + " } tcp dport " + port, "accept",
+            rules.add(new Rule("ip6 " + field + " { " + String.join(", ", v6) + " } " + match, "accept",
                     what + " ipv6"));
         }
     }

@@ -59,8 +59,8 @@ class NftJsonTest {
         NftRuleset r = recorded("/nftables/port25-closed/ruleset.json");
         assertThat(r.hasTable("inet", "port25_agent")).isTrue();
         assertThat(r.rules()).first().satisfies(rule -> {
-            assertThat(rule.handle()).isEqualTo(2);
-            assertThat(rule.comment()).contains("port25-agent tcp/25 drop #9f4bc42ff7b3");
+            assertThat(rule.handle()).isEqualTo(3);
+            assertThat(rule.comment()).contains("port25-agent tcp/25 drop #e374b3c470f5");
             assertThat(rule.expr().isArray()).isTrue();
         });
     }

@@ -1,11 +1,16 @@
 package dev.port25.firewall.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.firewall.net.IpFamily;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -75,6 +80,38 @@ class PublishedPathsTest {
     }
 
     @Test
+    void theAgentsForwardChainClosesThePublishedPortWhateverTheHostPort() throws Exception {
+        // the recorded Docker rules, with the agent's own table as its nftables backend writes it
+        // for CLOSED (recorded by NftFixtureRecorder) added to the nft ruleset
+        for (Map<String, String> edits : List.of(Map.<String, String>of(), Map.of(
+                "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 25 -j DNAT",
+                "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 2525 -j DNAT"))) {
+            PacketFilter filter = withAgentTable(snapshot("docker-published-port-bypasses-input", edits));
+            List<PacketFilter.Published> paths = filter.publishedTo(CONTAINER);
+            assertThat(paths).hasSize(1);
+            assertThat(paths.get(0).exposure().level()).as(edits.toString()).isEqualTo(Exposure.Level.CLOSED);
+            assertThat(paths.get(0).exposure().decidedBy()).extracting(RuleRef::where)
+                    .contains("nftables inet port25_agent forward");
+        }
+    }
+
+    @Test
+    void aMatchOnTheOriginalPortSeesTheHostPortNotTheContainers() throws Exception {
+        // hand-edited from the recording: DOCKER-USER matches the port the client connected to
+        String byOriginal = "-A DOCKER-USER -p tcp -m conntrack --ctorigdstport 25 -j DROP";
+        PacketFilter on25 = recorded("docker-user-drop", Map.of("-A DOCKER-USER -p tcp -m tcp --dport 25 -j DROP",
+                byOriginal));
+        assertThat(on25.publishedTo(CONTAINER).get(0).exposure().level()).isEqualTo(Exposure.Level.CLOSED);
+        PacketFilter on2525 = recorded("docker-user-drop", Map.of("-A DOCKER-USER -p tcp -m tcp --dport 25 -j DROP",
+                byOriginal, "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 25 -j DNAT",
+                "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 2525 -j DNAT"));
+        assertThat(on2525.publishedTo(CONTAINER)).singleElement().satisfies(p -> {
+            assertThat(p.hostPort()).isEqualTo(2525);
+            assertThat(p.exposure().level()).isEqualTo(Exposure.Level.OPEN);
+        });
+    }
+
+    @Test
     void noDnatLeadsToAnotherAddressOrPortOrFamily() throws Exception {
         PacketFilter filter = recorded("docker-published-port-bypasses-input", Map.of());
         assertThat(filter.publishedTo(target("198.19.0.3", 25))).isEmpty();
@@ -98,6 +135,23 @@ class PublishedPathsTest {
         assertThat(open.publishedTo(CONTAINER).get(0).exposure().level()).isEqualTo(Exposure.Level.UNKNOWN);
     }
 
+    /** {@code filter}'s snapshot again with the agent's recorded CLOSED table in the nft ruleset. */
+    private static PacketFilter withAgentTable(PacketFilterReader.Snapshot s) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode ruleset = (ObjectNode) json.readTree(s.outputs().get("nft-ruleset.json"));
+        ArrayNode all = (ArrayNode) ruleset.get("nftables");
+        JsonNode ours = json.readTree(Files.readString(Path.of(PublishedPathsTest.class
+                .getResource("/nftables/port25-closed/ruleset.json").toURI())));
+        for (JsonNode item : ours.get("nftables")) {
+            if (!item.has("metainfo")) {
+                all.add(item);
+            }
+        }
+        Map<String, String> outputs = new HashMap<>(s.outputs());
+        outputs.put("nft-ruleset.json", json.writeValueAsString(ruleset));
+        return PacketFilterReader.build(new PacketFilterReader.Snapshot(outputs, s.unread()));
+    }
+
     private static PacketFilter.Target target(String address, int port) {
         try {
             return new PacketFilter.Target(InetAddress.getByName(address), port);
@@ -112,6 +166,10 @@ class PublishedPathsTest {
 
     /** The recorded case, with each key of {@code edits} in the iptables-nft-save output replaced by its value. */
     private static PacketFilter recorded(String name, Map<String, String> edits) throws Exception {
+        return PacketFilterReader.build(snapshot(name, edits));
+    }
+
+    private static PacketFilterReader.Snapshot snapshot(String name, Map<String, String> edits) throws Exception {
         PacketFilterReader.Snapshot s = PacketFilterCasesTest.snapshot(dir(name));
         Map<String, String> outputs = new HashMap<>(s.outputs());
         for (Map.Entry<String, String> e : edits.entrySet()) {
@@ -119,6 +177,6 @@ class PublishedPathsTest {
             assertThat(save).contains(e.getKey());
             outputs.put("iptables-nft-save.txt", save.replace(e.getKey(), e.getValue()));
         }
-        return PacketFilterReader.build(new PacketFilterReader.Snapshot(outputs, s.unread()));
+        return new PacketFilterReader.Snapshot(outputs, s.unread());
     }
 }

@@ -37,7 +37,7 @@ public final class NftFixtureRecorder {
                     List.of(Cidr.parse("198.18.0.2/32"), Cidr.parse("fd00::2/128"))))));
             record(in, out, "port25-allow", version, "after the adapter applied ALLOW_FROM 198.18.0.2/32, fd00::2/128");
             in.run("nft", "flush", "chain", "inet", "port25_agent", "input");
-            record(in, out, "drifted", version, "the CLOSED table, then 'nft flush chain inet port25_agent input'");
+            record(in, out, "drifted", version, "the ALLOW_FROM table, then 'nft flush chain inet port25_agent input'");
             in.run("nft", "flush", "ruleset");
             CommandResult r = in.run(Command.of("nft", "-f", "-").withStdin((
                     "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n"

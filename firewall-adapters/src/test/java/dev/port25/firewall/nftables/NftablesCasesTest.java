@@ -61,9 +61,14 @@ class NftablesCasesTest {
     @Test
     void closedTableIsReadBackAndTheSamePlanIsEmpty() {
         NftablesState s = state("port25-closed");
+        String digest = digestOf(resource("expected/closed-25.nft"));
+        // input for the host's own listeners; forward for connections a DNAT sends on (published ports)
         assertThat(s.ownedRules()).containsExactly(
                 "chain input hook input priority -10 policy accept",
-                "input: port25-agent tcp/25 drop #" + digestOf(resource("expected/closed-25.nft")));
+                "chain forward hook forward priority -10 policy accept",
+                "input: port25-agent tcp/25 drop #" + digest,
+                "forward: port25-agent published tcp/25 drop #" + digest,
+                "forward: port25-agent published tcp/25 drop original #" + digest);
         assertThat(adapter.plan(s, CLOSED).isEmpty()).as("idempotent").isTrue();
         Plan open = adapter.plan(s, OPEN);
         assertThat(open.changes()).singleElement().isInstanceOf(Change.Remove.class);
@@ -75,7 +80,8 @@ class NftablesCasesTest {
     @Test
     void allowFromTableMatchesItsRendering() {
         NftablesState s = state("port25-allow");
-        assertThat(s.ownedRules()).hasSize(4);
+        // two chains; input: allow v4, v6, drop; forward: allow v4, v6 by translated and by original port, drops
+        assertThat(s.ownedRules()).hasSize(11);
         assertThat(adapter.plan(s, ALLOW).isEmpty()).isTrue();
         Plan closed = adapter.plan(s, CLOSED);
         assertThat(closed.changes()).singleElement().isInstanceOf(Change.Replace.class);
@@ -88,7 +94,10 @@ class NftablesCasesTest {
     void driftedTableIsRepaired() {
         NftablesState s = state("drifted");
         assertThat(s.ownTableExists()).isTrue();
-        assertThat(s.ownedRules()).containsExactly("chain input hook input priority -10 policy accept");
+        // the input chain was flushed; the forward chain's rules are still there
+        assertThat(s.ownedRules()).startsWith("chain input hook input priority -10 policy accept",
+                "chain forward hook forward priority -10 policy accept").noneMatch(l -> l.startsWith("input:"))
+                .anyMatch(l -> l.startsWith("forward:"));
         Plan p = adapter.plan(s, CLOSED);
         assertThat(p.changes()).singleElement().isInstanceOf(Change.Replace.class);
         assertThat(stdin(p.changes().get(0))).isEqualTo(resource("expected/closed-25.nft"));
@@ -112,8 +121,12 @@ class NftablesCasesTest {
                 25, new Inbound.Closed(), 465, new Inbound.Open(),
                 587, new Inbound.AllowFrom(List.of(Cidr.parse("fd00::/8"))))));
         assertThat(r.script()).contains("tcp dport 25 drop", "ip6 saddr { fd00::/8 } tcp dport 587 accept",
-                "tcp dport 587 drop").doesNotContain("465").doesNotContain("ip saddr");
-        assertThat(r.expectedLines()).hasSize(4);
+                "tcp dport 587 drop", "ct status dnat tcp dport 25 drop",
+                "ip6 saddr { fd00::/8 } ct status dnat tcp dport 587 accept",
+                "ip6 saddr { fd00::/8 } ct status dnat meta l4proto tcp ct original proto-dst 587 accept")
+                .doesNotContain("465").doesNotContain("ip saddr");
+        // 2 chains; input: 25 drop, 587 allow and drop; forward: 25's two drops, 587's two allows and two drops
+        assertThat(r.expectedLines()).hasSize(11);
     }
 
     @Test
