@@ -7,6 +7,7 @@ import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.iptables.IptablesLab;
 import dev.port25.firewall.testing.DockerRules;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.PacketLab;
@@ -29,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Docker's rules (as dockerd 24 writes them for IPv4 and IPv6, {@link DockerRules}: dockerd itself
  * cannot run here, no registry is reachable), then dropped in DOCKER-USER, then published on
  * another host port, then not published; and a namespace with a macvlan on the host's own
- * network. {@code enforce} (nftables) closes the published port, also after Docker's rules are
- * written again and for another host port; {@code undo} leaves Docker's rules to the byte. The
+ * network. {@code enforce} (nftables: its own forward chain; iptables: a chain jumped to from
+ * DOCKER-USER) closes the published port, also after dockerd rewrites its chains and for another
+ * host port; {@code undo} leaves Docker's rules to the byte. The
  * role is NONE (no role rules).
  */
 @Tag("netns")
@@ -45,6 +47,7 @@ class ContainerExposureIT {
         Prerequisites.require("ip", "nft", "iptables-nft-restore", "ip6tables-nft-restore", "sysctl", PacketLab.PYTHON);
         try (AgentJar jar = AgentJar.copy(); Netns host = Netns.create("cxh"); Netns peer = Netns.create("cxp");
              Netns container = Netns.create("cxc"); Netns macvlan = Netns.create("cxm")) {
+            IptablesLab.useVariant(host, "nft"); // dockerd writes through iptables-nft; so does the agent
             Netns.link(host, HOST4 + "/24", HOST6 + "/64", peer, "198.18.26.2/24", "fd00:26::2/64");
             DockerBridge.bridge(host, container);
             host.ok("ip", "link", "add", "mv0", "link", "p25a", "type", "macvlan", "mode", "bridge");
@@ -75,40 +78,11 @@ class ContainerExposureIT {
             assertThat(reach.get("published")).hasSize(2);
             assertThat(evidence(open, "P25-013", "HIGH")).noneMatch(e -> e.contains(inContainer) || e.contains(inMacvlan));
 
-            // enforce (nftables): the published port is closed on both families, where Docker's rules
-            // would let it through, and stays closed when dockerd rewrites them (a restart), and for
+            // enforce: the published port is closed on both families, where Docker's rules would let
+            // it through, and stays closed when dockerd restarts and rewrites its chains, and for
             // another host port leading to the container's 25; undo leaves Docker's rules as they were
-            String dockerBefore = dockerRules(host);
-            Path state = Files.createTempDirectory("p25-cx-state-");
-            Path settings = state.resolve("agent.yml");
-            Files.writeString(settings, "firewall:\n  backend: nftables\n");
-            try {
-                CommandResult enforce = agent(jar, host, "enforce", "--config", settings.toString(), "--state-dir",
-                        state.resolve("state").toString());
-                assertThat(enforce.exitCode()).as(enforce.describe()).isZero();
-                assertThat(enforce.stdout()).contains("verified by re-reading");
-                assertThat(probe(peer, HOST4, 25)).isEqualTo("timeout");
-                assertThat(probe(peer, HOST6, 25)).isEqualTo("timeout");
-                JsonNode closed = status(jar, host, settings.toString());
-                assertThat(evidence(closed, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
-                assertThat(evidence(closed, "P25-001", "MEDIUM")).anyMatch(e -> e.contains(inContainer)
-                        && e.endsWith("ipv4 CLOSED")).anyMatch(e -> e.contains(inContainer) && e.endsWith("ipv6 CLOSED"));
-                // the host cannot close a macvlan's way in: that is the namespace's own filter's
-                assertThat(evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMacvlan));
-                DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN"); // dockerd restarted: its rules written again
-                assertThat(probe(peer, HOST4, 25)).isEqualTo("timeout");
-                DockerBridge.docker(host, 2525, "-A DOCKER-USER -j RETURN");
-                assertThat(probe(peer, HOST4, 2525)).isEqualTo("timeout");
-                assertThat(probe(peer, HOST6, 2525)).isEqualTo("timeout");
-                DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN");
-                CommandResult undo = agent(jar, host, "undo", "--state-dir", state.resolve("state").toString());
-                assertThat(undo.exitCode()).as(undo.describe()).isZero();
-                assertThat(probe(peer, HOST4, 25)).isEqualTo("open");
-                assertThat(probe(peer, HOST6, 25)).isEqualTo("open");
-                assertThat(dockerRules(host)).as("Docker's rules as before").isEqualTo(dockerBefore);
-                assertThat(host.ok("nft", "list", "tables").stdout()).doesNotContain("port25_agent");
-            } finally {
-                Trees.delete(state);
+            for (String backend : List.of("nftables", "iptables")) {
+                enforceClosesThePublishedPort(jar, host, peer, backend, inContainer, inMacvlan);
             }
 
             // DOCKER-USER drops 25: the peer gets nowhere, and the agent says it is blocked, naming the rule
@@ -156,6 +130,42 @@ class ContainerExposureIT {
                 String.valueOf(port)), Duration.ofSeconds(10));
         assertThat(r.ok()).as(r.describe()).isTrue();
         return r.stdout().strip();
+    }
+
+    private static void enforceClosesThePublishedPort(AgentJar jar, Netns host, Netns peer, String backend,
+                                                      String inContainer, String inMacvlan) throws Exception {
+        String dockerBefore = dockerRules(host);
+        Path state = Files.createTempDirectory("p25-cx-state-");
+        Path settings = state.resolve("agent.yml");
+        Files.writeString(settings, "firewall:\n  backend: " + backend + "\n");
+        try {
+            CommandResult enforce = agent(jar, host, "enforce", "--config", settings.toString(), "--state-dir",
+                    state.resolve("state").toString());
+            assertThat(enforce.exitCode()).as(enforce.describe()).isZero();
+            assertThat(enforce.stdout()).as(backend).contains("verified by re-reading");
+            assertThat(probe(peer, HOST4, 25)).as(backend).isEqualTo("timeout");
+            assertThat(probe(peer, HOST6, 25)).as(backend).isEqualTo("timeout");
+            JsonNode closed = status(jar, host, settings.toString());
+            assertThat(evidence(closed, "P25-001", "CRITICAL")).as(backend).noneMatch(e -> e.contains(inContainer));
+            assertThat(evidence(closed, "P25-001", "MEDIUM")).as(backend).anyMatch(e -> e.contains(inContainer)
+                    && e.endsWith("ipv4 CLOSED")).anyMatch(e -> e.contains(inContainer) && e.endsWith("ipv6 CLOSED"));
+            // the host cannot close a macvlan's way in: that is the namespace's own filter's
+            assertThat(evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMacvlan));
+            DockerBridge.restart(host, 25);
+            assertThat(probe(peer, HOST4, 25)).as(backend + ", after dockerd's restart").isEqualTo("timeout");
+            DockerBridge.restart(host, 2525);
+            assertThat(probe(peer, HOST4, 2525)).as(backend + ", -p 2525:25").isEqualTo("timeout");
+            assertThat(probe(peer, HOST6, 2525)).as(backend + ", -p 2525:25").isEqualTo("timeout");
+            DockerBridge.restart(host, 25);
+            CommandResult undo = agent(jar, host, "undo", "--state-dir", state.resolve("state").toString());
+            assertThat(undo.exitCode()).as(undo.describe()).isZero();
+            assertThat(probe(peer, HOST4, 25)).as(backend + ", undone").isEqualTo("open");
+            assertThat(probe(peer, HOST6, 25)).as(backend + ", undone").isEqualTo("open");
+            assertThat(dockerRules(host)).as(backend + ": Docker's rules as before").isEqualTo(dockerBefore);
+            assertThat(host.ok("nft", "list", "tables").stdout()).doesNotContain("port25_agent");
+        } finally {
+            Trees.delete(state);
+        }
     }
 
     /** Both families' iptables rules without counters or the save's dated comments. */

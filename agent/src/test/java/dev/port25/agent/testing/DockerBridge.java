@@ -7,6 +7,7 @@ import dev.port25.firewall.testing.PacketLab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,11 +66,36 @@ public final class DockerBridge {
                 dockerUser));
     }
 
+    /**
+     * What dockerd does to its rules when it restarts, both families: it rewrites its own DOCKER
+     * chains (nat and filter), publishing {@code hostPort} to the container's 25 now, and leaves
+     * DOCKER-USER, the built-in chains and everything else as they are.
+     */
+    public static void restart(Netns host, int hostPort) throws Exception {
+        restoreNoFlush(host, "iptables-nft-restore", DockerRules.save("docker0", "198.19.0.0/24", "198.19.0.2",
+                hostPort, 25, ""));
+        restoreNoFlush(host, "ip6tables-nft-restore", DockerRules.save("docker0", "fd00:19::/64", "fd00:19::2",
+                hostPort, 25, ""));
+    }
+
+    private static void restoreNoFlush(Netns host, String tool, String rules) throws Exception {
+        StringBuilder own = new StringBuilder();
+        for (String line : rules.split("\n")) {
+            if (line.startsWith("*") || line.equals("COMMIT") || line.startsWith(":DOCKER ")
+                    || line.startsWith("-A DOCKER ")) {
+                own.append(line).append('\n');
+            }
+        }
+        restore(host, tool + " --noflush", own.toString());
+    }
+
     private static void restore(Netns host, String tool, String rules) throws Exception {
         Path file = Files.createTempFile("p25-docker-", ".rules");
         try {
             Files.writeString(file, rules);
-            host.ok(tool, file.toString());
+            List<String> argv = new ArrayList<>(List.of(tool.split(" ")));
+            argv.add(file.toString());
+            host.ok(argv.toArray(String[]::new));
         } finally {
             Files.delete(file);
         }

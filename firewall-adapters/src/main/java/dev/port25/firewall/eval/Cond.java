@@ -168,7 +168,9 @@ sealed interface Cond {
     record ConntrackState(Set<String> states, boolean negate) implements Cond {
         @Override
         public Tri test(Flow f) {
-            boolean in = states.contains(f.untracked ? "untracked" : f.established ? "established" : "new");
+            // iptables' virtual states "dnat" and "snat": the connection's address was translated
+            boolean in = states.contains(f.untracked ? "untracked" : f.established ? "established" : "new")
+                    || f.dnated && states.contains("dnat");
             return Tri.of(in != negate);
         }
     }

@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
 
 /**
  * iptables and ip6tables: the agent's own chain {@code PORT25-AGENT}, jumped to from the top of
- * INPUT, in the variant {@code iptables} points to (nft or legacy); both variants are read, and
+ * INPUT (and {@code PORT25-AGENT-PUB} from the top of Docker's DOCKER-USER, for published ports;
+ * dockerd keeps DOCKER-USER first in FORWARD and never flushes it), in the variant
+ * {@code iptables} points to (nft or legacy); both variants are read, and
  * the agent's rules left in the other variant are removed. The chain is rewritten atomically per
  * family with {@code iptables-restore --noflush}. Allowed sources RETURN to INPUT rather than
  * ACCEPT, so the administrator's later INPUT rules still apply to them.
@@ -150,6 +152,27 @@ final class IptablesAdapter implements FirewallAdapter {
                     rules.add(new String[] {port, base + " drop", "DROP"});
                 }
             }
+        } else if (hook == IptablesState.Hook.PUBLISHED) {
+            // connections a DNAT sends on (Docker's published ports, which INPUT never sees), by
+            // conntrack: translated to the port (-p 2525:25) or from it (-p 25:8025)
+            for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
+                if (e.getValue() instanceof Inbound.Open) {
+                    continue;
+                }
+                String to = "-p tcp -m tcp --dport " + e.getKey() + " -m conntrack --ctstate DNAT";
+                String from = "-p tcp -m conntrack --ctstate DNAT --ctorigdstport " + e.getKey();
+                String base = "published tcp/" + e.getKey();
+                if (e.getValue() instanceof Inbound.AllowFrom allow) {
+                    for (Cidr c : allow.networks()) {
+                        if (c.ipv6() == ipv6) {
+                            rules.add(new String[] {"-s " + c + " " + to, base + " allow " + c, "RETURN"});
+                            rules.add(new String[] {"-s " + c + " " + from, base + " allow original " + c, "RETURN"});
+                        }
+                    }
+                }
+                rules.add(new String[] {to, base + " drop", "DROP"});
+                rules.add(new String[] {from, base + " drop original", "DROP"});
+            }
         } else {
             for (Map.Entry<Integer, Outbound> e : desired.tcpOutbound().entrySet()) {
                 if (e.getValue() instanceof Outbound.BlockedExcept blocked) {
@@ -211,7 +234,9 @@ final class IptablesAdapter implements FirewallAdapter {
                              List<Change> changes) {
         String family = ipv6 ? "IPv6" : "IPv4";
         IptablesVariant v = current.inUse();
-        List<String> specs = ruleSpecs(desired, ipv6, hook);
+        // published ports are closed in Docker's DOCKER-USER: where there is none, there is no Docker to close
+        List<String> specs = hook == IptablesState.Hook.PUBLISHED && !current.chainExists(v, ipv6,
+                IptablesState.DOCKER_USER) ? List.of() : ruleSpecs(desired, ipv6, hook);
         List<String> want = expected(specs, ipv6, hook);
         List<String> have = current.owned(v, ipv6, hook);
         String what = "the agent's chain " + hook.chain + " (" + family + ", iptables-" + v.label() + ")";

@@ -26,14 +26,21 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
 
     static final String CHAIN = "PORT25-AGENT";
     static final String OUTPUT_CHAIN = "PORT25-AGENT-OUT";
-    /** The agent's chains: {@link #CHAIN} and {@link #OUTPUT_CHAIN}. */
-    static final Set<String> OWN_CHAINS = Set.of(CHAIN, OUTPUT_CHAIN);
+    static final String PUBLISHED_CHAIN = "PORT25-AGENT-PUB";
+    /** Docker's chain for the administrator's rules, which FORWARD jumps to first and dockerd never flushes. */
+    static final String DOCKER_USER = "DOCKER-USER";
+    /** The agent's chains: {@link #CHAIN}, {@link #OUTPUT_CHAIN} and {@link #PUBLISHED_CHAIN}. */
+    static final Set<String> OWN_CHAINS = Set.of(CHAIN, OUTPUT_CHAIN, PUBLISHED_CHAIN);
     /** The built-in chains of the filter table. */
     static final Set<String> FILTER_BUILTINS = Set.of("INPUT", "FORWARD", "OUTPUT");
 
-    /** Where the agent's chains hook in: its inbound chain from INPUT, its egress chain from OUTPUT. */
+    /**
+     * Where the agent's chains hook in: its inbound chain from INPUT, its egress chain from OUTPUT,
+     * and its chain for published ports (connections a DNAT sends on to a container) from Docker's
+     * DOCKER-USER, where it exists.
+     */
     enum Hook {
-        INPUT("INPUT", CHAIN), OUTPUT("OUTPUT", OUTPUT_CHAIN);
+        INPUT("INPUT", CHAIN), OUTPUT("OUTPUT", OUTPUT_CHAIN), PUBLISHED(DOCKER_USER, PUBLISHED_CHAIN);
 
         final String builtin;
         final String chain;
@@ -72,10 +79,12 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
         return lines;
     }
 
-    /** The agent's lines in one dump, its inbound chain's then its egress chain's; see {@link #owned(IptablesVariant, boolean, Hook)}. */
+    /** The agent's lines in one dump, hook by hook; see {@link #owned(IptablesVariant, boolean, Hook)}. */
     List<String> owned(IptablesVariant v, boolean ipv6) {
-        List<String> lines = new ArrayList<>(owned(v, ipv6, Hook.INPUT));
-        lines.addAll(owned(v, ipv6, Hook.OUTPUT));
+        List<String> lines = new ArrayList<>();
+        for (Hook hook : Hook.values()) {
+            lines.addAll(owned(v, ipv6, hook));
+        }
         return lines;
     }
 
@@ -132,7 +141,12 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
     }
 
     boolean chainExists(IptablesVariant v, boolean ipv6, Hook hook) {
+        return chainExists(v, ipv6, hook.chain);
+    }
+
+    /** Whether the filter table of one dump has the chain {@code name}. */
+    boolean chainExists(IptablesVariant v, boolean ipv6, String name) {
         XtablesSave.Table dump = dumps.get(key(v, ipv6));
-        return dump != null && dump.chains().containsKey(hook.chain);
+        return dump != null && dump.chains().containsKey(name);
     }
 }

@@ -8,9 +8,11 @@ import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Outbound;
 import dev.port25.firewall.spi.Plan;
+import dev.port25.firewall.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +46,30 @@ class IptablesCasesTest {
                 -I INPUT 1 -m comment --comment port25-agent -j PORT25-AGENT
                 COMMIT
                 """);
+    }
+
+    @Test
+    void whereDockerIsItsPublishedPortsAreClosedFromDockerUserAndNowhereElse() throws Exception {
+        // Docker's filter table as VerdictTruthIT recorded it (eval/docker-user-drop), both families
+        IptablesState open = recorded.load("port25-open");
+        Map<String, XtablesSave.Table> dumps = new LinkedHashMap<>(open.dumps());
+        XtablesSave.Table docker = XtablesSave.parse(Fixtures.text("/eval/docker-user-drop/iptables-nft-save.txt")
+                .lines().toList()).table("filter");
+        dumps.put(IptablesState.key(IptablesVariant.NFT, false), docker);
+        IptablesState withDocker = new IptablesState(IptablesVariant.NFT, dumps, Map.of(), open.packetFilter());
+        Plan p = adapter.plan(withDocker, Desired.of(25, new Inbound.Closed()));
+        // IPv4: INPUT's chain, then the published ports' chain from DOCKER-USER; IPv6 has no DOCKER-USER
+        assertThat(p.changes()).hasSize(3);
+        assertThat(stdin(p.changes().get(1))).isEqualTo("""
+                *filter
+                :PORT25-AGENT-PUB - [0:0]
+                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT -m comment --comment "port25-agent published tcp/25 drop #24ee959c83f0" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 -m comment --comment "port25-agent published tcp/25 drop original #24ee959c83f0" -j DROP
+                -I DOCKER-USER 1 -m comment --comment port25-agent -j PORT25-AGENT-PUB
+                COMMIT
+                """);
+        assertThat(p.changes().get(2).commands().get(0).argv()).startsWith("ip6tables-nft-restore");
+        assertThat(stdin(p.changes().get(2))).doesNotContain("PORT25-AGENT-PUB");
     }
 
     @Test
