@@ -119,8 +119,14 @@ public final class FactGatherer {
                 namespaces.add(new Facts.Namespace(ni.namespace(), inventory, ni.interfaces(),
                         Facts.Result.failed("not read: nothing listens on a covered port here"), Optional.empty()));
             } else {
-                CommandRunner inside = runner.withPrefix(List.of("nsenter",
-                        "--net=" + NetNamespaceScan.entry(ni.namespace(), PROC), "--"));
+                Optional<Path> entry = NetNamespaceScan.entry(ni.namespace(), PROC);
+                if (entry.isEmpty()) { // ended since it was listed
+                    String gone = "not read: the namespace ended since it was listed";
+                    namespaces.add(new Facts.Namespace(ni.namespace(), inventory, ni.interfaces(),
+                            Facts.Result.failed(gone), Optional.empty(), Facts.Result.failed(gone)));
+                    continue;
+                }
+                CommandRunner inside = runner.withPrefix(List.of("nsenter", "--net=" + entry.get(), "--"));
                 namespaces.add(new Facts.Namespace(ni.namespace(), inventory, ni.interfaces(),
                         Facts.Result.of(view(new PacketFilterReader(inside).read(), Optional.empty(), settings, false)),
                         Optional.empty(), reach(inside, inventory.value().get(), hostLinks, hostFilter)));

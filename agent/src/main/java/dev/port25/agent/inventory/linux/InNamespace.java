@@ -85,7 +85,7 @@ final class InNamespace {
         try {
             fd = libc.open(entry.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == ENOENT || e.getErrorCode() == ESRCH) {
+            if (e.getErrorCode() == Errno.ENOENT || e.getErrorCode() == Errno.ESRCH) {
                 return false;
             }
             throw new IOException("cannot open " + entry + ": " + Errno.name(e.getErrorCode()), e);
@@ -94,11 +94,11 @@ final class InNamespace {
             libc.setns(fd, LibC.CLONE_NEWNET);
             return true;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == EINVAL) {
+            if (e.getErrorCode() == Errno.EINVAL) {
                 return false;
             }
             throw new IOException("cannot enter network namespace " + what + ": " + Errno.name(e.getErrorCode())
-                    + (e.getErrorCode() == 1 ? " (entering another namespace needs CAP_SYS_ADMIN)" : ""), e);
+                    + (e.getErrorCode() == Errno.EPERM ? " (entering another namespace needs CAP_SYS_ADMIN)" : ""), e);
         } finally {
             try {
                 libc.close(fd);
@@ -107,8 +107,4 @@ final class InNamespace {
             }
         }
     }
-
-    private static final int ENOENT = 2;
-    private static final int ESRCH = 3;
-    private static final int EINVAL = 22;
 }

@@ -38,13 +38,16 @@ import java.util.TreeSet;
 public final class LinuxSocketInventory implements SocketInventory {
 
     private final Path proc;
+    /** Where the container runtimes' state is read from ({@code /var/lib/docker}, ...): the file system's root. */
+    private final Path root;
 
     public LinuxSocketInventory() {
-        this(Path.of("/proc"));
+        this(Path.of("/proc"), Path.of("/"));
     }
 
-    LinuxSocketInventory(Path proc) {
+    LinuxSocketInventory(Path proc, Path root) {
         this.proc = proc;
+        this.root = root;
     }
 
     @Override
@@ -109,7 +112,7 @@ public final class LinuxSocketInventory implements SocketInventory {
             return listed.stream().map(ns -> NamespaceInventory.failed(ns, why)).toList();
         }
         ProcProcesses processes = new ProcProcesses(proc);
-        ContainerIdentity containers = new ContainerIdentity(proc, Path.of("/"));
+        ContainerIdentity containers = new ContainerIdentity(proc, root);
         Map<Long, Owner> owners = new HashMap<>();
         String unreadable = unreadableNote(scan.unreadable().size());
         List<NamespaceInventory> out = new ArrayList<>(listed.size());
@@ -195,9 +198,10 @@ public final class LinuxSocketInventory implements SocketInventory {
     static final String NOT_READ = "owners not read (sockets only)";
 
     /** Why owners may be missing, or null when every process's fd table was read. */
-    private static String unreadableNote(int unreadable) {
+    private String unreadableNote(int unreadable) {
+        int uid = NetNamespaceScan.uid(proc);
         return unreadable == 0 ? null : "/proc/<pid>/fd of " + unreadable + " process" + (unreadable == 1 ? "" : "es")
-                + " not readable by uid " + currentUid()
+                + " not readable by uid " + (uid < 0 ? System.getProperty("user.name", "?") : String.valueOf(uid))
                 + "; run as root (or with CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE) to see every owner";
     }
 
@@ -207,14 +211,6 @@ public final class LinuxSocketInventory implements SocketInventory {
         }
         return none ? Optional.of("no process holds this socket (a kernel socket, or its owner just exited)")
                 : Optional.empty();
-    }
-
-    private static String currentUid() {
-        try {
-            return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return System.getProperty("user.name", "?");
-        }
     }
 
     private static String interfaceName(int ifIndex) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -85,7 +86,7 @@ public final class NetNamespaceScan {
         out.addAll(others);
         List<String> gaps = new ArrayList<>();
         if (denied > 0) {
-            int uid = uid();
+            int uid = uid(proc);
             gaps.add("the network namespace of " + denied + " process" + (denied == 1 ? " is" : "es are")
                     + " not readable by uid " + uid + (uid == 0 ? " (processes of a parent user namespace)"
                     : "; run as root to see every namespace"));
@@ -93,13 +94,24 @@ public final class NetNamespaceScan {
         return new Result(out, gaps);
     }
 
-    /** How a namespace can be entered: a bind mount that holds it, else a process in it. */
-    public static Path entry(NetNamespace ns, Path proc) {
-        List<Path> all = entries(ns, proc);
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("network namespace " + ns.name() + " has neither a mount nor a process");
+    /**
+     * A path that refers to the namespace now, for a tool's {@code nsenter --net=}: the first bind
+     * mount or process whose namespace still has its inode (a pid may have been reused, a mount
+     * replaced); empty when none does (the namespace ended).
+     */
+    public static Optional<Path> entry(NetNamespace ns, Path proc) {
+        for (Path p : entries(ns, proc)) {
+            try {
+                long inode = p.startsWith(proc) ? inode(Files.readSymbolicLink(p).toString())
+                        : ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+                if (ns.inode().isEmpty() || ns.inode().getAsLong() == inode) {
+                    return Optional.of(p);
+                }
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                // gone, or not a namespace now: try the next
+            }
         }
-        return all.get(0);
+        return Optional.empty();
     }
 
     /** Every way into a namespace: its bind mounts, then each of its processes' {@code ns/net}. */
@@ -180,7 +192,8 @@ public final class NetNamespaceScan {
         }
     }
 
-    private int uid() {
+    /** The uid {@code proc}'s {@code self} belongs to (this process's); -1 when it cannot be read. */
+    static int uid(Path proc) {
         try {
             return ((Number) Files.getAttribute(proc.resolve("self"), "unix:uid")).intValue();
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {

@@ -43,7 +43,14 @@ class NetNamespaceScanTest {
                 new NetNamespace("pid/4242", OptionalLong.of(4026532290L), List.of(), List.of(4242L, 4300L)),
                 new NetNamespace("pid/901", OptionalLong.of(4026532400L), List.of(), List.of(901L)));
         assertThat(r.gaps()).isEmpty();
-        assertThat(NetNamespaceScan.entry(r.namespaces().get(1), proc)).isEqualTo(proc.resolve("4242/ns/net"));
+        assertThat(NetNamespaceScan.entry(r.namespaces().get(1), proc)).contains(proc.resolve("4242/ns/net"));
+        // 4242 exits and its pid is reused in another namespace: the next process is the way in
+        Files.delete(proc.resolve("4242/ns/net"));
+        process(proc, "4242", 4026532999L);
+        assertThat(NetNamespaceScan.entry(r.namespaces().get(1), proc)).contains(proc.resolve("4300/ns/net"));
+        // and when the last one is gone, so is the namespace
+        Files.delete(proc.resolve("4300/ns/net"));
+        assertThat(NetNamespaceScan.entry(r.namespaces().get(1), proc)).isEmpty();
     }
 
     @Test
