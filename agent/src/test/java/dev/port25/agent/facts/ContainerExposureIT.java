@@ -3,6 +3,7 @@ package dev.port25.agent.facts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.DockerBridge;
+import dev.port25.agent.testing.PodmanLab;
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
@@ -132,6 +133,81 @@ class ContainerExposureIT {
         return r.stdout().strip();
     }
 
+    /**
+     * The same with a real container engine: Podman 4 and netavark write their own rules for a
+     * container published on 25, both families; enforce closes it, undo opens it and leaves
+     * netavark's rules to the byte; enforced again, a restart of the container (netavark tears
+     * its rules down and writes them again) keeps it closed.
+     */
+    @Test
+    void aPodmanContainerPublishedOn25IsNamedClosedByEnforceAndUndoneToTheByte() throws Exception {
+        Prerequisites.require("ip", "nft", "nsenter", "podman", "runc", "tar", "/bin/busybox", PacketLab.PYTHON);
+        try (AgentJar jar = AgentJar.copy(); Netns host = Netns.create("pdh"); Netns peer = Netns.create("pdp")) {
+            IptablesLab.useVariant(host, "nft");
+            Netns.link(host, HOST4 + "/24", HOST6 + "/64", peer, "198.18.26.2/24", "fd00:26::2/64");
+            try (PodmanLab podman = PodmanLab.start(host)) {
+                podman.ok("network", "create", "--subnet", "198.19.28.0/24", "--subnet", "fd00:28:1::/64", "p25");
+                String id = podman.ok("run", "--detach", "--name", "mail", "--network", "p25", "--publish", "25:25",
+                        PodmanLab.IMAGE, "/bin/busybox", "nc", "-ll", "-p", "25", "-e", "/bin/busybox", "echo", "220");
+                assertThat(probeUntilOpen(peer, HOST4)).isEqualTo("open");
+                assertThat(probeUntilOpen(peer, HOST6)).isEqualTo("open");
+                String inContainer = "[podman " + id.substring(0, 12);
+                JsonNode open = status(jar, host);
+                assertThat(evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inContainer)
+                        && e.contains("published on this host's port 25 (to 198.19.28.") && e.contains("ipv4 OPEN"))
+                        .anyMatch(e -> e.contains(inContainer)
+                                && e.contains("published on this host's port 25 (to [fd00:28:1::") && e.contains("ipv6 OPEN"));
+
+                String before = dockerRules(host);
+                Path state = Files.createTempDirectory("p25-pd-state-");
+                Path settings = state.resolve("agent.yml");
+                Files.writeString(settings, "firewall:\n  backend: nftables\n");
+                List<String> enforce = List.of("enforce", "--config", settings.toString(), "--state-dir",
+                        state.resolve("state").toString());
+                List<String> undo = List.of("undo", "--state-dir", state.resolve("state").toString());
+                try {
+                    CommandResult enforced = agent(jar, host, enforce.toArray(String[]::new));
+                    assertThat(enforced.exitCode()).as(enforced.describe()).isZero();
+                    assertThat(probe(peer, HOST4, 25)).isEqualTo("timeout");
+                    assertThat(probe(peer, HOST6, 25)).isEqualTo("timeout");
+                    JsonNode closed = status(jar, host, settings.toString());
+                    assertThat(evidence(closed, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
+                    CommandResult undone = agent(jar, host, undo.toArray(String[]::new));
+                    assertThat(undone.exitCode()).as(undone.describe()).isZero();
+                    assertThat(probeUntilOpen(peer, HOST4)).isEqualTo("open");
+                    assertThat(probeUntilOpen(peer, HOST6)).isEqualTo("open");
+                    assertThat(dockerRules(host)).as("netavark's rules as before").isEqualTo(before);
+                    assertThat(host.ok("nft", "list", "tables").stdout()).doesNotContain("port25_agent");
+
+                    // enforced again, the container restarts: netavark tears its rules down and writes
+                    // them again (to the container's new address); the port stays closed
+                    assertThat(agent(jar, host, enforce.toArray(String[]::new)).exitCode()).isZero();
+                    podman.ok("restart", "--time", "0", "mail");
+                    assertThat(host.ok("iptables-nft-save", "-t", "nat").stdout()).as("netavark's rules again")
+                            .contains("-j DNAT --to-destination 198.19.28.");
+                    assertThat(probe(peer, HOST4, 25)).as("after the restart").isEqualTo("timeout");
+                    assertThat(probe(peer, HOST6, 25)).as("after the restart").isEqualTo("timeout");
+                    assertThat(agent(jar, host, undo.toArray(String[]::new)).exitCode()).isZero();
+                    assertThat(probeUntilOpen(peer, HOST4)).isEqualTo("open");
+                } finally {
+                    Trees.delete(state);
+                }
+            }
+        }
+    }
+
+    /**
+     * A probe of port 25 that expects it open, tried up to three times: the first connection to a
+     * bridge the engine has just made can lose its neighbour solicitation.
+     */
+    private static String probeUntilOpen(Netns peer, String address) throws Exception {
+        String met = "";
+        for (int i = 0; i < 3 && !met.equals("open"); i++) {
+            met = probe(peer, address, 25);
+        }
+        return met;
+    }
+
     private static void enforceClosesThePublishedPort(AgentJar jar, Netns host, Netns peer, String backend,
                                                       String inContainer, String inMacvlan) throws Exception {
         String dockerBefore = dockerRules(host);
@@ -168,7 +244,7 @@ class ContainerExposureIT {
         }
     }
 
-    /** Both families' iptables rules without counters or the save's dated comments. */
+    /** Both families' iptables rules (Docker's, netavark's) without counters or the save's dated comments. */
     private static String dockerRules(Netns host) throws Exception {
         StringBuilder out = new StringBuilder();
         for (String tool : List.of("iptables-nft-save", "ip6tables-nft-save")) {
