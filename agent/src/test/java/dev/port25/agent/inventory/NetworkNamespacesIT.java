@@ -9,6 +9,7 @@ import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.Prerequisites;
+import dev.port25.firewall.testing.Trees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The agent, run in the root namespace, lists the listeners of namespaces this test makes, each as
  * {@code ss -H -tulnp} run inside that namespace ({@code nsenter --net=}) sees them: one made with
  * {@code ip netns} and joined to a peer by a veth pair, one made with {@code unshare --net} (kept
- * by its process only, no bind mount), and an empty one. The agent only reads there: it enters
+ * by its process only, no bind mount), a systemd-nspawn container's private network, and an
+ * empty one. The agent only reads there: it enters
  * each namespace from a thread of its own and changes nothing. Run as root and as uid 65534.
  */
 @Tag("netns")
@@ -44,7 +46,7 @@ class NetworkNamespacesIT {
 
     @BeforeEach
     void prerequisites() throws Exception {
-        Prerequisites.require("ip", "ss", "nsenter", "unshare", "setpriv", PYTHON);
+        Prerequisites.require("ip", "ss", "nsenter", "unshare", "setpriv", "systemd-nspawn", "/bin/busybox", PYTHON);
         if (jar == null) {
             jar = AgentJar.copy();
         }
@@ -73,8 +75,14 @@ class NetworkNamespacesIT {
                     [{"proto": "tcp", "family": 4, "addr": "0.0.0.0", "port": 25},
                      {"proto": "tcp", "family": 6, "addr": "::", "port": 25, "v6only": true},
                      {"proto": "tcp", "family": 4, "addr": "0.0.0.0", "port": 26}]"""))));
+            // a systemd-nspawn container with a private network (no veth: nothing in the root namespace)
+            Path machine = nspawnRoot();
+            BackgroundProcess nspawn = RUNNER.spawn(Command.of(List.of("systemd-nspawn", "--quiet", "--register=no",
+                    "--keep-unit", "--private-network", "-D", machine.toString(), "--as-pid2", "/bin/busybox", "nc",
+                    "-ll", "-p", "25", "-e", "/bin/busybox", "echo", "220")));
             try {
                 ready(isolated);
+                long payload = nspawnPayload(nspawn);
                 // a name left in /run/netns by a failed 'ip netns add' is a plain file, not a namespace
                 Files.writeString(stale, "");
                 JsonNode doc = agent(List.of(), "status", "--json", "--namespaces", "all");
@@ -87,6 +95,13 @@ class NetworkNamespacesIT {
                         .allMatch(l -> l.endsWith(" " + wiredPid));
                 assertThat(listeners(i)).isEqualTo(ss("/proc/" + isolated.pid() + "/ns/net")).hasSize(2);
                 assertThat(listeners(e)).isEmpty();
+                // named after its lowest pid (nspawn's own stub shares the namespace with the payload)
+                JsonNode n = byInode(doc, Files.readSymbolicLink(Path.of("/proc/" + payload + "/ns/net")).toString());
+                assertThat(n.get("name").asText()).startsWith("pid/");
+                assertThat(listeners(n)).isEqualTo(ss("/proc/" + payload + "/ns/net")).singleElement().asString()
+                        .startsWith("tcp [::]:25 ").endsWith(" " + payload);
+                assertThat(evidence(doc, "P25-014")).anyMatch(x -> x.contains(n.get("name").asText() + " ")
+                        && x.contains("no interface but loopback"));
                 assertThat(w.get("mounts").get(0).asText()).isEqualTo("/run/netns/" + wired.name());
                 assertThat(i.get("mounts")).isEmpty();
                 assertThat(i.get("processes").asInt()).isEqualTo(1);
@@ -120,9 +135,42 @@ class NetworkNamespacesIT {
                 assertThat(strings(auto.get("namespaceGaps"))).anyMatch(g -> g.contains("needs root"));
             } finally {
                 isolated.stop();
+                nspawn.stop();
                 Files.deleteIfExists(stale);
+                Trees.delete(machine);
             }
         }
+    }
+
+    /** A root file system for systemd-nspawn: busybox-static and an os-release. */
+    private static Path nspawnRoot() throws Exception {
+        Path root = Files.createTempDirectory("p25-nspawn-");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.createDirectories(root.resolve("usr/lib"));
+        Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"));
+        Files.writeString(root.resolve("usr/lib/os-release"), "ID=p25-mini\n");
+        Files.writeString(root.resolve("etc/os-release"), "ID=p25-mini\n");
+        return root;
+    }
+
+    /** The pid of the process systemd-nspawn runs in the container, once it listens. */
+    private static long nspawnPayload(BackgroundProcess nspawn) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle child : ProcessHandle.of(nspawn.pid()).map(h -> h.descendants().toList())
+                    .orElse(List.of())) {
+                if (child.info().commandLine().orElse("").contains("nc -ll -p 25")
+                        && !ss("/proc/" + child.pid() + "/ns/net").isEmpty()) {
+                    return child.pid();
+                }
+            }
+            if (!nspawn.isAlive()) {
+                throw new AssertionError("systemd-nspawn ended: " + nspawn.stderrIfEnded());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("systemd-nspawn's payload did not listen within 20 s: " + nspawn);
     }
 
     private static long listen(Netns ns, List<String> prefix, String sockets) throws Exception {
@@ -157,6 +205,16 @@ class NetworkNamespacesIT {
             }
         }
         throw new AssertionError("no namespace " + name + " in " + doc.get("namespaces"));
+    }
+
+    /** The namespace whose link is {@code link} ("net:[4026532290]"). */
+    private static JsonNode byInode(JsonNode doc, String link) {
+        for (JsonNode ns : doc.get("namespaces")) {
+            if (("net:[" + ns.get("inode").asLong() + "]").equals(link)) {
+                return ns;
+            }
+        }
+        throw new AssertionError("no namespace " + link + " in " + doc.get("namespaces"));
     }
 
     /** "tcp 0.0.0.0:25 PID" per listener on port 25, as the agent lists them. */
