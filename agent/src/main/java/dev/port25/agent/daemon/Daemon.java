@@ -202,7 +202,8 @@ public final class Daemon {
      */
     void watch() {
         Settings s = loaded.settings();
-        // owners would cost a /proc walk a second
+        // sockets only: the owners would cost a walk of every process's open files a second (the
+        // namespaces' scan reads one link per process)
         List<NamespaceInventory> listed = SocketInventories.listSockets(
                 NetworkNamespaces.gathered(s.inventory().namespaces()).namespaces(), new TreeSet<>(s.ports()));
         if (listed.get(0).error().isPresent()) {

@@ -58,8 +58,7 @@ public enum FindingKind {
             "See which container owns it and through which interface (port25-agent status). An interface that "
                     + "leads past this host's packet filter (a veth to a third namespace, a tunnel, a device of its "
                     + "own) is judged by where it leads, which the agent cannot see: block port 25 in the container's "
-                    + "own packet filter, or give the container only a veth to this host's bridge.",
-            List.of("moby#4737: Docker's DNAT runs before INPUT, so INPUT rules never see a published port")),
+                    + "own packet filter, or give the container only a veth to this host's bridge.", List.of()),
     NAMESPACE_LISTENER_ISOLATED("P25-014", "a listener in another network namespace that nothing outside it can reach",
             "Nothing to do while the namespace keeps no interface but loopback, no DNAT of this host leads to it "
                     + "and it has no interface on the host's network, or its own packet filter keeps blocking the "

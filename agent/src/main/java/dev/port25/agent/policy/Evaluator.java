@@ -83,6 +83,11 @@ public final class Evaluator {
         final Role role;
         final List<Finding> findings = new ArrayList<>();
         final List<String> facts = new ArrayList<>();
+        /**
+         * Covered ports a listener in another namespace serves through a way in (a container's
+         * MTA, published): filled by {@link #namespace}, which runs before {@link #port}.
+         */
+        final Set<Integer> servedElsewhere = new TreeSet<>();
 
         Run(Facts f) {
             this.f = f;
@@ -123,8 +128,6 @@ public final class Evaluator {
             f.smtp().ifPresent(reports -> reports.forEach(this::smtp));
         }
 
-        /** Covered ports on which a listener in another namespace is reachable from everywhere (a container's MTA). */
-        final Set<Integer> servedElsewhere = new TreeSet<>();
 
         /**
          * A network namespace other than the agent's own (a container's, an {@code ip netns}): its
@@ -288,9 +291,13 @@ public final class Evaluator {
                     }
                 }
                 case MAIL_SERVER -> {
+                    // a container's MTA, published: it serves the port as the host's own would
+                    servedElsewhere.add(l.port());
                     unknown.forEach(w -> add(FindingKind.FIREWALL_UNKNOWN, Severity.HIGH, who + ": " + w.describe()));
-                    if (ways.stream().anyMatch(w -> w.exposure().level() == Exposure.Level.OPEN)) {
-                        servedElsewhere.add(l.port());
+                    if (ways.stream().noneMatch(w -> w.exposure().level() == Exposure.Level.OPEN)) {
+                        ways.stream().filter(w -> w.exposure().level() != Exposure.Level.UNKNOWN)
+                                .forEach(w -> add(FindingKind.MAIL_SERVER_BLOCKED, Severity.HIGH, who + ": "
+                                        + w.describe()));
                     }
                 }
             }
@@ -406,7 +413,8 @@ public final class Evaluator {
 
         void mailServer(int port, List<Listener> wide, Optional<Map<IpFamily, Exposure>> in) {
             if (wide.isEmpty() && servedElsewhere.contains(port)) {
-                facts.add("port " + port + " is served from another network namespace (a container's MTA, published)");
+                facts.add("port " + port + " is served from another network namespace (a container's MTA, published); "
+                        + "its ways in are judged with it");
                 return;
             }
             if (wide.isEmpty()) {

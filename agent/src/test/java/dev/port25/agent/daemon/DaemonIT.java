@@ -139,6 +139,12 @@ class DaemonIT {
                 Thread.sleep(100);
             }
             assertThat(state(lab).path("exposed").asText()).contains("netns/" + container.name() + " tcp 0.0.0.0:25");
+
+            // and it was the agent's rules that kept the peer out: without them it gets in
+            daemon.stop();
+            CommandResult undo = lab.agent(lab.withState("undo"));
+            assertThat(undo.exitCode()).as(undo.describe()).isZero();
+            assertThat(lab.connects("198.18.25.2", "198.18.25.1")).as("published, once undone").isTrue();
         }
     }
 

@@ -191,7 +191,8 @@ public class EvaluatorTest {
                                  Facts.Result<Facts.FirewallView> fw) {
         return new Facts.Namespace(new NetNamespace(name, OptionalLong.of(4026532000L + name.length()), List.of(),
                 List.of(77L)), Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25), listeners, List.of())),
-                Optional.of(interfaces), fw, Optional.empty());
+                Optional.of(interfaces), fw, Optional.empty(),
+                Facts.Result.failed("ip -j -d address show: exit 1 (recorded here as failed)"));
     }
 
     @Test
@@ -217,7 +218,8 @@ public class EvaluatorTest {
         // P25-014 thrice: pid/77's listener, and walled's two (0.0.0.0 and [::])
         assertThat(ids(status)).containsExactlyInAnyOrder("P25-013 HIGH", "P25-011 HIGH", "P25-003 LOW",
                 "P25-003 LOW", "P25-014 LOW", "P25-014 LOW", "P25-014 LOW");
-        assertThat(status.verdict()).as("the paths into the container are not judged: never OK").isEqualTo(Verdict.UNKNOWN);
+        assertThat(status.verdict()).as("the ways into the container could not be read: never OK")
+                .isEqualTo(Verdict.UNKNOWN);
         assertThat(evidence(status, FindingKind.NAMESPACE_LISTENER_UNJUDGED)).singleElement().asString()
                 .contains("tcp 0.0.0.0:25 (master) [docker mail (4f6c1e8b2a3d)] in network namespace docker/4f6c1e8b2a3d");
         assertThat(evidence(status, FindingKind.NAMESPACE_LISTENER_ISOLATED)).anyMatch(e -> e.contains("pid/77")
@@ -327,7 +329,13 @@ public class EvaluatorTest {
                 List.of(), "no-rules"));
         assertThat(ids(mx)).doesNotContain("P25-005 HIGH");
         assertThat(mx.facts()).anyMatch(x -> x.contains("served from another network namespace"));
-        Assessment none = Evaluator.evaluate(facts(Role.MAIL_SERVER, "{}", "docker-user-drop", List.of(), "no-rules"));
+        // published, but DOCKER-USER drops it: the MTA listens and is blocked, naming the way
+        Assessment blocked = Evaluator.evaluate(facts(Role.MAIL_SERVER, "{}", "docker-user-drop", List.of(), "no-rules"));
+        assertThat(evidence(blocked, FindingKind.MAIL_SERVER_NOT_LISTENING)).isEmpty();
+        assertThat(evidence(blocked, FindingKind.MAIL_SERVER_BLOCKED)).singleElement().asString().startsWith(WHO)
+                .contains("published on this host's port 25", "ipv4 CLOSED");
+        // not published at all: nothing serves the port
+        Assessment none = Evaluator.evaluate(facts(Role.MAIL_SERVER, "{}", "no-rules", List.of(), "no-rules"));
         assertThat(evidence(none, FindingKind.MAIL_SERVER_NOT_LISTENING)).hasSize(1);
     }
 

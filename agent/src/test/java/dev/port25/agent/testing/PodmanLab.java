@@ -23,7 +23,7 @@ import java.util.Map;
  * not raise RLIMIT_NPROC). The image is imported from a root file system of busybox-static alone:
  * no registry is reachable.
  */
-public final class PodmanLab implements AutoCloseable {
+public final class PodmanLab extends ContainerEngine {
 
     public static final String IMAGE = "localhost/p25-mini:latest";
 
@@ -66,6 +66,7 @@ public final class PodmanLab implements AutoCloseable {
     }
 
     /** Runs {@code podman ARGS} in the host namespace; its result, whatever the exit code. */
+    @Override
     public CommandResult run(String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + host.name(), "--", "podman",
                 "--root", dir.resolve("root").toString(), "--runroot", dir.resolve("run").toString(),
@@ -73,18 +74,6 @@ public final class PodmanLab implements AutoCloseable {
         argv.addAll(List.of(args));
         return RUNNER.run(new Command(argv, Duration.ofSeconds(120),
                 Map.of("CONTAINERS_CONF", dir.resolve("containers.conf").toString()), new byte[0]));
-    }
-
-    /** The same, failing unless it exits 0; its standard output, stripped. */
-    public String ok(String... args) throws Exception {
-        return check(run(args)).stdout().strip();
-    }
-
-    private static CommandResult check(CommandResult r) {
-        if (!r.ok()) {
-            throw new IllegalStateException(r.describe());
-        }
-        return r;
     }
 
     /** Every container removed at once, the networks too, then the folder. */

@@ -168,7 +168,8 @@ sealed interface Cond {
     record ConntrackState(Set<String> states, boolean negate) implements Cond {
         @Override
         public Tri test(Flow f) {
-            // iptables' virtual states "dnat" and "snat": the connection's address was translated
+            // iptables' virtual state "dnat": the connection's destination was translated (its
+            // "snat" is not modelled: no rule the evaluation walks translates the source first)
             boolean in = states.contains(f.untracked ? "untracked" : f.established ? "established" : "new")
                     || f.dnated && states.contains("dnat");
             return Tri.of(in != negate);

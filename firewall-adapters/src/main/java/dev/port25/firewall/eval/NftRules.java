@@ -187,6 +187,10 @@ final class NftRules {
     }
 
     private Action dnat(JsonNode v) {
+        if ((v.has("addr") && !v.get("addr").isTextual()) || (v.has("port") && !v.get("port").canConvertToInt())) {
+            // a map or an expression ("dnat to tcp dport map { ... }"): where it sends is not one address
+            return new Action.Unknown("the DNAT target " + NftText.expr(v) + " is not one address and port");
+        }
         String addr = v.has("addr") ? v.get("addr").asText() : "";
         IpFamily f = v.has("family") ? (v.get("family").asText().equals("ip6") ? IpFamily.IPV6 : IpFamily.IPV4)
                 : addr.contains(":") ? IpFamily.IPV6 : IpFamily.IPV4;

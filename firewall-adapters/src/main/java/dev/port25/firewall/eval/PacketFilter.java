@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Every layer of this host's packet filter that can accept or drop an inbound connection: the
@@ -186,9 +187,54 @@ public final class PacketFilter {
      */
     public List<Published> publishedTo(Target target) {
         List<Published> out = new ArrayList<>();
-        for (int hostPort : candidatePorts(target)) {
+        Optional<Set<Integer>> candidates = candidatePorts(target);
+        if (candidates.isEmpty()) {
+            return List.of(unknownWay(target, "more than " + MAX_CANDIDATE_PORTS + " host ports are translated by "
+                    + "the nat rules; which lead to " + target + " is not judged"));
+        }
+        for (int hostPort : candidates.get()) {
             analyze(target.family(), hostPort, interfaces, false, Optional.of(target), names(target, hostPort))
                     .ifPresent(e -> out.add(new Published(hostPort, target, e)));
+        }
+        // a layer not read, or a nat rule the evaluation cannot follow, may hold a DNAT to the target
+        List<String> unseen = new ArrayList<>(unread.stream().map(u -> "not read: " + u).toList());
+        for (Table t : tables) {
+            if (!natTable(t)) {
+                continue;
+            }
+            for (Chain c : t.chains().values()) {
+                for (Rule r : c.rules()) {
+                    if (r.action() instanceof Action.Unknown u) {
+                        unseen.add("cannot follow " + r.ref() + ": " + u.why());
+                    }
+                }
+            }
+        }
+        if (out.isEmpty() && !unseen.isEmpty()) {
+            return List.of(unknownWay(target, String.join("; ", unseen)));
+        }
+        return out;
+    }
+
+    /** A way in on the target's own port whose verdict is UNKNOWN, for {@code why}. */
+    private static Published unknownWay(Target target, String why) {
+        return new Published(target.port(), target, new Exposure(target.family(), Exposure.Level.UNKNOWN, List.of(),
+                Map.of(), List.of(), List.of("whether a DNAT of this host leads to " + target + " is not known: " + why)));
+    }
+
+    /** A table with a nat base chain (iptables' nat table, an nft table with a nat chain). */
+    private static boolean natTable(Table t) {
+        return t.baseChains().stream().anyMatch(Chain::nat);
+    }
+
+    /**
+     * The ways in through this host's DNAT to {@code port} of every address a DNAT of the tables
+     * sends to: what {@code enforce} must also have closed for a port it closes.
+     */
+    public List<Published> publishedTo(int port) {
+        List<Published> out = new ArrayList<>();
+        for (InetAddress a : dnatTargets()) {
+            out.addAll(publishedTo(new Target(a, port)));
         }
         return out;
     }
@@ -221,43 +267,60 @@ public final class PacketFilter {
         return false;
     }
 
-    /** At most this many host ports are tried for one target (a DNAT of a port range). */
+    /** At most this many host ports are tried for one target, besides those its own DNATs name. */
     private static final int MAX_CANDIDATE_PORTS = 1024;
 
     /**
      * The host ports that could be translated to {@code target}: none when no DNAT rule of its
-     * family sends to its address (or keeps the address: a port rewrite); else the target's port
-     * and every port a nat rule of the family matches on.
+     * family sends to its address (or keeps the address: a port rewrite); else the ports the DNAT
+     * rules to it match on and the target's own port, then every other port a rule of a nat table
+     * matches on (a DNAT in a chain jumped to by port: kube-proxy's, netavark's), at most
+     * {@link #MAX_CANDIDATE_PORTS} of these; empty (not judged) when there are more.
      */
-    private Set<Integer> candidatePorts(Target target) {
+    private Optional<Set<Integer>> candidatePorts(Target target) {
         BigInteger address = AddrRange.number(target.address());
         boolean leads = false;
-        Set<Integer> ports = new TreeSet<>();
-        ports.add(target.port());
+        Set<Integer> direct = new TreeSet<>();
+        direct.add(target.port());
+        List<Rule> nat = new ArrayList<>();
         for (Table t : tables) {
-            for (Chain c : t.chains().values()) {
-                for (Rule r : c.rules()) {
-                    if (r.action() instanceof Action.Dnat d && d.family() == target.family()
-                            && d.address().map(address::equals).orElse(true)
-                            && d.port().map(p -> p == target.port()).orElse(true)) {
-                        leads = true;
-                    }
-                    if (r.action() instanceof Action.Dnat || r.action() instanceof Action.Jump
-                            || r.action() instanceof Action.Goto) {
-                        for (Cond cond : r.conds()) {
-                            if (cond instanceof Cond.DestinationPort dp && !dp.negate()) {
-                                for (int[] range : dp.ranges()) {
-                                    for (int p = range[0]; p <= range[1] && ports.size() < MAX_CANDIDATE_PORTS; p++) {
-                                        ports.add(p);
-                                    }
-                                }
-                            }
-                        }
+            if (natTable(t)) {
+                t.chains().values().forEach(c -> nat.addAll(c.rules()));
+            }
+        }
+        for (Rule r : nat) { // the DNATs to the target first, whatever their number of ports
+            if (r.action() instanceof Action.Dnat d && d.family() == target.family()
+                    && d.address().map(address::equals).orElse(true)
+                    && d.port().map(p -> p == target.port()).orElse(true)) {
+                leads = true;
+                destinationPorts(r).forEach(range -> IntStream.rangeClosed(range[0], range[1]).forEach(direct::add));
+            }
+        }
+        if (!leads) {
+            return Optional.of(Set.of());
+        }
+        Set<Integer> all = new TreeSet<>(direct);
+        int others = 0;
+        for (Rule r : nat) {
+            for (int[] range : destinationPorts(r)) {
+                for (int p = range[0]; p <= range[1]; p++) {
+                    if (all.add(p) && ++others > MAX_CANDIDATE_PORTS) {
+                        return Optional.empty();
                     }
                 }
             }
         }
-        return leads ? ports : Set.of();
+        return Optional.of(all);
+    }
+
+    private static List<int[]> destinationPorts(Rule r) {
+        List<int[]> out = new ArrayList<>();
+        for (Cond cond : r.conds()) {
+            if (cond instanceof Cond.DestinationPort dp && !dp.negate()) {
+                out.addAll(dp.ranges());
+            }
+        }
+        return out;
     }
 
     /**
@@ -300,7 +363,7 @@ public final class PacketFilter {
                 // not translated there: not this way in; a block before any translation stands in
                 // front of it, and is named
                 boolean before = o.verdict.blocks() && !flow.dnated && !flow.routed;
-                if (!there && o.verdict != Verdict.UNKNOWN) {
+                if (!there && (o.verdict != Verdict.UNKNOWN || flow.dnated)) { // translated elsewhere: not this way
                     o = new Outcome(Verdict.DROP, before ? o.decidedBy : Optional.empty(), List.of(), o.points);
                 }
             }

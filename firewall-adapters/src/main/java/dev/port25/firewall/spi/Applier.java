@@ -66,6 +66,19 @@ public final class Applier {
                 }
                 compare(out, f.label() + " tcp port " + e.getKey(), level, want, filter.exposure(f, e.getKey()));
             }
+            // connections to another port of this host that a DNAT sends on to this port elsewhere
+            // (a container published with -p 2525:25) must meet the same
+            for (PacketFilter.Published p : filter.publishedTo(e.getKey())) {
+                if (p.hostPort() == e.getKey() || e.getValue() instanceof Inbound.Open) {
+                    continue; // the host's own port is judged above; OPEN leaves others' DNATs as they are
+                }
+                IpFamily f = p.target().family();
+                List<Cidr> want = e.getValue() instanceof Inbound.AllowFrom a
+                        ? Exposure.cover(a.networks().stream().filter(c -> c.ipv6() == (f == IpFamily.IPV6)).toList())
+                        : List.of();
+                compare(out, f.label() + " tcp port " + p.hostPort() + " published to " + p.target(),
+                        want.isEmpty() ? Exposure.Level.CLOSED : Exposure.Level.RESTRICTED, want, p.exposure());
+            }
         }
         for (Map.Entry<Integer, Outbound> e : desired.tcpOutbound().entrySet()) {
             for (IpFamily f : IpFamily.values()) {

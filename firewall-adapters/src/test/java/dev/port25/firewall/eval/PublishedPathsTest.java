@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.port25.firewall.net.IpFamily;
+import dev.port25.firewall.spi.Applier;
+import dev.port25.firewall.spi.Desired;
+import dev.port25.firewall.spi.Inbound;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -109,6 +112,35 @@ class PublishedPathsTest {
             assertThat(p.hostPort()).isEqualTo(2525);
             assertThat(p.exposure().level()).isEqualTo(Exposure.Level.OPEN);
         });
+    }
+
+    @Test
+    void whereTheDnatsCannotAllBeSeenTheWayInIsUnknownNotAbsent() throws Exception {
+        // a layer not read may hold a DNAT to the container
+        PacketFilterReader.Snapshot none = snapshot("no-rules", Map.of());
+        PacketFilter unread = PacketFilterReader.build(new PacketFilterReader.Snapshot(none.outputs(),
+                List.of("iptables-legacy-save: exit 1")));
+        assertThat(unread.publishedTo(CONTAINER)).singleElement().satisfies(p -> {
+            assertThat(p.exposure().level()).isEqualTo(Exposure.Level.UNKNOWN);
+            assertThat(p.exposure().notes()).anyMatch(n -> n.contains("not read: iptables-legacy-save"));
+        });
+        // hand-edited from the recording: a nat rule over 2001 ports beside Docker's: too many to walk
+        PacketFilter wide = recorded("docker-published-port-bypasses-input", Map.of("-A DOCKER -i docker0 -j RETURN",
+                "-A DOCKER -i docker0 -j RETURN\n-A DOCKER -p tcp -m tcp --dport 1000:3000 -j RETURN"));
+        assertThat(wide.publishedTo(CONTAINER)).singleElement()
+                .satisfies(p -> assertThat(p.exposure().level()).isEqualTo(Exposure.Level.UNKNOWN));
+    }
+
+    @Test
+    void enforceIsNotVerifiedWhileAnotherHostPortLeadsToTheClosedPort() throws Exception {
+        // -p 2525:25 (hand-edited from the recording): closing 25 on the host does not close it
+        PacketFilter filter = recorded("docker-published-port-bypasses-input",
+                Map.of("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 25 -j DNAT",
+                        "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 2525 -j DNAT"));
+        assertThat(Applier.unmet(Desired.of(25, new Inbound.Closed()), filter))
+                .anyMatch(l -> l.startsWith("ipv4 tcp port 2525 published to 198.19.0.2:25: wanted CLOSED"));
+        assertThat(Applier.unmet(Desired.of(25, new Inbound.Open()), filter))
+                .noneMatch(l -> l.contains("published to"));
     }
 
     @Test
