@@ -5,8 +5,6 @@ import dev.port25.agent.dns.MailDomainProbe;
 import dev.port25.agent.dns.MailDomainRecords;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.NamespaceInventory;
-import dev.port25.agent.inventory.Protocol;
-import dev.port25.agent.inventory.Scope;
 import dev.port25.agent.inventory.linux.NetNamespaceScan;
 import dev.port25.agent.platform.NetworkNamespaces;
 import dev.port25.agent.platform.SocketInventories;
@@ -17,15 +15,12 @@ import dev.port25.agent.smtp.SmtpProbe;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.PacketFilterReader;
-import dev.port25.firewall.exec.CommandException;
-import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.exec.DaemonThreads;
 import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -103,7 +97,7 @@ public final class FactGatherer {
         List<NamespaceInventory> inventories = listed.join();
         Facts.Result<String> chosen = backend.join();
         List<Facts.Namespace> namespaces = new ArrayList<>();
-        Lazy<Facts.Result<List<Links.Link>>> hostLinks = new Lazy<>(() -> links(runner));
+        NamespaceReach reach = new NamespaceReach(runner, hostFilter);
         for (NamespaceInventory ni : inventories) {
             Facts.Result<Inventory> inventory = ni.inventory().map(Facts.Result::of)
                     .orElseGet(() -> Facts.Result.failed(ni.error().orElseThrow()));
@@ -129,69 +123,10 @@ public final class FactGatherer {
                 CommandRunner inside = runner.withPrefix(List.of("nsenter", "--net=" + entry.get(), "--"));
                 namespaces.add(new Facts.Namespace(ni.namespace(), inventory, ni.interfaces(),
                         Facts.Result.of(view(new PacketFilterReader(inside).read(), Optional.empty(), settings, false)),
-                        Optional.empty(), reach(inside, inventory.value().get(), hostLinks, hostFilter)));
+                        Optional.empty(), reach.of(inside, inventory.value().get())));
             }
         }
         return new Facts(hostname, role, settings, namespaces, where.gaps(), dns.join());
-    }
-
-    /**
-     * The ways into another namespace: its interfaces and addresses ({@code ip -j -d address show}
-     * inside it), the host's, and the host's DNATs to each of its addresses on each port one of
-     * its TCP listeners beyond loopback uses.
-     */
-    private static Facts.Result<Facts.Reach> reach(CommandRunner inside, Inventory inventory,
-                                                   Lazy<Facts.Result<List<Links.Link>>> hostLinks, PacketFilter host) {
-        Facts.Result<List<Links.Link>> links = links(inside);
-        if (links.error().isPresent()) {
-            return Facts.Result.failed(links.error().get());
-        }
-        Facts.Result<List<Links.Link>> hosts = hostLinks.get();
-        if (hosts.error().isPresent()) {
-            return Facts.Result.failed("the host's own interfaces: " + hosts.error().get());
-        }
-        Links.Ways ways = Links.ways(links.value().get(), hosts.value().get());
-        List<InetAddress> addresses = Links.addresses(links.value().get());
-        Set<Integer> ports = new TreeSet<>();
-        inventory.listeners().stream().filter(l -> l.protocol() == Protocol.TCP && l.scope() != Scope.LOOPBACK)
-                .forEach(l -> ports.add(l.port()));
-        List<PacketFilter.Published> published = new ArrayList<>();
-        for (InetAddress a : addresses) {
-            for (int port : ports) {
-                published.addAll(host.publishedTo(new PacketFilter.Target(a, port)));
-            }
-        }
-        return Facts.Result.of(new Facts.Reach(addresses, ways.viaHost(), ways.elsewhere(), published));
-    }
-
-    /** The interfaces {@code ip -j -d address show} lists where {@code runner} runs it. */
-    private static Facts.Result<List<Links.Link>> links(CommandRunner runner) {
-        try {
-            CommandResult r = runner.run("ip", "-j", "-d", "address", "show");
-            if (!r.ok()) {
-                return Facts.Result.failed("ip -j -d address show: " + r.describe());
-            }
-            return Facts.Result.of(Links.parse(r.stdout()));
-        } catch (CommandException | IllegalArgumentException e) {
-            return Facts.Result.failed("ip -j -d address show: " + e.getMessage());
-        }
-    }
-
-    /** A value computed once, when first asked for. */
-    private static final class Lazy<T> {
-        private final Supplier<T> make;
-        private T value;
-
-        Lazy(Supplier<T> make) {
-            this.make = make;
-        }
-
-        T get() {
-            if (value == null) {
-                value = make.get();
-            }
-            return value;
-        }
     }
 
     private static SmtpProbe smtpProbe(Settings settings) {

@@ -128,7 +128,6 @@ public final class Evaluator {
             f.smtp().ifPresent(reports -> reports.forEach(this::smtp));
         }
 
-
         /**
          * A network namespace other than the agent's own (a container's, an {@code ip netns}): its
          * TCP listeners beyond its loopback, whatever the role, since none of them is the host's
@@ -191,7 +190,8 @@ public final class Evaluator {
                 if (ways.isEmpty() && unseen.isEmpty()) {
                     add(FindingKind.NAMESPACE_LISTENER_ISOLATED, Severity.LOW, who + ": no way in from outside: "
                             + (reach.viaHost().isEmpty() ? "" : "its interfaces " + reach.viaHost()
-                            + " lead only to this host, ") + "and no DNAT of this host leads to it");
+                            + " lead only to this host, ") + "and no DNAT of this host leads to it (connections "
+                            + "routed to its address without a DNAT are not judged)");
                     continue;
                 }
                 if (!ways.isEmpty()) {
