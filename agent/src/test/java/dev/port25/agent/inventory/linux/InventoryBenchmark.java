@@ -42,9 +42,7 @@ import java.util.concurrent.Callable;
 public final class InventoryBenchmark {
 
     private static final SortedSet<Integer> PORT_25 = new TreeSet<>(Set.of(25));
-    private static final Duration BUDGET = Duration.ofSeconds(1);
-    private static final int MAX_RUNS = 300;
-    private static final int MIN_RUNS = 3;
+    private static final Medians MEDIANS = new Medians(Duration.ofSeconds(1), 3, 300);
     private static final int CHUNK = 18_000;
 
     private InventoryBenchmark() {
@@ -181,27 +179,7 @@ public final class InventoryBenchmark {
         methods.put("ss", ss);
         methods.put("ssp", ssp);
         for (Map.Entry<String, Callable<Integer>> e : methods.entrySet()) {
-            System.out.println(e.getKey() + "=" + median(e.getKey(), e.getValue()));
+            System.out.println(e.getKey() + "=" + MEDIANS.of(e.getKey(), e.getValue(), 1));
         }
-    }
-
-    private static double median(String name, Callable<Integer> method) throws Exception {
-        int expected = method.call(); // warm-up, and the answer every run must repeat
-        if (expected != 1) {
-            throw new IllegalStateException(name + " found " + expected + " TCP listeners on 25, expected 1");
-        }
-        List<Double> ms = new ArrayList<>();
-        long deadline = System.nanoTime() + BUDGET.toNanos();
-        while (ms.size() < MIN_RUNS || (ms.size() < MAX_RUNS && System.nanoTime() < deadline)) {
-            long t0 = System.nanoTime();
-            int found = method.call();
-            ms.add((System.nanoTime() - t0) / 1e6);
-            if (found != expected) {
-                throw new IllegalStateException(name + " found " + found + " then " + expected);
-            }
-        }
-        ms.sort(null);
-        int n = ms.size();
-        return n % 2 == 1 ? ms.get(n / 2) : (ms.get(n / 2 - 1) + ms.get(n / 2)) / 2;
     }
 }

@@ -38,9 +38,7 @@ public final class NamespaceInventoryBenchmark {
 
     private static final SortedSet<Integer> PORT_25 = new TreeSet<>(Set.of(25));
     private static final CommandRunner RUNNER = new CommandRunner();
-    private static final Duration BUDGET = Duration.ofSeconds(3);
-    private static final int MIN_RUNS = 5;
-    private static final int MAX_RUNS = 200;
+    private static final Medians MEDIANS = new Medians(Duration.ofSeconds(3), 5, 200);
 
     private NamespaceInventoryBenchmark() {
     }
@@ -110,10 +108,10 @@ public final class NamespaceInventoryBenchmark {
                 }
                 return found;
             };
-            double tScan = median("scan", scan, n);
-            double tSockets = median("sockets", sockets, n);
-            double tOwners = median("owners", owners, n);
-            double tSs = median("ss", ss, n);
+            double tScan = MEDIANS.of("scan", scan, n);
+            double tSockets = MEDIANS.of("sockets", sockets, n);
+            double tOwners = MEDIANS.of("owners", owners, n);
+            double tSs = MEDIANS.of("ss", ss, n);
             return String.format(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f | %.1f | %.1fx | %.3f |", n, listed[0],
                     tScan, tSockets, tOwners, tSs, tSs / tOwners, tOwners / n);
         } finally {
@@ -153,24 +151,5 @@ public final class NamespaceInventoryBenchmark {
         if (!r.ok()) {
             throw new IllegalStateException(r.describe());
         }
-    }
-
-    private static double median(String name, Callable<Integer> method, int expected) throws Exception {
-        int first = method.call(); // warm-up, and the answer every run must repeat
-        if (first != expected) {
-            throw new IllegalStateException(name + " found " + first + ", expected " + expected);
-        }
-        List<Double> ms = new ArrayList<>();
-        long deadline = System.nanoTime() + BUDGET.toNanos();
-        while (ms.size() < MIN_RUNS || (ms.size() < MAX_RUNS && System.nanoTime() < deadline)) {
-            long t0 = System.nanoTime();
-            int found = method.call();
-            ms.add((System.nanoTime() - t0) / 1e6);
-            if (found != expected) {
-                throw new IllegalStateException(name + " found " + found + " then " + first);
-            }
-        }
-        ms.sort(null);
-        return ms.get(ms.size() / 2);
     }
 }
