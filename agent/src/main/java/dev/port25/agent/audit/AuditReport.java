@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param status   the role, listeners, firewall, findings and verdict
  * @param hostname the host name the role rules were matched against
  * @param mode     the settings' mode
- * @param smtp     each TCP listener's local SMTP audit
+ * @param smtp     each TCP listener's local SMTP audit, in every namespace listed, the agent's own first
  * @param dns      a MAIL_SERVER's mail domains' records as asked; empty for other roles
  */
 public record AuditReport(StatusReport status, String hostname, Settings.Mode mode, List<LocalSmtpAudit.Report> smtp,

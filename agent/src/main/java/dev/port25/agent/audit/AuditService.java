@@ -29,6 +29,7 @@ public final class AuditService {
     public AuditReport audit(SettingsLoader.Loaded loaded) {
         Facts facts = gatherer.gather(loaded.settings(), SocketInventories.Choice.AUTO, true);
         return new AuditReport(StatusService.report(facts, Evaluator.evaluate(facts), loaded.source()),
-                facts.hostname(), loaded.settings().mode(), facts.smtp().orElse(List.of()), facts.dns());
+                facts.hostname(), loaded.settings().mode(), facts.namespaces().stream()
+                .flatMap(ns -> ns.smtp().orElse(List.of()).stream()).toList(), facts.dns());
     }
 }

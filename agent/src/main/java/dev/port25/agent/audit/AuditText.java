@@ -1,6 +1,7 @@
 package dev.port25.agent.audit;
 
 import dev.port25.agent.finding.Finding;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.status.StatusText;
 
@@ -23,8 +24,10 @@ public final class AuditText {
                 + report.status().firewall().value().flatMap(v -> v.backend()).map(b -> ", firewall backend " + b)
                 .orElse(", no firewall backend can act"));
         for (LocalSmtpAudit.Report r : report.smtp()) {
-            out.println("  smtp " + r.listener().endpoint() + (r.configuration().isPresent() ? " (postfix, "
-                    + r.configuration().get().dir() + ")" : r.exim().isPresent() ? " (exim)" : ""));
+            out.println("  smtp " + r.listener().endpoint() + (r.namespace().equals(NetNamespace.HOST) ? ""
+                    : " in network namespace " + r.namespace()) + (r.configuration().isPresent() ? " (postfix, "
+                    + r.configuration().get().dir() + r.configuration().get().root().map(x -> " under " + x).orElse("")
+                    + ")" : r.exim().isPresent() ? " (exim)" : ""));
             line(out, "open relay", r.openRelay());
             line(out, "users can be enumerated", r.userEnumeration());
             line(out, "STARTTLS offered", r.starttlsOffered());

@@ -63,7 +63,7 @@ public final class FactGatherer {
     /**
      * @param settings the settings in force
      * @param source   the inventory source
-     * @param probe    also probe each TCP listener and read its MTA's configuration, ask DNS about a
+     * @param probe    also probe each TCP listener (in every namespace) and read its MTA's configuration, ask DNS about a
      *                 MAIL_SERVER's mail domains, and detect the firewall backend that would act
      *                 (its tools, ufw and firewall-cmd, take most of a second of CPU, which the
      *                 quick {@code status} does without)
@@ -121,9 +121,13 @@ public final class FactGatherer {
                     continue;
                 }
                 CommandRunner inside = runner.withPrefix(List.of("nsenter", "--net=" + entry.get(), "--"));
+                Optional<List<LocalSmtpAudit.Report>> smtp = probe
+                        ? Optional.of(new LocalSmtpAudit(runner, smtpProbe(settings)).audit(ni.namespace(),
+                        inventory.value().get()))
+                        : Optional.empty();
                 namespaces.add(new Facts.Namespace(ni.namespace(), inventory, ni.interfaces(),
                         Facts.Result.of(view(new PacketFilterReader(inside).read(), Optional.empty(), settings, false)),
-                        Optional.empty(), reach.of(inside, inventory.value().get())));
+                        smtp, reach.of(inside, inventory.value().get())));
             }
         }
         return new Facts(hostname, role, settings, namespaces, where.gaps(), dns.join());

@@ -125,7 +125,8 @@ public final class Evaluator {
             for (int port : f.settings().ports()) {
                 port(port, inv.listeners().stream().filter(l -> l.port() == port).toList());
             }
-            f.smtp().ifPresent(reports -> reports.forEach(this::smtp));
+            f.smtp().ifPresent(reports -> reports.forEach(r -> smtp(r, r.listener().endpoint() + " "
+                    + owners(r.listener()) + ": ")));
         }
 
         /**
@@ -181,7 +182,7 @@ public final class Evaluator {
                             + "are not known (" + ns.reach().error().get() + ")" + in.map(m -> "; the namespace's own "
                             + "packet filter: " + m.values().stream().sorted(Comparator.comparing(Exposure::family))
                             .map(Evaluator::describe).collect(Collectors.joining("; "))).orElse(""));
-                    notProbed(who);
+                    smtp(ns, l, who);
                     continue;
                 }
                 Facts.Reach reach = ns.reach().value().get();
@@ -203,17 +204,25 @@ public final class Evaluator {
                             + ", which leads past this host's packet filter to where the agent cannot see");
                 }
                 if (!unseen.isEmpty() || ways.stream().anyMatch(w -> w.exposure().level() != Exposure.Level.CLOSED)) {
-                    notProbed(who);
+                    smtp(ns, l, who);
                 }
             }
         }
 
-        /** In an audit (the host's listeners were probed), a listener in another namespace is not, yet. */
-        void notProbed(String who) {
-            if (f.smtp().isPresent()) {
-                add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + ": not probed: the SMTP probe and the MTA "
-                        + "configuration checks run in the agent's own network namespace only (yet)");
+        /**
+         * In an audit (the host's listeners were probed), the SMTP verdicts of a listener of another
+         * namespace that can be reached from outside, as probed from inside its namespace.
+         */
+        void smtp(Facts.Namespace ns, Listener l, String who) {
+            if (f.smtp().isEmpty()) {
+                return;
             }
+            List<LocalSmtpAudit.Report> reports = ns.smtp().orElse(List.of()).stream()
+                    .filter(r -> r.listener().equals(l)).toList();
+            if (reports.isEmpty()) {
+                add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + ": not probed");
+            }
+            reports.forEach(r -> smtp(r, who + ": "));
         }
 
         /**
@@ -445,11 +454,11 @@ public final class Evaluator {
             }
         }
 
-        void smtp(LocalSmtpAudit.Report r) {
+        /** The findings of one listener's SMTP audit; {@code who} names it ("tcp 0.0.0.0:25 (master): "). */
+        void smtp(LocalSmtpAudit.Report r, String who) {
             if (r.listener().scope() == Scope.LOOPBACK) {
                 return; // nobody else can reach it; its weaknesses are not exposed
             }
-            String who = r.listener().endpoint() + " " + owners(r.listener()) + ": ";
             verdict(who, r.openRelay(), FindingKind.OPEN_RELAY, Severity.CRITICAL, true);
             verdict(who, r.userEnumeration(), FindingKind.USER_ENUMERATION, Severity.HIGH, true);
             verdict(who, r.vrfyDisclosesUsers(), FindingKind.VRFY_DISCLOSES, Severity.MEDIUM, true);

@@ -4,10 +4,13 @@ import dev.port25.agent.finding.FindingKind;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.inventory.Owner;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
+import dev.port25.agent.inventory.linux.InNamespace;
 import dev.port25.agent.platform.SocketInventories;
+import dev.port25.agent.platform.linux.ProcessRoot;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.net.IpAddresses;
 
@@ -28,6 +31,12 @@ import java.util.Set;
  * from the configuration where there is one: Postfix's parameters ({@code postconf}), and for
  * Exim its ACLs run for a client from outside ({@code exim -bh}, see
  * {@link EximConfig#hostCheck}). Each verdict says its source.
+ *
+ * <p>A listener in another network namespace is probed from a thread inside that namespace, over
+ * its own loopback or address. An MTA that sees another file system (a container's) has its
+ * configuration read through {@code /proc/PID/root} with this host's {@code postconf}: the agent
+ * never runs a container's own binaries, which as root on the host would hand the container the
+ * host. So an Exim there is judged by the local probe alone, and says why.
  */
 public final class LocalSmtpAudit {
 
@@ -41,13 +50,14 @@ public final class LocalSmtpAudit {
     /**
      * One listener's findings.
      *
+     * @param namespace     the name of the listener's network namespace ("host" for the agent's own)
      * @param probed        the address:port the local probe connected to
      * @param configuration the Postfix configuration, when the owner is Postfix and it could be read
      * @param exim          the Exim configuration, when the owner is Exim and it could be read
      * @param eximHostCheck the relay and enumeration tries through {@code exim -bh}, as a client from outside
      * @param configError   why a configuration could not be read
      */
-    public record Report(Listener listener, String probed, Optional<PostfixConfig> configuration,
+    public record Report(String namespace, Listener listener, String probed, Optional<PostfixConfig> configuration,
                          Optional<EximConfig> exim, Optional<SmtpProbeResult> eximHostCheck,
                          Optional<String> configError, SmtpProbeResult localProbe, Verdict openRelay,
                          Verdict userEnumeration, Verdict vrfyDisclosesUsers, Verdict starttlsOffered,
@@ -56,22 +66,33 @@ public final class LocalSmtpAudit {
 
     private final CommandRunner runner;
     private final SmtpProbe probe;
+    private final ProcessRoot roots;
 
     public LocalSmtpAudit(CommandRunner runner, SmtpProbe probe) {
+        this(runner, probe, new ProcessRoot());
+    }
+
+    LocalSmtpAudit(CommandRunner runner, SmtpProbe probe, ProcessRoot roots) {
         this.runner = runner;
         this.probe = probe;
+        this.roots = roots;
     }
 
     public List<Report> audit() throws InventoryException {
         return audit(SocketInventories.list(SocketInventories.Choice.AUTO, Set.of(25)));
     }
 
-    /** Audits each TCP listener of an inventory already taken. */
+    /** Audits each TCP listener of an inventory of the agent's own namespace already taken. */
     public List<Report> audit(Inventory inv) {
+        return audit(NetNamespace.host(), inv);
+    }
+
+    /** Audits each TCP listener of namespace {@code where}, listed in {@code inv}; probed from inside it. */
+    public List<Report> audit(NetNamespace where, Inventory inv) {
         List<Report> out = new ArrayList<>();
         for (Listener l : inv.listeners()) {
             if (l.protocol() == Protocol.TCP) {
-                out.add(audit(l));
+                out.add(audit(where, l));
             }
         }
         return out;
@@ -91,9 +112,17 @@ public final class LocalSmtpAudit {
         }
     }
 
-    private Report audit(Listener l) {
+    private Report audit(NetNamespace where, Listener l) {
         InetAddress to = l.scope() != Scope.WILDCARD ? l.address() : loopback(l.address().getAddress().length);
-        SmtpProbeResult local = probe.probe(new InetSocketAddress(to, l.port()), to.getHostAddress());
+        String probed = (to.getAddress().length == 16 ? "[" + IpAddresses.text(to) + "]" : IpAddresses.text(to)) + ":"
+                + l.port();
+        SmtpProbeResult local;
+        try {
+            local = InNamespace.call(where, () -> probe.probe(new InetSocketAddress(to, l.port()), to.getHostAddress()));
+        } catch (InventoryException e) {
+            return notProbed(where, l, probed, "not probed in network namespace " + where.describe() + ": "
+                    + e.getMessage());
+        }
         Optional<Owner> postfix = l.owners().stream()
                 .filter(o -> o.exe().orElse("").endsWith("/postfix/sbin/master") || o.name().equals("master"))
                 .findFirst();
@@ -103,15 +132,20 @@ public final class LocalSmtpAudit {
         Optional<Owner> eximOwner = l.owners().stream().filter(o -> o.name().startsWith("exim")).findFirst();
         if (postfix.isEmpty() && eximOwner.isPresent()) {
             try {
+                if (!roots.runsHostExecutable(eximOwner.get().pid())) {
+                    throw new IOException("exim runs an executable of its own file system (/proc/"
+                            + eximOwner.get().pid() + "/root), not this host's: its configuration is read by running "
+                            + "that executable (exim -bP, exim -bh), and the agent does not run a container's code as "
+                            + "root on the host; judged by the local probe");
+                }
                 exim = Optional.of(EximConfig.read(runner, eximOwner.get().pid()));
             } catch (IOException e) {
                 error = Optional.of(e.getMessage());
             }
         }
         if (postfix.isPresent()) {
-            Path dir = PostfixConfig.configDir(postfix.get().pid());
             try {
-                cf = Optional.of(PostfixConfig.read(runner, dir));
+                cf = Optional.of(postfix(postfix.get().pid()));
             } catch (IOException e) {
                 error = Optional.of(e.getMessage());
             }
@@ -181,9 +215,53 @@ public final class LocalSmtpAudit {
             banner = new Verdict(Optional.of(local.has(FindingKind.BANNER_LEAKS_SOFTWARE)), Source.LOCAL_PROBE,
                     local.banner().orElse(""));
         }
-        String probed = (to.getAddress().length == 16 ? "[" + IpAddresses.text(to) + "]" : IpAddresses.text(to)) + ":"
-                + l.port();
-        return new Report(l, probed, cf, exim, hostCheck, error, local, relay, users, vrfy, tls, auth, banner);
+        return new Report(where.name(), l, probed, cf, exim, hostCheck, error, local, relay, users, vrfy, tls, auth,
+                banner);
+    }
+
+    /**
+     * The Postfix configuration of master {@code pid}: its {@code MAIL_CONFIG}, under its own root
+     * when it sees another file system, read with this host's postconf.
+     */
+    private PostfixConfig postfix(long pid) throws IOException {
+        Path dir = PostfixConfig.configDir(pid);
+        Optional<Path> root = rootOf(pid);
+        if (root.isEmpty()) {
+            return PostfixConfig.read(runner, dir);
+        }
+        Path there = ProcessRoot.resolve(root.get(), dir);
+        ProcessRoot.resolve(root.get(), dir.resolve("main.cf"));
+        try {
+            PostfixConfig read = PostfixConfig.read(runner, there);
+            return new PostfixConfig(dir, read.values(), root);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (the Postfix configuration of a process with its own file "
+                    + "system is read with this host's postconf; the agent does not run the container's)", e);
+        }
+    }
+
+    /**
+     * The root of {@code pid} when it is not the agent's. One that cannot be read (another user's
+     * process, the agent not root) counts as the agent's own: such a process's configuration is
+     * read where the agent sees it, as before namespaces were looked at.
+     */
+    private Optional<Path> rootOf(long pid) {
+        try {
+            return roots.foreign(pid);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A listener that could not be probed: no verdict, each saying why. */
+    private static Report notProbed(NetNamespace where, Listener l, String probed, String why) {
+        SmtpProbeResult none = new SmtpProbeResult(Optional.empty(), List.of(), false, Optional.empty(), List.of(),
+                List.of(), SmtpProbeResult.Answer.NOT_TESTED, SmtpProbeResult.Answer.NOT_TESTED,
+                SmtpProbeResult.Answer.NOT_TESTED, Optional.empty(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), Optional.of(why));
+        Verdict unknown = new Verdict(Optional.empty(), Source.LOCAL_PROBE, why);
+        return new Report(where.name(), l, probed, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), none, unknown, unknown, unknown, unknown, unknown, unknown);
     }
 
     /** Users told apart from a random one by VRFY, EXPN or RCPT, as a probe found them. */

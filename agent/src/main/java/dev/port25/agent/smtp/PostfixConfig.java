@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -22,10 +23,12 @@ import java.util.TreeMap;
  * is the master process's {@code MAIL_CONFIG} ({@code postfix -c DIR start} sets it), else
  * /etc/postfix. Used where a probe from the host itself would be a trusted client.
  *
- * @param dir    the configuration directory
+ * @param dir    the configuration directory, as the master sees it
  * @param values parameter to expanded value
+ * @param root   the master's own root file system, through which {@code dir} was read
+ *               ({@code /proc/PID/root}), when it is not the agent's (a container's)
  */
-public record PostfixConfig(Path dir, Map<String, String> values) {
+public record PostfixConfig(Path dir, Map<String, String> values, Optional<Path> root) {
 
     /** The parameters read, in this order. */
     static final List<String> KEYS = List.of("mynetworks", "smtpd_relay_restrictions", "smtpd_recipient_restrictions",
@@ -34,6 +37,12 @@ public record PostfixConfig(Path dir, Map<String, String> values) {
 
     public PostfixConfig {
         values = Collections.unmodifiableMap(new TreeMap<>(values));
+        Objects.requireNonNull(root, "root");
+    }
+
+    /** A configuration read where the agent sees it. */
+    public PostfixConfig(Path dir, Map<String, String> values) {
+        this(dir, values, Optional.empty());
     }
 
     /** The configuration directory of the Postfix master {@code pid}, from its environment. */

@@ -109,12 +109,14 @@ public final class SmtpProbeJson {
 
     /** One listener of the local audit: endpoint, owners, MTA, verdicts with their sources, what the probes met. */
     public static void listener(ObjectNode l, LocalSmtpAudit.Report r) {
+        l.put("namespace", r.namespace());
         l.put("endpoint", r.listener().endpoint());
         ArrayNode owners = l.putArray("owners");
         r.listener().owners().forEach(o -> owners.add(o.name() + "[" + o.pid() + "]"));
         if (r.configuration().isPresent()) {
             l.put("mta", "postfix");
             l.put("configDir", r.configuration().get().dir().toString());
+            l.put("configRoot", r.configuration().get().root().map(Path::toString).orElse(null));
         } else if (r.exim().isPresent()) {
             l.put("mta", "exim");
             l.put("configDir", r.exim().get().file().map(Path::toString).orElse(null));

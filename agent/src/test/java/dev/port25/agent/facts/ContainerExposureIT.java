@@ -3,6 +3,7 @@ package dev.port25.agent.facts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.DockerBridge;
+import dev.port25.agent.testing.FindingsJson;
 import dev.port25.agent.testing.DockerLab;
 import dev.port25.agent.testing.PodmanLab;
 import dev.port25.firewall.exec.BackgroundProcess;
@@ -71,7 +72,7 @@ class ContainerExposureIT {
             JsonNode open = status(jar, host);
             assertThat(open.get("verdict").asText()).isEqualTo("CRITICAL");
             // one finding per socket: 0.0.0.0:25 and [::]:25 (v6only)
-            assertThat(evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.startsWith("tcp 0.0.0.0:25 (python3) "
+            assertThat(FindingsJson.evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.startsWith("tcp 0.0.0.0:25 (python3) "
                     + inContainer) && e.endsWith("is reachable: published on this host's port 25 (to 198.19.0.2:25): "
                     + "ipv4 OPEN")).anyMatch(e -> e.startsWith("tcp [::]:25 (python3) " + inContainer)
                     && e.endsWith("published on this host's port 25 (to [fd00:19::2]:25): ipv6 OPEN"))
@@ -80,7 +81,7 @@ class ContainerExposureIT {
             JsonNode reach = namespace(open, "netns/" + container.name()).get("reach");
             assertThat(reach.get("viaHost").toString()).isEqualTo("[\"eth0\"]");
             assertThat(reach.get("published")).hasSize(2);
-            assertThat(evidence(open, "P25-013", "HIGH")).noneMatch(e -> e.contains(inContainer) || e.contains(inMacvlan));
+            assertThat(FindingsJson.evidence(open, "P25-013", "HIGH")).noneMatch(e -> e.contains(inContainer) || e.contains(inMacvlan));
 
             // enforce: the published port is closed on both families, where Docker's rules would let
             // it through, and stays closed when dockerd restarts and rewrites its chains, and for
@@ -95,10 +96,10 @@ class ContainerExposureIT {
             assertThat(probe(peer, HOST4, 25)).isEqualTo("timeout");
             assertThat(probe(peer, HOST6, 25)).isEqualTo("timeout");
             JsonNode dropped = status(jar, host);
-            assertThat(evidence(dropped, "P25-001", "MEDIUM")).anyMatch(e -> e.startsWith("tcp 0.0.0.0:25 (python3) "
+            assertThat(FindingsJson.evidence(dropped, "P25-001", "MEDIUM")).anyMatch(e -> e.startsWith("tcp 0.0.0.0:25 (python3) "
                     + inContainer) && e.contains("blocks each") && e.endsWith("ipv4 CLOSED"))
                     .anyMatch(e -> e.startsWith("tcp [::]:25 (python3) " + inContainer) && e.endsWith("ipv6 CLOSED"));
-            assertThat(evidence(dropped, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
+            assertThat(FindingsJson.evidence(dropped, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
             assertThat(namespace(dropped, "netns/" + container.name()).at("/reach/published/0/decidedBy").toString())
                     .contains("DOCKER-USER -p tcp -m tcp --dport 25 -j DROP");
 
@@ -107,7 +108,7 @@ class ContainerExposureIT {
             assertThat(probe(peer, HOST4, 2525)).isEqualTo("open");
             assertThat(probe(peer, HOST4, 25)).isEqualTo("refused");
             JsonNode moved = status(jar, host);
-            assertThat(evidence(moved, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inContainer)
+            assertThat(FindingsJson.evidence(moved, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inContainer)
                     && e.contains("published on this host's port 2525 (to 198.19.0.2:25): ipv4 OPEN"))
                     .noneMatch(e -> e.contains("host's port 25 "));
 
@@ -116,9 +117,9 @@ class ContainerExposureIT {
             host.ok("ip6tables-nft", "-w", "-t", "nat", "-F", "DOCKER");
             assertThat(probe(peer, HOST4, 2525)).isEqualTo("refused");
             JsonNode unpublished = status(jar, host);
-            assertThat(evidence(unpublished, "P25-014", "LOW")).anyMatch(e -> e.contains(inContainer)
+            assertThat(FindingsJson.evidence(unpublished, "P25-014", "LOW")).anyMatch(e -> e.contains(inContainer)
                     && e.contains("[eth0] lead only to this host") && e.contains("no DNAT"));
-            assertThat(evidence(unpublished, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
+            assertThat(FindingsJson.evidence(unpublished, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
         }
     }
 
@@ -156,7 +157,7 @@ class ContainerExposureIT {
                 assertThat(probeUntilOpen(peer, HOST6)).isEqualTo("open");
                 String inContainer = "[podman " + id.substring(0, 12);
                 JsonNode open = status(jar, host);
-                assertThat(evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inContainer)
+                assertThat(FindingsJson.evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inContainer)
                         && e.contains("published on this host's port 25 (to 198.19.28.") && e.contains("ipv4 OPEN"))
                         .anyMatch(e -> e.contains(inContainer)
                                 && e.contains("published on this host's port 25 (to [fd00:28:1::") && e.contains("ipv6 OPEN"));
@@ -174,7 +175,7 @@ class ContainerExposureIT {
                     assertThat(probe(peer, HOST4, 25)).isEqualTo("timeout");
                     assertThat(probe(peer, HOST6, 25)).isEqualTo("timeout");
                     JsonNode closed = status(jar, host, settings.toString());
-                    assertThat(evidence(closed, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
+                    assertThat(FindingsJson.evidence(closed, "P25-001", "CRITICAL")).noneMatch(e -> e.contains(inContainer));
                     CommandResult undone = agent(jar, host, undo.toArray(String[]::new));
                     assertThat(undone.exitCode()).as(undone.describe()).isZero();
                     assertThat(probeUntilOpen(peer, HOST4)).isEqualTo("open");
@@ -228,11 +229,11 @@ class ContainerExposureIT {
                 }
                 String inMail = "[docker " + mail.substring(0, 12);
                 JsonNode open = status(jar, host);
-                assertThat(evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMail)
+                assertThat(FindingsJson.evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMail)
                         && e.contains("published on this host's port 25 (to 198.19.29.") && e.contains("ipv4 OPEN"))
                         .anyMatch(e -> e.contains("published on this host's port 2525 (to 198.19.29."));
                 if (proxy) {
-                    assertThat(evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.contains("(docker-proxy)"));
+                    assertThat(FindingsJson.evidence(open, "P25-001", "CRITICAL")).anyMatch(e -> e.contains("(docker-proxy)"));
                 }
 
                 String before = dockerRules(host);
@@ -262,10 +263,10 @@ class ContainerExposureIT {
                     }
                     JsonNode closed = status(jar, host, settings.toString());
                     if (v6Unmet) {
-                        assertThat(evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains("[docker ")
+                        assertThat(FindingsJson.evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains("[docker ")
                                 && e.contains("ipv6 OPEN")).noneMatch(e -> e.contains("[docker ") && e.contains("ipv4 OPEN"));
                     } else {
-                        assertThat(evidence(closed, "P25-001", "CRITICAL")).noneMatch(e -> e.contains("[docker "));
+                        assertThat(FindingsJson.evidence(closed, "P25-001", "CRITICAL")).noneMatch(e -> e.contains("[docker "));
                     }
                     CommandResult undone = agent(jar, host, undo);
                     assertThat(undone.exitCode()).as(undone.describe()).isZero();
@@ -334,11 +335,11 @@ class ContainerExposureIT {
             assertThat(probe(peer, HOST4, 25)).as(backend).isEqualTo("timeout");
             assertThat(probe(peer, HOST6, 25)).as(backend).isEqualTo("timeout");
             JsonNode closed = status(jar, host, settings.toString());
-            assertThat(evidence(closed, "P25-001", "CRITICAL")).as(backend).noneMatch(e -> e.contains(inContainer));
-            assertThat(evidence(closed, "P25-001", "MEDIUM")).as(backend).anyMatch(e -> e.contains(inContainer)
+            assertThat(FindingsJson.evidence(closed, "P25-001", "CRITICAL")).as(backend).noneMatch(e -> e.contains(inContainer));
+            assertThat(FindingsJson.evidence(closed, "P25-001", "MEDIUM")).as(backend).anyMatch(e -> e.contains(inContainer)
                     && e.endsWith("ipv4 CLOSED")).anyMatch(e -> e.contains(inContainer) && e.endsWith("ipv6 CLOSED"));
             // the host cannot close a macvlan's way in: that is the namespace's own filter's
-            assertThat(evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMacvlan));
+            assertThat(FindingsJson.evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMacvlan));
             DockerBridge.restart(host, 25);
             assertThat(probe(peer, HOST4, 25)).as(backend + ", after dockerd's restart").isEqualTo("timeout");
             DockerBridge.restart(host, 2525);
@@ -394,13 +395,4 @@ class ContainerExposureIT {
         throw new AssertionError("no namespace " + name + " in " + doc.get("namespaces"));
     }
 
-    private static List<String> evidence(JsonNode doc, String id, String severity) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode f : doc.get("findings")) {
-            if (f.get("id").asText().equals(id) && f.get("severity").asText().equals(severity)) {
-                out.add(f.get("evidence").asText());
-            }
-        }
-        return out;
-    }
 }

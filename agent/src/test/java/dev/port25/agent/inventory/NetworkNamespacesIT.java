@@ -3,6 +3,7 @@ package dev.port25.agent.inventory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.testing.AgentJar;
+import dev.port25.agent.testing.FindingsJson;
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
@@ -100,7 +101,7 @@ class NetworkNamespacesIT {
                 assertThat(n.get("name").asText()).startsWith("pid/");
                 assertThat(listeners(n)).isEqualTo(ss("/proc/" + payload + "/ns/net")).singleElement().asString()
                         .startsWith("tcp [::]:25 ").endsWith(" " + payload);
-                assertThat(evidence(doc, "P25-014")).anyMatch(x -> x.contains(n.get("name").asText() + " ")
+                assertThat(FindingsJson.evidence(doc, "P25-014")).anyMatch(x -> x.contains(n.get("name").asText() + " ")
                         && x.contains("no interface but loopback"));
                 assertThat(w.get("mounts").get(0).asText()).isEqualTo("/run/netns/" + wired.name());
                 assertThat(i.get("mounts")).isEmpty();
@@ -111,14 +112,14 @@ class NetworkNamespacesIT {
                 // the wired namespace's wide listener can be reached from its peer, through a veth
                 // whose other end is not the host's, which the agent cannot follow: UNKNOWN, naming
                 // it; the isolated one is noted, not an alarm
-                assertThat(evidence(doc, "P25-013")).anyMatch(x -> x.contains("netns/" + wired.name())
+                assertThat(FindingsJson.evidence(doc, "P25-013")).anyMatch(x -> x.contains("netns/" + wired.name())
                         && x.contains("tcp 0.0.0.0:25") && x.contains("p25a (a veth whose other end is not the host's)"))
                         .noneMatch(x -> x.contains("pid/" + isolated.pid()));
-                assertThat(evidence(doc, "P25-014")).anyMatch(x -> x.contains("pid/" + isolated.pid())
+                assertThat(FindingsJson.evidence(doc, "P25-014")).anyMatch(x -> x.contains("pid/" + isolated.pid())
                         && x.contains("no interface but loopback"));
-                assertThat(evidence(doc, "P25-009")).anyMatch(x -> x.contains("udp 0.0.0.0:25")
+                assertThat(FindingsJson.evidence(doc, "P25-009")).anyMatch(x -> x.contains("udp 0.0.0.0:25")
                         && x.contains("netns/" + wired.name()));
-                assertThat(evidence(doc, "P25-001")).noneMatch(x -> x.contains("netns/") || x.contains("pid/"));
+                assertThat(FindingsJson.evidence(doc, "P25-001")).noneMatch(x -> x.contains("netns/") || x.contains("pid/"));
                 assertThat(doc.get("verdict").asText()).isIn("UNKNOWN", "CRITICAL");
 
                 JsonNode host = agent(List.of(), "status", "--json", "--namespaces", "host");
@@ -129,7 +130,7 @@ class NetworkNamespacesIT {
                 List<String> nobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--");
                 JsonNode all = agent(nobody, "status", "--json", "--namespaces", "all");
                 assertThat(namespace(all, "netns/" + wired.name()).get("error").asText()).contains("EPERM", "CAP_SYS_ADMIN");
-                assertThat(evidence(all, "P25-011")).anyMatch(x -> x.contains("netns/" + wired.name()));
+                assertThat(FindingsJson.evidence(all, "P25-011")).anyMatch(x -> x.contains("netns/" + wired.name()));
                 JsonNode auto = agent(nobody, "status", "--json");
                 assertThat(auto.get("namespaces")).hasSize(1);
                 assertThat(strings(auto.get("namespaceGaps"))).anyMatch(g -> g.contains("needs root"));
@@ -251,16 +252,6 @@ class NetworkNamespacesIT {
             sorted.forEach(p -> pids.append(' ').append(p));
             String local = f[4].equals("*:25") ? "[::]:25" : f[4];
             out.add(f[0] + " " + local + pids);
-        }
-        return out;
-    }
-
-    private static List<String> evidence(JsonNode doc, String id) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode f : doc.get("findings")) {
-            if (f.get("id").asText().equals(id)) {
-                out.add(f.get("evidence").asText());
-            }
         }
         return out;
     }

@@ -290,6 +290,41 @@ public class EvaluatorTest {
         assertThat(evidence(walled, FindingKind.NONLOCAL_LISTENER)).isEmpty();
     }
 
+    /** {@code f} as an audit gives it: the container's listener probed inside its namespace, the relay verdict {@code relay}. */
+    static Facts audited(Facts f, Optional<Boolean> relay) {
+        Facts.Namespace c = f.others().get(0);
+        Listener l = c.inventory().value().orElseThrow().listeners().get(0);
+        LocalSmtpAudit.Report r = smtp(l, relay, true);
+        r = new LocalSmtpAudit.Report(c.name(), r.listener(), r.probed(), r.configuration(), r.exim(), r.eximHostCheck(),
+                r.configError(), r.localProbe(), r.openRelay(), r.userEnumeration(), r.vrfyDisclosesUsers(),
+                r.starttlsOffered(), r.authBeforeTls(), r.bannerLeaksSoftware());
+        return new Facts(f.hostname(), f.role(), f.settings(), List.of(Facts.Namespace.host(f.inventory(), f.firewall(),
+                Optional.of(List.of())), new Facts.Namespace(c.where(), c.inventory(), c.interfaces(), c.firewall(),
+                Optional.of(List.of(r)), c.reach())), List.of(), Optional.empty());
+    }
+
+    @Test
+    void aContainersSmtpWeaknessesCountWhereAWayInReachesItAndNotWhereNoneDoes() throws Exception {
+        // published: its open relay (from its configuration) is the host's alarm, the container named
+        Assessment open = Evaluator.evaluate(audited(facts(Role.NONE, "{}", "docker-published-port-bypasses-input",
+                List.of(), "no-rules"), Optional.of(true)));
+        assertThat(evidence(open, FindingKind.OPEN_RELAY)).singleElement().asString().startsWith(WHO + ": ")
+                .endsWith("mynetworks [configuration]");
+        assertThat(ids(open)).doesNotContain("P25-012 HIGH");
+        // a relay it accepted only for the probe from inside: not judged, and said so
+        Assessment trusted = Evaluator.evaluate(audited(facts(Role.NONE, "{}", "docker-published-port-bypasses-input",
+                List.of(), "no-rules"), Optional.empty()));
+        assertThat(evidence(trusted, FindingKind.SMTP_NOT_JUDGED)).singleElement().asString().startsWith(WHO + ": ")
+                .contains("P25-101", "relayed for this host");
+        // blocked in DOCKER-USER, or not published: its weaknesses are not exposed
+        for (String hostCase : List.of("docker-user-drop", "no-rules")) {
+            Assessment shut = Evaluator.evaluate(audited(facts(Role.NONE, "{}", hostCase, List.of(), "no-rules"),
+                    Optional.of(true)));
+            assertThat(evidence(shut, FindingKind.OPEN_RELAY)).as(hostCase).isEmpty();
+            assertThat(evidence(shut, FindingKind.SMTP_NOT_JUDGED)).as(hostCase).isEmpty();
+        }
+    }
+
     @Test
     void aContainerNothingPublishesIsNotedNotAnAlarm() throws Exception {
         Assessment a = Evaluator.evaluate(facts(Role.NONE, "{}", "no-rules", List.of(), "no-rules"));
@@ -371,7 +406,7 @@ public class EvaluatorTest {
                 SmtpProbeResult.Answer.DISABLED, SmtpProbeResult.Answer.UNIFORM, Optional.of("mx.p25.test"), List.of(),
                 List.of(), List.of(), List.of(), List.of(), List.of(), Optional.empty());
         LocalSmtpAudit.Source cf = LocalSmtpAudit.Source.CONFIGURATION;
-        return new LocalSmtpAudit.Report(l, "127.0.0.1:25", Optional.empty(), Optional.empty(), Optional.empty(),
+        return new LocalSmtpAudit.Report("host", l, "127.0.0.1:25", Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), probe,
                 new LocalSmtpAudit.Verdict(relay, cf, relay.isEmpty() ? "relayed for this host" : "mynetworks"),
                 new LocalSmtpAudit.Verdict(Optional.of(false), cf, "RCPT UNIFORM"),

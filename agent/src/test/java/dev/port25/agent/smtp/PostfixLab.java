@@ -3,6 +3,7 @@ package dev.port25.agent.smtp;
 import dev.port25.agent.testing.TempDirs;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.testing.Netns;
+import dev.port25.firewall.testing.PacketLab;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,21 +24,54 @@ public final class PostfixLab implements AutoCloseable {
 
     private final Netns ns;
     private final Path dir;
+    /** Started in a mount namespace of its own, where {@link #dir} is its /etc/postfix: stopped by pid. */
+    private final boolean ownMounts;
 
-    private PostfixLab(Netns ns, Path dir) {
+    private PostfixLab(Netns ns, Path dir, boolean ownMounts) {
         this.ns = ns;
         this.dir = dir;
+        this.ownMounts = ownMounts;
     }
+
+    /**
+     * In a new private mount namespace: bind the lab's directory onto /etc/postfix, then start
+     * Postfix with its defaults (no -c), as a container would; the master keeps the namespace.
+     */
+    private static final String OWN_MOUNTS = """
+            import subprocess, sys
+            subprocess.run(['mount', '--bind', sys.argv[1], '/etc/postfix'], check=True)
+            sys.exit(subprocess.run(['postfix', 'start']).returncode)
+            """;
 
     /**
      * Settings every instance shares; {@code overrides} win. {@code address} is Postfix's
      * inet_interfaces: "all", one address, or a comma-separated list (readiness waits for the first).
      */
     public static PostfixLab start(Netns ns, String address, Map<String, String> overrides) throws Exception {
+        return start(ns, address, overrides, false);
+    }
+
+    /**
+     * The same, seeing a file system of its own as a container's MTA does: started in a private
+     * mount namespace where the lab's directory (with the rest of this host's /etc/postfix copied
+     * in) is mounted on /etc/postfix, by {@code postfix start} with no {@code -c}. From the host,
+     * its configuration is only at /proc/PID/root/etc/postfix; this host's own /etc/postfix is not
+     * it.
+     */
+    public static PostfixLab startInOwnMounts(Netns ns, String address, Map<String, String> overrides)
+            throws Exception {
+        return start(ns, address, overrides, true);
+    }
+
+    private static PostfixLab start(Netns ns, String address, Map<String, String> overrides, boolean ownMounts)
+            throws Exception {
         Path dir = Files.createTempDirectory("p25-postfix-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        PostfixLab lab = new PostfixLab(ns, dir);
+        PostfixLab lab = new PostfixLab(ns, dir, ownMounts);
         try {
+            if (ownMounts) { // postfix-files, dynamicmaps.cf and the like, which Postfix reads from /etc/postfix
+                ns.ok("cp", "-a", "/etc/postfix/.", dir.toString());
+            }
             // smtpd not chrooted: the SASL configuration and any certificate stay where main.cf says
             Files.writeString(dir.resolve("master.cf"), Files.readString(Path.of("/etc/postfix/master.cf"))
                     .replaceFirst("(?m)^smtp(\\s+)inet(\\s+)n(\\s+)-(\\s+)y", "smtp$1inet$2n$3-$4n"));
@@ -72,12 +106,16 @@ public final class PostfixLab implements AutoCloseable {
             cf.put("cyrus_sasl_config_path", sasl.toString());
             // no tarpit (Postfix sleeps 1 s per rejected command): the relay forms would cost 13 s per run
             cf.put("smtpd_error_sleep_time", "0s");
+            // no reverse lookup of each client: no DNS server answers in a test namespace, and
+            // smtpd would wait for it at every connection (about 5 s each, seen here)
+            cf.put("smtpd_peername_lookup", "no");
             cf.putAll(overrides);
             StringBuilder main = new StringBuilder();
             cf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
             Files.writeString(dir.resolve("main.cf"), main);
-            CommandResult r = ns.run(List.of("postfix", "-c", dir.toString(), "start"),
-                    Duration.ofSeconds(60));
+            CommandResult r = ns.run(ownMounts ? List.of("unshare", "--mount", "--propagation", "private", "--",
+                    PacketLab.PYTHON, "-c", OWN_MOUNTS, dir.toString())
+                    : List.of("postfix", "-c", dir.toString(), "start"), Duration.ofSeconds(60));
             if (!r.ok()) {
                 throw new IllegalStateException("postfix did not start: " + r.describe() + "\n" + lab.log());
             }
@@ -117,7 +155,11 @@ public final class PostfixLab implements AutoCloseable {
             Path pidFile = dir.resolve("queue/pid/master.pid");
             if (Files.exists(pidFile)) {
                 String pid = Files.readString(pidFile).strip();
-                ns.run(List.of("postfix", "-c", dir.toString(), "stop"), Duration.ofSeconds(60));
+                if (ownMounts) { // what postfix stop does; its /etc/postfix is only in the master's namespace
+                    ns.ok("kill", "-TERM", pid);
+                } else {
+                    ns.run(List.of("postfix", "-c", dir.toString(), "stop"), Duration.ofSeconds(60));
+                }
                 for (int i = 0; i < 100 && Files.exists(Path.of("/proc", pid)); i++) {
                     Thread.sleep(50);
                 }

@@ -50,7 +50,7 @@ final class FuzzLab implements AutoCloseable {
                 fam = socket.AF_INET6 if ':' in src else socket.AF_INET
                 dst = 'fd00:25::1' if ':' in src else '198.18.25.1'
                 s = socket.socket(fam, socket.SOCK_STREAM)
-                s.settimeout(2.5)
+                s.settimeout(1.5)
                 try:
                     s.bind((src, 0)); s.connect((dst, 25))
                     s.recv(64); out[src] = 'open'  # the greeting, or the close: packets passed after the handshake

@@ -2,6 +2,7 @@ package dev.port25.agent.inventory.linux;
 
 import com.sun.jna.LastErrorException;
 import dev.port25.agent.inventory.InventoryException;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.platform.linux.LibC;
 
 import java.io.IOException;
@@ -19,9 +20,29 @@ import java.util.concurrent.ExecutionException;
  * pooled thread is ever left in a foreign namespace. A socket opened there (netlink, TCP) stays in
  * that namespace; so does {@code /proc/thread-self/net}. Entering needs CAP_SYS_ADMIN.
  */
-final class InNamespace {
+public final class InNamespace {
 
     private InNamespace() {
+    }
+
+    /**
+     * Runs {@code work} inside {@code ns} (through its bind mounts, then its processes), or here
+     * when it is the agent's own.
+     *
+     * @throws InventoryException when the namespace ended, or cannot be entered (EPERM without
+     *                            CAP_SYS_ADMIN); what {@code work} throws, with its message
+     */
+    public static <T> T call(NetNamespace ns, Callable<T> work) throws InventoryException {
+        if (ns.isHost()) {
+            try {
+                return work.call();
+            } catch (InventoryException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new InventoryException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            }
+        }
+        return call(NetNamespaceScan.entries(ns, Path.of("/proc")), ns.inode(), ns.name(), work);
     }
 
     /** The namespace no longer exists: every file that referred to it is gone, or now refers to another. */
