@@ -1,6 +1,7 @@
 package dev.port25.agent.daemon;
 
 import dev.port25.agent.finding.Severity;
+import dev.port25.agent.inventory.NetNamespace;
 import dev.port25.agent.policy.Verdict;
 
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Prometheus metrics in the text exposition format, for node_exporter's textfile collector: the
@@ -32,7 +35,15 @@ final class Metrics {
                     case CRITICAL -> 2;
                     case UNKNOWN -> 3;
                 });
-        gauge(b, "port25_exposed_listeners", "TCP listeners beyond loopback on the covered ports.", s.exposed().size());
+        gauge(b, "port25_exposed_listeners", "TCP listeners beyond loopback on the covered ports, in every network "
+                + "namespace watched.", s.exposed().size());
+        Map<String, Long> byNamespace = new TreeMap<>(Map.of(NetNamespace.HOST, 0L));
+        s.exposed().forEach(e -> byNamespace.merge(namespaceOf(e), 1L, Long::sum));
+        b.append("# HELP port25_namespace_exposed_listeners TCP listeners beyond loopback on the covered ports, by "
+                        + "network namespace (host: the agent's own; a namespace without one has no series).\n")
+                .append("# TYPE port25_namespace_exposed_listeners gauge\n");
+        byNamespace.forEach((ns, n) -> b.append("port25_namespace_exposed_listeners{namespace=\"").append(label(ns))
+                .append("\"} ").append(n).append('\n'));
         b.append("# HELP port25_findings Findings of the last audit by severity.\n# TYPE port25_findings gauge\n");
         for (Severity sev : Severity.values()) {
             b.append("port25_findings{severity=\"").append(sev.name().toLowerCase(Locale.ROOT)).append("\"} ")
@@ -49,6 +60,17 @@ final class Metrics {
                 .append("# TYPE port25_reports_dropped_total counter\n")
                 .append("port25_reports_dropped_total ").append(s.reportsDropped().orElse(0)).append('\n');
         return b.toString();
+    }
+
+    /** The namespace of a watched listener: "netns/blue tcp 0.0.0.0:25" is in netns/blue, "tcp 0.0.0.0:25" in the host's. */
+    static String namespaceOf(String exposed) {
+        int endpoint = exposed.lastIndexOf(" tcp "); // a namespace's name may hold spaces, an endpoint none
+        return endpoint < 0 ? NetNamespace.HOST : exposed.substring(0, endpoint);
+    }
+
+    /** A label value in the text exposition format: backslash, double quote and line feed escaped. */
+    static String label(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static void gauge(StringBuilder b, String name, String help, long value) {

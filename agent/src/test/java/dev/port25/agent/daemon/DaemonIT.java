@@ -6,6 +6,7 @@ import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.BackendLab;
 import dev.port25.agent.testing.DockerBridge;
 import dev.port25.firewall.exec.BackgroundProcess;
+import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Netns;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +45,8 @@ class DaemonIT {
 
     @BeforeAll
     static void jar() throws Exception {
-        Prerequisites.require("ip", "nft", "iptables", "ufw", "firewalld", "firewall-cmd", "dbus-daemon", "/usr/bin/python3");
+        Prerequisites.require("ip", "nft", "iptables", "ufw", "firewalld", "firewall-cmd", "dbus-daemon", "/usr/bin/python3",
+                "promtool");
         jar = AgentJar.copy();
     }
 
@@ -117,7 +120,8 @@ class DaemonIT {
     void aContainerThatStartsAndPublishes25IsSeenAtOnceAndNeverReachable() throws Exception {
         try (BackendLab lab = new BackendLab(jar, "nftables"); Netns container = Netns.create("dmc")) {
             DockerBridge.bridge(lab.server, container);
-            Path settings = lab.settings("mode: enforce\n");
+            Path metrics = lab.dir.resolve("port25.prom");
+            Path settings = lab.settings("mode: enforce\ndaemon:\n  textfile: " + metrics + "\n");
             BackgroundProcess daemon = lab.spawnAgent(lab.withState("run", "--config", settings.toString()));
             await(daemon, l -> l.contains("now holds 25 inbound CLOSED"), Duration.ofSeconds(90));
 
@@ -139,6 +143,14 @@ class DaemonIT {
                 Thread.sleep(100);
             }
             assertThat(state(lab).path("exposed").asText()).contains("netns/" + container.name() + " tcp 0.0.0.0:25");
+            // the metrics count it in its namespace, in a file Prometheus's own checker accepts
+            String prom = Files.readString(metrics);
+            assertThat(prom).contains("port25_namespace_exposed_listeners{namespace=\"host\"} 0\n",
+                    "port25_namespace_exposed_listeners{namespace=\"netns/" + container.name() + "\"} 1\n",
+                    "port25_exposed_listeners 1\n");
+            CommandResult lint = new CommandRunner().run(Command.of("promtool", "check", "metrics")
+                    .withStdin(prom.getBytes(StandardCharsets.UTF_8)));
+            assertThat(lint.exitCode()).as(lint.describe()).isZero();
 
             // and it was the agent's rules that kept the peer out: without them it gets in
             daemon.stop();

@@ -42,12 +42,26 @@ class MetricsTest {
 
     @Test
     void theMetricsRenderTheDaemonsState() {
-        String m = Metrics.render(audited(Verdict.CRITICAL, List.of("0.0.0.0:25", "[::]:25"),
+        String m = Metrics.render(audited(Verdict.CRITICAL, List.of("tcp 0.0.0.0:25", "tcp [::]:25",
+                        "docker/1a2b3c4d5e6f tcp 0.0.0.0:25", "docker/1a2b3c4d5e6f tcp [::]:25", "netns/blue tcp 0.0.0.0:25"),
                 Map.of(Severity.CRITICAL, 1L, Severity.LOW, 2L)));
-        assertThat(m).contains("port25_verdict 2\n", "port25_exposed_listeners 2\n",
+        assertThat(m).contains("port25_namespace_exposed_listeners{namespace=\"host\"} 2\n"
+                + "port25_namespace_exposed_listeners{namespace=\"netns/blue\"} 1\n");
+        assertThat(m).contains("port25_namespace_exposed_listeners{namespace=\"docker/1a2b3c4d5e6f\"} 2\n");
+        assertThat(m).contains("port25_verdict 2\n", "port25_exposed_listeners 5\n",
                 "port25_findings{severity=\"critical\"} 1\n", "port25_findings{severity=\"high\"} 0\n",
                 "port25_findings{severity=\"low\"} 2\n", "port25_last_audit_timestamp_seconds 90\n",
                 "port25_last_report_delivered_timestamp_seconds 95\n", "port25_spool_reports 3\n",
                 "port25_reports_dropped_total 7\n");
+    }
+
+    @Test
+    void aHostWithNoExposedListenerStillHasItsSeriesAndLabelValuesAreEscaped() {
+        assertThat(Metrics.render(audited(Verdict.OK, List.of(), Map.of())))
+                .contains("port25_exposed_listeners 0\n", "port25_namespace_exposed_listeners{namespace=\"host\"} 0\n");
+        // an ip netns name may hold any character but '/' and NUL
+        assertThat(Metrics.label("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
+        assertThat(Metrics.namespaceOf("netns/x\"y z tcp 0.0.0.0:25")).isEqualTo("netns/x\"y z");
+        assertThat(Metrics.namespaceOf("0.0.0.0:25")).as("the state of a daemon before namespaces").isEqualTo("host");
     }
 }
