@@ -110,6 +110,24 @@ public final class PacketFilter {
                 .map(Table::objects);
     }
 
+    /**
+     * Whether connections of {@code family} are translated on to another address or port here: a
+     * DNAT rule of that family is in the tables read (a layer not read is in {@link #unread}, and
+     * the ways in it hides are UNKNOWN there).
+     */
+    public boolean translates(IpFamily family) {
+        for (Table t : tables) {
+            for (Chain c : t.chains().values()) {
+                for (Rule r : c.rules()) {
+                    if (r.action() instanceof Action.Dnat d && d.family() == family) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** The DNAT target addresses in the tables (their routes are needed for the evaluation). */
     List<InetAddress> dnatTargets() {
         Set<InetAddress> out = new LinkedHashSet<>();

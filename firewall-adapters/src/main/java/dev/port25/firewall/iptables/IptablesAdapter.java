@@ -35,8 +35,9 @@ import java.util.regex.Pattern;
 
 /**
  * iptables and ip6tables: the agent's own chain {@code PORT25-AGENT}, jumped to from the top of
- * INPUT (and {@code PORT25-AGENT-PUB} from the top of Docker's DOCKER-USER, for published ports;
- * dockerd keeps DOCKER-USER first in FORWARD and never flushes it), in the variant
+ * INPUT (and {@code PORT25-AGENT-PUB} for published ports: from the top of Docker's DOCKER-USER,
+ * which dockerd keeps first in FORWARD and never flushes, else, where a DNAT is, from the top of
+ * FORWARD), in the variant
  * {@code iptables} points to (nft or legacy); both variants are read, and
  * the agent's rules left in the other variant are removed. The chain is rewritten atomically per
  * family with {@code iptables-restore --noflush}. Allowed sources RETURN to INPUT rather than
@@ -201,14 +202,14 @@ final class IptablesAdapter implements FirewallAdapter {
         return specs;
     }
 
-    /** The lines {@link IptablesState#owned} shows for {@code hook} once {@code specs} are in place. */
-    private static List<String> expected(List<String> specs, boolean ipv6, IptablesState.Hook hook) {
+    /** The lines {@link IptablesState#owned} shows for {@code hook}, jumped to from {@code from}, once {@code specs} are in place. */
+    private static List<String> expected(List<String> specs, boolean ipv6, IptablesState.Hook hook, String from) {
         List<String> lines = new ArrayList<>();
         if (specs.isEmpty()) {
             return lines;
         }
         String family = ipv6 ? "ipv6" : "ipv4";
-        lines.add(family + " " + hook.builtin + "#1 -j " + hook.chain);
+        lines.add(family + " " + from + "#1 -j " + hook.chain);
         lines.add(family + " chain " + hook.chain);
         for (String spec : specs) {
             int start = spec.indexOf("--comment \"") + 11;
@@ -234,10 +235,15 @@ final class IptablesAdapter implements FirewallAdapter {
                              List<Change> changes) {
         String family = ipv6 ? "IPv6" : "IPv4";
         IptablesVariant v = current.inUse();
-        // published ports are closed in Docker's DOCKER-USER: where there is none, there is no Docker to close
-        List<String> specs = hook == IptablesState.Hook.PUBLISHED && !current.chainExists(v, ipv6,
-                IptablesState.DOCKER_USER) ? List.of() : ruleSpecs(desired, ipv6, hook);
-        List<String> want = expected(specs, ipv6, hook);
+        // published ports are closed from Docker's DOCKER-USER, which dockerd keeps first in FORWARD;
+        // where there is none but a DNAT (netavark, CNI, dockerd 20.10's IPv6), from the top of
+        // FORWARD, which a runtime that inserts above it on restart reopens until the next enforce;
+        // where nothing translates, nothing is published
+        String from = current.from(v, ipv6, hook);
+        List<String> specs = hook == IptablesState.Hook.PUBLISHED && !from.equals(IptablesState.DOCKER_USER)
+                && !current.packetFilter().translates(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4)
+                ? List.of() : ruleSpecs(desired, ipv6, hook);
+        List<String> want = expected(specs, ipv6, hook, from);
         List<String> have = current.owned(v, ipv6, hook);
         String what = "the agent's chain " + hook.chain + " (" + family + ", iptables-" + v.label() + ")";
         if (want.isEmpty()) {
@@ -249,18 +255,18 @@ final class IptablesAdapter implements FirewallAdapter {
             for (String spec : specs) {
                 script.append("-A ").append(hook.chain).append(' ').append(spec).append('\n');
             }
-            boolean jumpInPlace = current.jumps(v, ipv6, hook) == 1 && have.contains(want.get(0));
+            boolean jumpInPlace = current.jumps(v, ipv6, hook).size() == 1 && have.contains(want.get(0));
             if (!jumpInPlace) {
-                for (int i = 0; i < current.jumps(v, ipv6, hook); i++) {
-                    script.append("-D ").append(hook.builtin).append(' ').append(hook.jump()).append('\n');
+                for (String chain : current.jumps(v, ipv6, hook)) {
+                    script.append("-D ").append(chain).append(' ').append(hook.jump()).append('\n');
                 }
-                script.append("-I ").append(hook.builtin).append(" 1 ").append(hook.jump()).append('\n');
+                script.append("-I ").append(from).append(" 1 ").append(hook.jump()).append('\n');
             }
             script.append("COMMIT\n");
             Command restore = Command.of(v.tool(ipv6, "-restore"), "-w", "--noflush")
                     .withStdin(script.toString().getBytes(StandardCharsets.UTF_8));
             changes.add(have.isEmpty()
-                    ? new Change.Add("create " + what + " and jump to it first in " + hook.builtin, List.of(restore))
+                    ? new Change.Add("create " + what + " and jump to it first in " + from, List.of(restore))
                     : new Change.Replace("rewrite " + what + " atomically", List.of(restore)));
         }
         IptablesVariant other = v == IptablesVariant.NFT ? IptablesVariant.LEGACY : IptablesVariant.NFT;
@@ -318,8 +324,8 @@ final class IptablesAdapter implements FirewallAdapter {
     private static List<Command> removal(IptablesState state, IptablesVariant v, boolean ipv6, IptablesState.Hook hook) {
         String tool = v.tool(ipv6, "");
         List<Command> commands = new ArrayList<>();
-        for (int i = 0; i < state.jumps(v, ipv6, hook); i++) {
-            List<String> argv = new ArrayList<>(List.of(tool, "-w", "-D", hook.builtin));
+        for (String chain : state.jumps(v, ipv6, hook)) {
+            List<String> argv = new ArrayList<>(List.of(tool, "-w", "-D", chain));
             argv.addAll(List.of(hook.jump().split(" ")));
             commands.add(Command.of(argv));
         }

@@ -37,17 +37,18 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
     /**
      * Where the agent's chains hook in: its inbound chain from INPUT, its egress chain from OUTPUT,
      * and its chain for published ports (connections a DNAT sends on to a container) from Docker's
-     * DOCKER-USER, where it exists.
+     * DOCKER-USER where it exists, else from FORWARD.
      */
     enum Hook {
-        INPUT("INPUT", CHAIN), OUTPUT("OUTPUT", OUTPUT_CHAIN), PUBLISHED(DOCKER_USER, PUBLISHED_CHAIN);
+        INPUT(CHAIN, "INPUT"), OUTPUT(OUTPUT_CHAIN, "OUTPUT"), PUBLISHED(PUBLISHED_CHAIN, DOCKER_USER, "FORWARD");
 
-        final String builtin;
         final String chain;
+        /** The chains it may be jumped to from, the first that exists preferred. */
+        final List<String> from;
 
-        Hook(String builtin, String chain) {
-            this.builtin = builtin;
+        Hook(String chain, String... from) {
             this.chain = chain;
+            this.from = List.of(from);
         }
 
         /** The jump's rule spec, after {@code -A BUILTIN}. */
@@ -101,8 +102,8 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
         }
         String family = ipv6 ? "ipv6" : "ipv4";
         for (XtablesSave.Rule r : dump.rules()) {
-            if (r.chain().equals(hook.builtin) && r.target().equals(Optional.of(hook.chain))) {
-                lines.add(family + " " + hook.builtin + "#" + r.position() + " -j " + hook.chain);
+            if (hook.from.contains(r.chain()) && r.target().equals(Optional.of(hook.chain))) {
+                lines.add(family + " " + r.chain() + "#" + r.position() + " -j " + hook.chain);
             }
         }
         if (dump.chains().containsKey(hook.chain)) {
@@ -117,9 +118,21 @@ record IptablesState(IptablesVariant inUse, Map<String, XtablesSave.Table> dumps
         return lines;
     }
 
-    /** Number of jumps from the hook's built-in chain to the agent's chain in one dump. */
-    int jumps(IptablesVariant v, boolean ipv6, Hook hook) {
-        return (int) owned(v, ipv6, hook).stream().filter(l -> l.contains(" " + hook.builtin + "#")).count();
+    /** The chain each jump to the hook's chain is in, one entry per jump, in one dump. */
+    List<String> jumps(IptablesVariant v, boolean ipv6, Hook hook) {
+        XtablesSave.Table dump = dumps.get(key(v, ipv6));
+        return dump == null ? List.of() : dump.rules().stream().filter(r -> hook.from.contains(r.chain())
+                && r.target().equals(Optional.of(hook.chain))).map(XtablesSave.Rule::chain).toList();
+    }
+
+    /** The chain the hook's chain is jumped to from in one dump: the first of {@link Hook#from} it has. */
+    String from(IptablesVariant v, boolean ipv6, Hook hook) {
+        for (String c : hook.from) {
+            if (chainExists(v, ipv6, c)) {
+                return c;
+            }
+        }
+        return hook.from.get(hook.from.size() - 1);
     }
 
     /**

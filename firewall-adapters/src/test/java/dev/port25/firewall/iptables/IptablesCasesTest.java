@@ -72,6 +72,67 @@ class IptablesCasesTest {
         assertThat(stdin(p.changes().get(2))).doesNotContain("PORT25-AGENT-PUB");
     }
 
+    /**
+     * No DOCKER-USER but a DNAT (netavark's, CNI's, dockerd 20.10's for IPv6): the published ports'
+     * chain is jumped to from the top of FORWARD, in the family that translates only; once Docker
+     * makes DOCKER-USER, the jump moves there.
+     */
+    @Test
+    void withoutDockerUserAPublishingHostsPortsAreClosedFromTheTopOfForward() throws Exception {
+        IptablesState open = recorded.load("port25-open");
+        // the host's layers: Docker's IPv4 DNAT to 198.19.0.2:25 (eval/docker-published-port-bypasses-input)
+        IptablesState translating = new IptablesState(IptablesVariant.NFT, open.dumps(), Map.of(),
+                RecordedFilters.load("docker-published-port-bypasses-input"));
+        Plan p = adapter.plan(translating, Desired.of(25, new Inbound.Closed()));
+        assertThat(p.changes()).extracting(Change::description).containsExactly(
+                "create the agent's chain PORT25-AGENT (IPv4, iptables-nft) and jump to it first in INPUT",
+                "create the agent's chain PORT25-AGENT-PUB (IPv4, iptables-nft) and jump to it first in FORWARD",
+                "create the agent's chain PORT25-AGENT (IPv6, iptables-nft) and jump to it first in INPUT");
+        assertThat(stdin(p.changes().get(1))).isEqualTo("""
+                *filter
+                :PORT25-AGENT-PUB - [0:0]
+                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT -m comment --comment "port25-agent published tcp/25 drop #24ee959c83f0" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 -m comment --comment "port25-agent published tcp/25 drop original #24ee959c83f0" -j DROP
+                -I FORWARD 1 -m comment --comment port25-agent -j PORT25-AGENT-PUB
+                COMMIT
+                """);
+        assertThat(adapter.plan(open, Desired.of(25, new Inbound.Closed())).changes()).as("nothing translates")
+                .noneMatch(c -> c.description().contains("PORT25-AGENT-PUB"));
+
+        // in place from FORWARD; then dockerd makes DOCKER-USER: the jump moves there, in one restore
+        String inForward = """
+                *filter
+                :INPUT ACCEPT [0:0]
+                :FORWARD ACCEPT [0:0]
+                :OUTPUT ACCEPT [0:0]
+                :PORT25-AGENT - [0:0]
+                :PORT25-AGENT-PUB - [0:0]
+                -A INPUT -m comment --comment port25-agent -j PORT25-AGENT
+                -A FORWARD -m comment --comment port25-agent -j PORT25-AGENT-PUB
+                -A PORT25-AGENT -i lo -p tcp -m tcp --dport 25 -m comment --comment "port25-agent tcp/25 loopback #958ad301686a" -j RETURN
+                -A PORT25-AGENT -p tcp -m tcp --dport 25 -m comment --comment "port25-agent tcp/25 drop #958ad301686a" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT -m comment --comment "port25-agent published tcp/25 drop #24ee959c83f0" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 -m comment --comment "port25-agent published tcp/25 drop original #24ee959c83f0" -j DROP
+                COMMIT
+                """;
+        Map<String, XtablesSave.Table> dumps = new LinkedHashMap<>(recorded.load("port25-closed").dumps());
+        dumps.put(IptablesState.key(IptablesVariant.NFT, false), XtablesSave.parse(inForward.lines().toList()).table("filter"));
+        IptablesState enforced = new IptablesState(IptablesVariant.NFT, dumps, Map.of(), translating.packetFilter());
+        assertThat(enforced.owned(IptablesVariant.NFT, false, IptablesState.Hook.PUBLISHED))
+                .startsWith("ipv4 FORWARD#1 -j PORT25-AGENT-PUB");
+        assertThat(adapter.plan(enforced, Desired.of(25, new Inbound.Closed())).isEmpty()).as("in place").isTrue();
+        String docker = inForward.replace(":PORT25-AGENT - [0:0]\n", ":DOCKER-USER - [0:0]\n:PORT25-AGENT - [0:0]\n")
+                .replace("-A FORWARD -m comment", "-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -j RETURN\n-A FORWARD -m comment");
+        dumps.put(IptablesState.key(IptablesVariant.NFT, false), XtablesSave.parse(docker.lines().toList()).table("filter"));
+        Plan moved = adapter.plan(new IptablesState(IptablesVariant.NFT, dumps, Map.of(), translating.packetFilter()),
+                Desired.of(25, new Inbound.Closed()));
+        assertThat(moved.changes()).singleElement().satisfies(c -> assertThat(stdin(c)).endsWith("""
+                -D FORWARD -m comment --comment port25-agent -j PORT25-AGENT-PUB
+                -I DOCKER-USER 1 -m comment --comment port25-agent -j PORT25-AGENT-PUB
+                COMMIT
+                """));
+    }
+
     @Test
     void recordedClosedStateReadsBackAsRendered() throws Exception {
         IptablesState s = recorded.load("port25-closed");
