@@ -318,7 +318,7 @@ public final class Evaluator {
             List<Listener> loopback = listeners.stream().filter(l -> l.protocol() == Protocol.TCP
                     && l.scope() == Scope.LOOPBACK).toList();
             for (Listener l : listeners) {
-                facts.add(l.endpoint() + " " + owners(l) + ": " + l.scope() + ", reachable over "
+                facts.add(l.endpoint() + " " + owners(l) + held(port) + ": " + l.scope() + ", reachable over "
                         + l.reachableOver().stream().map(x -> x.label()).toList());
                 if (l.protocol() == Protocol.UDP && l.scope() != Scope.LOOPBACK) {
                     add(FindingKind.UDP_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l));
@@ -333,6 +333,29 @@ public final class Evaluator {
                 case RELAY -> relay(port, wide, in);
                 case MAIL_SERVER -> mailServer(port, wide, in);
             }
+        }
+
+        /**
+         * For a listener of the agent's own namespace on {@code port}: the containers this host
+         * publishes that port to, which such a listener holds the port for (docker-proxy, Podman's
+         * conmon); empty when none.
+         */
+        String held(int port) {
+            Set<String> to = new TreeSet<>();
+            for (Facts.Namespace ns : f.others()) {
+                for (PacketFilter.Published p : ns.reach().value().map(Facts.Reach::published).orElse(List.of())) {
+                    if (p.hostPort() != port) {
+                        continue;
+                    }
+                    for (Listener l : ns.inventory().value().map(Inventory::listeners).orElse(List.of())) {
+                        if (l.port() == p.target().port() && l.protocol() == Protocol.TCP) {
+                            to.add(l.container().map(c -> "[" + c.describe() + "]")
+                                    .orElse("network namespace " + ns.name()) + " " + p.target());
+                        }
+                    }
+                }
+            }
+            return to.isEmpty() ? "" : " (the port this host publishes to " + String.join(", ", to) + ")";
         }
 
         Exposure.Level level(Optional<Map<IpFamily, Exposure>> in, IpFamily family) {
@@ -360,14 +383,14 @@ public final class Evaluator {
                     }
                 }
                 if (!open.isEmpty()) {
-                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l)
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l) + held(port)
                             + " is reachable: inbound " + port + " is " + String.join(", ", open));
                 } else if (unknown) {
                     // only a verifiable block makes it less than critical
-                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l)
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l) + held(port)
                             + " listens beyond loopback and nothing shows that the firewall blocks it");
                 } else {
-                    add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l)
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l) + held(port)
                             + " listens beyond loopback; the firewall blocks inbound " + port + " on "
                             + fams.stream().map(IpFamily::label).collect(Collectors.joining(" and ")));
                 }

@@ -326,6 +326,29 @@ public class EvaluatorTest {
     }
 
     @Test
+    void aHostListenerHoldingAPublishedPortNamesTheContainerItIsPublishedTo() throws Exception {
+        Facts published = facts(Role.NONE, "{}", "docker-published-port-bypasses-input", List.of(), "no-rules");
+        Listener proxy = new Listener(Protocol.TCP, Family.IPV4, InetAddress.getByName("0.0.0.0"), 25, Optional.empty(),
+                Optional.empty(), OptionalInt.of(0), OptionalLong.of(3000), List.of(new Owner(900, "docker-proxy",
+                Optional.of("/usr/sbin/docker-proxy"), Optional.of("root"), OptionalInt.of(0))), Optional.empty());
+        Facts withProxy = new Facts(published.hostname(), published.role(), published.settings(), List.of(
+                Facts.Namespace.host(Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25), List.of(proxy),
+                        List.of())), published.firewall(), Optional.empty()), published.others().get(0)), List.of(),
+                Optional.empty());
+        Assessment a = Evaluator.evaluate(withProxy);
+        assertThat(evidence(a, FindingKind.NONLOCAL_LISTENER)).anyMatch(e -> e.startsWith("tcp 0.0.0.0:25 (docker-proxy) "
+                + "(the port this host publishes to [docker mail (4f6c1e8b2a3d, image mail:1)] 198.19.0.2:25)"))
+                .anyMatch(e -> e.startsWith(WHO));
+        // nothing published: a host listener is only itself
+        Facts unpublished = facts(Role.NONE, "{}", "no-rules", List.of(), "no-rules");
+        Assessment b = Evaluator.evaluate(new Facts(unpublished.hostname(), unpublished.role(), unpublished.settings(),
+                List.of(Facts.Namespace.host(Facts.Result.of(new Inventory(InventorySource.NETLINK, Set.of(25),
+                        List.of(proxy), List.of())), unpublished.firewall(), Optional.empty()),
+                        unpublished.others().get(0)), List.of(), Optional.empty()));
+        assertThat(evidence(b, FindingKind.NONLOCAL_LISTENER)).anyMatch(e -> e.startsWith("tcp 0.0.0.0:25 (docker-proxy) is"));
+    }
+
+    @Test
     void aContainerNothingPublishesIsNotedNotAnAlarm() throws Exception {
         Assessment a = Evaluator.evaluate(facts(Role.NONE, "{}", "no-rules", List.of(), "no-rules"));
         assertThat(evidence(a, FindingKind.NAMESPACE_LISTENER_ISOLATED)).singleElement().asString().startsWith(WHO)
