@@ -45,7 +45,7 @@ public final class NetworkNamespaces {
         NamespaceSelection s = selection;
         List<String> gaps = new ArrayList<>();
         if (s == NamespaceSelection.AUTO) {
-            s = mayEnter() ? NamespaceSelection.ALL : NamespaceSelection.HOST;
+            s = MayEnter.VALUE ? NamespaceSelection.ALL : NamespaceSelection.HOST;
             if (s == NamespaceSelection.HOST && OperatingSystem.isLinux()) {
                 gaps.add("only the agent's own network namespace is listed: entering the others needs root with "
                         + "CAP_SYS_ADMIN, which this process lacks (--namespaces all lists them, each with why it "
@@ -71,6 +71,11 @@ public final class NetworkNamespaces {
 
     /** CAP_SYS_ADMIN's bit in the capability sets of {@code /proc/self/status}. */
     private static final int CAP_SYS_ADMIN = 21;
+
+    /** {@link #mayEnter()}, read once: the agent never changes its own capabilities (the daemon's watch asks every round). */
+    private static final class MayEnter {
+        static final boolean VALUE = mayEnter();
+    }
 
     /**
      * True when this process may enter another network namespace: it has CAP_SYS_ADMIN in its
