@@ -220,7 +220,9 @@ public final class Evaluator {
             List<LocalSmtpAudit.Report> reports = ns.smtp().orElse(List.of()).stream()
                     .filter(r -> r.listener().equals(l)).toList();
             if (reports.isEmpty()) {
-                add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + ": not probed");
+                add(FindingKind.SMTP_NOT_JUDGED, Severity.HIGH, who + ": not probed (" + ns.smtp().map(x ->
+                        "no audit of it came back").orElse("its namespace was not probed: it ended, or could not be "
+                        + "entered") + ")");
             }
             reports.forEach(r -> smtp(r, who + ": "));
         }
@@ -318,7 +320,7 @@ public final class Evaluator {
             List<Listener> loopback = listeners.stream().filter(l -> l.protocol() == Protocol.TCP
                     && l.scope() == Scope.LOOPBACK).toList();
             for (Listener l : listeners) {
-                facts.add(l.endpoint() + " " + owners(l) + held(port) + ": " + l.scope() + ", reachable over "
+                facts.add(l.endpoint() + " " + owners(l) + held(l) + ": " + l.scope() + ", reachable over "
                         + l.reachableOver().stream().map(x -> x.label()).toList());
                 if (l.protocol() == Protocol.UDP && l.scope() != Scope.LOOPBACK) {
                     add(FindingKind.UDP_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l));
@@ -336,15 +338,19 @@ public final class Evaluator {
         }
 
         /**
-         * For a listener of the agent's own namespace on {@code port}: the containers this host
-         * publishes that port to, which such a listener holds the port for (docker-proxy, Podman's
-         * conmon); empty when none.
+         * For a listener of the agent's own namespace beyond loopback: the containers this host
+         * publishes its port to, over a family it listens on. docker-proxy and Podman's conmon
+         * hold such a port for the container; anything else there competes with the DNAT, which
+         * wins. Empty when there is none.
          */
-        String held(int port) {
+        String held(Listener held) {
             Set<String> to = new TreeSet<>();
+            if (held.scope() == Scope.LOOPBACK) {
+                return "";
+            }
             for (Facts.Namespace ns : f.others()) {
                 for (PacketFilter.Published p : ns.reach().value().map(Facts.Reach::published).orElse(List.of())) {
-                    if (p.hostPort() != port) {
+                    if (p.hostPort() != held.port() || !families(held).contains(p.target().family())) {
                         continue;
                     }
                     for (Listener l : ns.inventory().value().map(Inventory::listeners).orElse(List.of())) {
@@ -383,14 +389,14 @@ public final class Evaluator {
                     }
                 }
                 if (!open.isEmpty()) {
-                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l) + held(port)
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l) + held(l)
                             + " is reachable: inbound " + port + " is " + String.join(", ", open));
                 } else if (unknown) {
                     // only a verifiable block makes it less than critical
-                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l) + held(port)
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.CRITICAL, l.endpoint() + " " + owners(l) + held(l)
                             + " listens beyond loopback and nothing shows that the firewall blocks it");
                 } else {
-                    add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l) + held(port)
+                    add(FindingKind.NONLOCAL_LISTENER, Severity.MEDIUM, l.endpoint() + " " + owners(l) + held(l)
                             + " listens beyond loopback; the firewall blocks inbound " + port + " on "
                             + fams.stream().map(IpFamily::label).collect(Collectors.joining(" and ")));
                 }

@@ -2,6 +2,7 @@ package dev.port25.agent.smtp;
 
 import dev.port25.agent.finding.FindingKind;
 import dev.port25.agent.inventory.Inventory;
+import dev.port25.agent.inventory.Family;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.NetNamespace;
@@ -113,7 +114,11 @@ public final class LocalSmtpAudit {
     }
 
     private Report audit(NetNamespace where, Listener l) {
-        InetAddress to = l.scope() != Scope.WILDCARD ? l.address() : loopback(l.address().getAddress().length);
+        // a dual-stack [::]:25 in another namespace over 127.0.0.1: a container without IPv6 (Docker's
+        // default) has no ::1 on its loopback
+        boolean viaIpv4 = !where.isHost() && l.reachableOver().contains(Family.IPV4);
+        InetAddress to = l.scope() != Scope.WILDCARD ? l.address() : loopback(viaIpv4 ? 4
+                : l.address().getAddress().length);
         String probed = (to.getAddress().length == 16 ? "[" + IpAddresses.text(to) + "]" : IpAddresses.text(to)) + ":"
                 + l.port();
         SmtpProbeResult local;
@@ -132,6 +137,7 @@ public final class LocalSmtpAudit {
         Optional<Owner> eximOwner = l.owners().stream().filter(o -> o.name().startsWith("exim")).findFirst();
         if (postfix.isEmpty() && eximOwner.isPresent()) {
             try {
+                rootOf(where, eximOwner.get().pid()); // a process of another namespace that cannot be read: said so
                 if (!roots.runsHostExecutable(eximOwner.get().pid())) {
                     throw new IOException("exim runs an executable of its own file system (/proc/"
                             + eximOwner.get().pid() + "/root), not this host's: its configuration is read by running "
@@ -145,7 +151,7 @@ public final class LocalSmtpAudit {
         }
         if (postfix.isPresent()) {
             try {
-                cf = Optional.of(postfix(postfix.get().pid()));
+                cf = Optional.of(postfix(where, postfix.get().pid()));
             } catch (IOException e) {
                 error = Optional.of(e.getMessage());
             }
@@ -221,18 +227,24 @@ public final class LocalSmtpAudit {
 
     /**
      * The Postfix configuration of master {@code pid}: its {@code MAIL_CONFIG}, under its own root
-     * when it sees another file system, read with this host's postconf.
+     * when it sees another file system, read with this host's postconf. A master whose root is the
+     * agent's and whose main.cf is the very file the agent sees there (a service with a mount
+     * namespace of its own, the agent's own packaged service) is read where the agent sees it.
+     * Otherwise postconf runs in the master's network and UTS namespaces, so that the defaults it
+     * derives (mynetworks from the interfaces, myhostname) are the container's, not the host's.
      */
-    private PostfixConfig postfix(long pid) throws IOException {
+    private PostfixConfig postfix(NetNamespace where, long pid) throws IOException {
         Path dir = PostfixConfig.configDir(pid);
-        Optional<Path> root = rootOf(pid);
-        if (root.isEmpty()) {
+        Optional<Path> root = rootOf(where, pid);
+        if (root.isEmpty() || roots.seesSameFile(pid, dir.resolve("main.cf"))) {
             return PostfixConfig.read(runner, dir);
         }
         Path there = ProcessRoot.resolve(root.get(), dir);
         ProcessRoot.resolve(root.get(), dir.resolve("main.cf"));
+        CommandRunner inside = runner.withPrefix(List.of("nsenter", "--net=/proc/" + pid + "/ns/net",
+                "--uts=/proc/" + pid + "/ns/uts", "--"));
         try {
-            PostfixConfig read = PostfixConfig.read(runner, there);
+            PostfixConfig read = PostfixConfig.read(inside, there);
             return new PostfixConfig(dir, read.values(), root);
         } catch (IOException e) {
             throw new IOException(e.getMessage() + " (the Postfix configuration of a process with its own file "
@@ -241,14 +253,17 @@ public final class LocalSmtpAudit {
     }
 
     /**
-     * The root of {@code pid} when it is not the agent's. One that cannot be read (another user's
-     * process, the agent not root) counts as the agent's own: such a process's configuration is
-     * read where the agent sees it, as before namespaces were looked at.
+     * The root of {@code pid} when it is not the agent's. For a listener of the agent's own
+     * namespace, one that cannot be read (another user's process, the agent not root) counts as
+     * the agent's own, as before namespaces were looked at; for another namespace's, it is an error.
      */
-    private Optional<Path> rootOf(long pid) {
+    private Optional<Path> rootOf(NetNamespace where, long pid) throws IOException {
         try {
             return roots.foreign(pid);
         } catch (IOException e) {
+            if (!where.isHost()) {
+                throw new IOException("cannot tell which file system process " + pid + " sees: " + e.getMessage(), e);
+            }
             return Optional.empty();
         }
     }

@@ -54,6 +54,20 @@ public final class ProcessRoot {
         return here.isAbsolute() && Files.exists(here) && sameFile(exe, here) && sameFile(p.resolve("root"), Path.of("/"));
     }
 
+    /**
+     * Process {@code pid} has the agent's root directory, and {@code inside} is the very file
+     * there that the agent sees at that path (its mount namespace differs only elsewhere). False
+     * when either is missing.
+     */
+    public boolean seesSameFile(long pid, Path inside) {
+        Path root = proc.resolve(Long.toString(pid)).resolve("root");
+        try {
+            return sameFile(root, Path.of("/")) && Files.isSameFile(inside, root.resolve(Path.of("/").relativize(inside)));
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static boolean sameFile(Path a, Path b) throws IOException {
         return Files.getAttribute(a, "unix:dev").equals(Files.getAttribute(b, "unix:dev"))
                 && Files.getAttribute(a, "unix:ino").equals(Files.getAttribute(b, "unix:ino"));

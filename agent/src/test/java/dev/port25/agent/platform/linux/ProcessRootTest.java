@@ -59,4 +59,15 @@ class ProcessRootTest {
     void theAgentsOwnJavaIsThisHostsExecutable() throws IOException {
         assertThat(new ProcessRoot().runsHostExecutable(ProcessHandle.current().pid())).isTrue();
     }
+
+    @Test
+    void aFileThroughTheAgentsOwnRootIsTheSameFileAndOneElsewhereIsNot(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("main.cf"), "x\n");
+        long self = ProcessHandle.current().pid();
+        assertThat(new ProcessRoot().seesSameFile(self, file)).isTrue();
+        assertThat(new ProcessRoot().seesSameFile(self, dir.resolve("absent.cf"))).isFalse();
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        Path chrooted = proc(dir.resolve("b"), 8, "mnt:[1]", rootfs);
+        assertThat(new ProcessRoot(chrooted).seesSameFile(8, file)).as("another root").isFalse();
+    }
 }
