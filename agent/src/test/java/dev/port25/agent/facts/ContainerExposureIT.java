@@ -1,6 +1,7 @@
 package dev.port25.agent.facts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.testing.AgentJar;
 import dev.port25.agent.testing.DockerBridge;
 import dev.port25.agent.testing.FindingsJson;
@@ -10,12 +11,14 @@ import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.firewalld.FirewalldLab;
 import dev.port25.firewall.iptables.IptablesLab;
 import dev.port25.firewall.testing.DockerRules;
 import dev.port25.firewall.testing.Netns;
 import dev.port25.firewall.testing.PacketLab;
 import dev.port25.firewall.testing.Prerequisites;
 import dev.port25.firewall.testing.Trees;
+import dev.port25.firewall.ufw.UfwLab;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,10 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Docker's rules (as dockerd 24 writes them for IPv4 and IPv6, {@link DockerRules}: dockerd itself
  * cannot run here, no registry is reachable), then dropped in DOCKER-USER, then published on
  * another host port, then not published; and a namespace with a macvlan on the host's own
- * network. {@code enforce} (nftables: its own forward chain; iptables: a chain jumped to from
- * DOCKER-USER) closes the published port, also after dockerd rewrites its chains and for another
- * host port; {@code undo} leaves Docker's rules to the byte. The
- * role is NONE (no role rules).
+ * network. {@code enforce} (nftables and firewalld: the agent's own forward chain; iptables and
+ * ufw: a chain jumped to from DOCKER-USER) closes the published port, also after dockerd rewrites
+ * its chains, after ufw or firewalld reloads, and for another host port; {@code undo} leaves
+ * Docker's rules to the byte. The role is NONE (no role rules).
  */
 @Tag("netns")
 class ContainerExposureIT {
@@ -50,7 +53,8 @@ class ContainerExposureIT {
 
     @Test
     void aContainersListenerIsReachableExactlyWhereTheAgentSaysAndNamedThere() throws Exception {
-        Prerequisites.require("ip", "nft", "iptables-nft-restore", "ip6tables-nft-restore", "sysctl", PacketLab.PYTHON);
+        Prerequisites.require("ip", "nft", "iptables-nft-restore", "ip6tables-nft-restore", "sysctl", PacketLab.PYTHON,
+                "ufw", "firewalld", "firewall-cmd", "dbus-daemon");
         try (AgentJar jar = AgentJar.copy(); Netns host = Netns.create("cxh"); Netns peer = Netns.create("cxp");
              Netns container = Netns.create("cxc"); Netns macvlan = Netns.create("cxm")) {
             IptablesLab.useVariant(host, "nft"); // dockerd writes through iptables-nft; so does the agent
@@ -87,7 +91,7 @@ class ContainerExposureIT {
             // enforce: the published port is closed on both families, where Docker's rules would let
             // it through, and stays closed when dockerd restarts and rewrites its chains, and for
             // another host port leading to the container's 25; undo leaves Docker's rules as they were
-            for (String backend : List.of("nftables", "iptables")) {
+            for (String backend : List.of("nftables", "iptables", "ufw", "firewalld")) {
                 enforceClosesThePublishedPort(jar, host, peer, backend, inContainer, inMacvlan);
             }
 
@@ -333,20 +337,38 @@ class ContainerExposureIT {
         return met;
     }
 
+    /**
+     * {@code enforce} with {@code backend} closes the published port on both families, also after
+     * dockerd rewrites its chains and for {@code -p 2525:25}; on ufw and firewalld hosts also after
+     * the manager reloads its own rules; {@code undo} leaves Docker's rules to the byte. ufw is
+     * enabled (accepting by default) and firewalld started for their case, and stopped after it.
+     */
     private static void enforceClosesThePublishedPort(AgentJar jar, Netns host, Netns peer, String backend,
                                                       String inContainer, String inMacvlan) throws Exception {
+        FirewalldLab firewalld = null;
+        List<String> env = List.of();
+        if (backend.equals("ufw")) {
+            UfwLab.ownUfwConfig(host);
+        } else if (backend.equals("firewalld")) {
+            firewalld = FirewalldLab.start(host);
+            env = List.of("env", firewalld.busAddress());
+            // firewalld (1.3.3, nftables backend) flushes every iptables table when it starts and
+            // reloads; dockerd writes its rules again when firewalld says so on D-Bus, as here
+            DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN");
+        }
         String dockerBefore = dockerRules(host);
         Path state = Files.createTempDirectory("p25-cx-state-");
         Path settings = state.resolve("agent.yml");
         Files.writeString(settings, "firewall:\n  backend: " + backend + "\n");
         try {
-            CommandResult enforce = agent(jar, host, "enforce", "--config", settings.toString(), "--state-dir",
+            assertThat(probe(peer, HOST4, 25)).as(backend + ", before").isEqualTo("open");
+            CommandResult enforce = agent(jar, host, env, "enforce", "--config", settings.toString(), "--state-dir",
                     state.resolve("state").toString());
             assertThat(enforce.exitCode()).as(enforce.describe()).isZero();
             assertThat(enforce.stdout()).as(backend).contains("verified by re-reading");
             assertThat(probe(peer, HOST4, 25)).as(backend).isEqualTo("timeout");
             assertThat(probe(peer, HOST6, 25)).as(backend).isEqualTo("timeout");
-            JsonNode closed = status(jar, host, settings.toString());
+            JsonNode closed = status(jar, host, env, settings.toString());
             assertThat(FindingsJson.evidence(closed, "P25-001", "CRITICAL")).as(backend).noneMatch(e -> e.contains(inContainer));
             assertThat(FindingsJson.evidence(closed, "P25-001", "MEDIUM")).as(backend).anyMatch(e -> e.contains(inContainer)
                     && e.endsWith("ipv4 CLOSED")).anyMatch(e -> e.contains(inContainer) && e.endsWith("ipv6 CLOSED"));
@@ -354,11 +376,19 @@ class ContainerExposureIT {
             assertThat(FindingsJson.evidence(closed, "P25-001", "CRITICAL")).anyMatch(e -> e.contains(inMacvlan));
             DockerBridge.restart(host, 25);
             assertThat(probe(peer, HOST4, 25)).as(backend + ", after dockerd's restart").isEqualTo("timeout");
+            if (backend.equals("ufw")) {
+                host.ok("ufw", "reload");
+            } else if (firewalld != null) {
+                assertThat(firewalld.runner().run("firewall-cmd", "--reload").ok()).isTrue();
+                DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN");
+            }
+            assertThat(probe(peer, HOST4, 25)).as(backend + ", after the manager's reload").isEqualTo("timeout");
+            assertThat(probe(peer, HOST6, 25)).as(backend + ", after the manager's reload").isEqualTo("timeout");
             DockerBridge.restart(host, 2525);
             assertThat(probe(peer, HOST4, 2525)).as(backend + ", -p 2525:25").isEqualTo("timeout");
             assertThat(probe(peer, HOST6, 2525)).as(backend + ", -p 2525:25").isEqualTo("timeout");
             DockerBridge.restart(host, 25);
-            CommandResult undo = agent(jar, host, "undo", "--state-dir", state.resolve("state").toString());
+            CommandResult undo = agent(jar, host, env, "undo", "--state-dir", state.resolve("state").toString());
             assertThat(undo.exitCode()).as(undo.describe()).isZero();
             assertThat(probe(peer, HOST4, 25)).as(backend + ", undone").isEqualTo("open");
             assertThat(probe(peer, HOST6, 25)).as(backend + ", undone").isEqualTo("open");
@@ -366,6 +396,12 @@ class ContainerExposureIT {
             assertThat(host.ok("nft", "list", "tables").stdout()).doesNotContain("port25_agent");
         } finally {
             Trees.delete(state);
+            if (backend.equals("ufw")) {
+                host.ok("ufw", "--force", "disable");
+            } else if (firewalld != null) {
+                firewalld.close();
+                DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN"); // it flushed them as it stopped
+            }
         }
     }
 
@@ -383,17 +419,28 @@ class ContainerExposureIT {
     }
 
     private static CommandResult agent(AgentJar jar, Netns host, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(host.inside(List.of()));
+        return agent(jar, host, List.of(), args);
+    }
+
+    /** The agent run in {@code host} after {@code env} (the firewalld lab's bus address). */
+    private static CommandResult agent(AgentJar jar, Netns host, List<String> env, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(host.inside(env));
         argv.addAll(jar.argv(args));
         return new CommandRunner().run(Command.of(argv).withTimeout(Duration.ofSeconds(120)));
     }
 
     private static JsonNode status(AgentJar jar, Netns host, String... config) throws Exception {
+        return status(jar, host, List.of(), config);
+    }
+
+    private static JsonNode status(AgentJar jar, Netns host, List<String> env, String... config) throws Exception {
         List<String> args = new ArrayList<>(List.of("status", "--json", "--namespaces", "all"));
         if (config.length > 0) {
             args.addAll(List.of("--config", config[0]));
         }
-        JsonNode doc = jar.json(host, args.toArray(String[]::new));
+        CommandResult r = agent(jar, host, env, args.toArray(String[]::new));
+        assertThat(r.stdout()).as(r.describe()).startsWith("{");
+        JsonNode doc = new ObjectMapper().readTree(r.stdout());
         assertThat(doc.get("namespaces").get(0).get("name").asText()).isEqualTo("host");
         return doc;
     }

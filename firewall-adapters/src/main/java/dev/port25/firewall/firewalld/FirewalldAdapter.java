@@ -1,11 +1,11 @@
 package dev.port25.firewall.firewalld;
 
-import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.exec.DaemonThreads;
 import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.nftables.PublishedTable;
 import dev.port25.firewall.spi.Applier;
 import dev.port25.firewall.spi.ApplyResult;
 import dev.port25.firewall.spi.Change;
@@ -33,6 +33,8 @@ import java.util.concurrent.Executor;
  * applies, written to the runtime and the permanent configuration alike, never with
  * {@code --reload} (which would also flush other tools' iptables rules). An unblock on a
  * firewalld host only works through firewalld, so this adapter wins selection when firewalld runs.
+ * Published ports (a DNAT to a container) pass firewalld's forward chain; they are closed in the
+ * agent's own nftables table ({@link PublishedTable}).
  */
 final class FirewalldAdapter implements FirewallAdapter {
 
@@ -72,8 +74,7 @@ final class FirewalldAdapter implements FirewallAdapter {
         List<String> reader = FirewalldZones.readerArgv(System.getenv().getOrDefault("PATH", "")).orElseThrow(() ->
                 new FirewallException("firewalld: no firewall-cmd script on PATH, whose interpreter has firewalld's "
                         + "client library (firewall.client) that reads the configuration"));
-        var filter = CompletableFuture.supplyAsync(() -> new PacketFilterReader(runner).read(),
-                READS);
+        var layers = CompletableFuture.supplyAsync(() -> PublishedTable.read(runner), READS);
         CommandResult r = Applier.run(ID, runner, Command.of(reader)
                 .withStdin(FirewalldZones.SCRIPT.getBytes(StandardCharsets.UTF_8)));
         if (!r.ok()) {
@@ -86,11 +87,12 @@ final class FirewalldAdapter implements FirewallAdapter {
                     + String.join(" ", reader) + "' with the script on stdin) exited " + r.exitCode() + ": " + last);
         }
         FirewalldZones.Config c = FirewalldZones.parse(r.stdout());
+        PublishedTable.Read read = layers.join();
         return new FirewalldState(true, c.defaultZone(), c.runtime(), c.permanent(), c.direct(), c.directPermanent(),
-                filter.join());
+                read.filter(), read.state());
     }
 
-    /** The packet filter is read beside firewalld's configuration. */
+    /** The packet filter (and the nft ruleset with the agent's table) is read beside firewalld's configuration. */
     private static final Executor READS = DaemonThreads.named("firewalld-read");
 
     /** Our rules for the desired state, allows before the drop (by priority). */
@@ -176,6 +178,7 @@ final class FirewalldAdapter implements FirewallAdapter {
             }
         }
         List<Change> changes = new ArrayList<>();
+        changes.addAll(PublishedTable.plan(current.published(), desired));
         if (!add.isEmpty()) {
             changes.add(new Change.Add("add the agent's rich rules and direct egress rules (runtime and permanent)", add));
         }
@@ -208,6 +211,8 @@ final class FirewalldAdapter implements FirewallAdapter {
 
     @Override
     public ApplyResult apply(Plan plan) throws FirewallException {
-        return Applier.apply(this, runner, plan, "");
+        ApplyResult r = Applier.apply(this, runner, plan, "");
+        List<String> unmet = PublishedTable.explain(r.unmet(), ((FirewalldState) r.after()).published());
+        return new ApplyResult(r.converged(), r.ran(), r.remaining(), r.after(), unmet);
     }
 }

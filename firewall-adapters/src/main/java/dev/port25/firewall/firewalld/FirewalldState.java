@@ -1,6 +1,7 @@
 package dev.port25.firewall.firewalld;
 
 import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.nftables.PublishedTable;
 import dev.port25.firewall.spi.FirewallState;
 
 import java.util.ArrayList;
@@ -21,10 +22,12 @@ import java.util.TreeSet;
  * @param directRuntime   runtime direct rules, each as its arguments after {@code --add-rule}
  * @param directPermanent permanent direct rules
  * @param packetFilter every layer, firewalld's own nft table (or iptables chains) included
+ * @param published   the nft ruleset, for the agent's own table that closes published ports
  */
 record FirewalldState(boolean running, String defaultZone, Map<String, FirewalldZones.Zone> runtime,
                       Map<String, FirewalldZones.Zone> permanent, List<List<String>> directRuntime,
-                      List<List<String>> directPermanent, PacketFilter packetFilter) implements FirewallState {
+                      List<List<String>> directPermanent, PacketFilter packetFilter,
+                      PublishedTable.State published) implements FirewallState {
 
     FirewalldState {
         runtime = Map.copyOf(runtime);
@@ -50,7 +53,10 @@ record FirewalldState(boolean running, String defaultZone, Map<String, Firewalld
         return zones;
     }
 
-    /** "permanent public: rule priority=...": the agent's rich rules in either configuration, sorted. */
+    /**
+     * "permanent public: rule priority=...": the agent's rich rules in either configuration, sorted;
+     * its direct rules; then its own nftables table ("nft: chain forward ...").
+     */
     @Override
     public List<String> ownedRules() {
         List<String> lines = new ArrayList<>();
@@ -66,6 +72,7 @@ record FirewalldState(boolean running, String defaultZone, Map<String, Firewalld
                 lines.add("permanent direct: " + String.join(" ", r));
             }
         }
+        published.ownedRules().forEach(l -> lines.add("nft: " + l));
         return lines;
     }
 

@@ -1,6 +1,7 @@
 package dev.port25.firewall.iptables;
 
 import dev.port25.firewall.eval.LegacyTables;
+import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.eval.XtablesSave;
 import dev.port25.firewall.exec.Command;
@@ -88,10 +89,18 @@ final class IptablesAdapter implements FirewallAdapter {
 
     @Override
     public IptablesState state() throws FirewallException {
-        CommandResult version = Applier.run(ID, runner, Command.of("iptables", "--version"));
+        return state(ID, runner, new PacketFilterReader(runner).read());
+    }
+
+    /**
+     * The filter tables of both variants and families, and the variant in use, beside {@code filter}
+     * (every layer, read by the caller); {@code backend} names the backend in errors.
+     */
+    static IptablesState state(String backend, CommandRunner runner, PacketFilter filter) throws FirewallException {
+        CommandResult version = Applier.run(backend, runner, Command.of("iptables", "--version"));
         Matcher m = VERSION.matcher(version.stdout());
         if (!version.ok() || !m.find()) {
-            throw new FirewallException("iptables: " + version.describe() + "; install the iptables package");
+            throw new FirewallException(backend + ": iptables: " + version.describe() + "; install the iptables package");
         }
         Map<String, XtablesSave.Table> dumps = new LinkedHashMap<>();
         Map<String, String> missing = new LinkedHashMap<>();
@@ -119,11 +128,11 @@ final class IptablesAdapter implements FirewallAdapter {
         for (boolean ipv6 : new boolean[] {false, true}) {
             String key = IptablesState.key(inUse, ipv6);
             if (!dumps.containsKey(key)) {
-                throw new FirewallException("iptables: cannot read " + inUse.tool(ipv6, "-save") + ": " + missing.get(key)
-                        + "; run as root (CAP_NET_ADMIN)");
+                throw new FirewallException(backend + ": cannot read " + inUse.tool(ipv6, "-save") + ": "
+                        + missing.get(key) + "; run as root (CAP_NET_ADMIN)");
             }
         }
-        return new IptablesState(inUse, dumps, missing, new PacketFilterReader(runner).read());
+        return new IptablesState(inUse, dumps, missing, filter);
     }
 
     /** The agent's inbound chain's rule specs for one family, each with its comment. */
@@ -231,8 +240,9 @@ final class IptablesAdapter implements FirewallAdapter {
         return new Plan(ID, desired, changes);
     }
 
-    private static void plan(IptablesState current, Desired desired, boolean ipv6, IptablesState.Hook hook,
-                             List<Change> changes) {
+    /** The changes that bring the agent's chain for {@code hook}, one family, to {@code desired}. */
+    static void plan(IptablesState current, Desired desired, boolean ipv6, IptablesState.Hook hook,
+                     List<Change> changes) {
         String family = ipv6 ? "IPv6" : "IPv4";
         IptablesVariant v = current.inUse();
         // published ports are closed from Docker's DOCKER-USER, which dockerd keeps first in FORWARD;

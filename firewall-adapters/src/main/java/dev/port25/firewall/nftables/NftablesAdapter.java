@@ -78,8 +78,11 @@ final class NftablesAdapter implements FirewallAdapter {
 
     @Override
     public Plan plan(FirewallState state, Desired desired) {
-        NftablesState current = (NftablesState) state;
-        NftablesScript.Rendered rendered = NftablesScript.render(desired);
+        return new Plan(ID, desired, changes((NftablesState) state, NftablesScript.render(desired)));
+    }
+
+    /** The changes that make the agent's table {@code rendered}: one atomic load, or its deletion when empty. */
+    static List<Change> changes(NftablesState current, NftablesScript.Rendered rendered) {
         List<Change> changes = new ArrayList<>();
         if (rendered.empty()) {
             if (current.ownTableExists()) {
@@ -94,7 +97,7 @@ final class NftablesAdapter implements FirewallAdapter {
                     ? new Change.Replace("replace the agent's " + what + " atomically", List.of(load))
                     : new Change.Add("create the agent's " + what, List.of(load)));
         }
-        return new Plan(ID, desired, changes);
+        return changes;
     }
 
     @Override

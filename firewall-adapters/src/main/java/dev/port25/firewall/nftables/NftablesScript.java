@@ -44,7 +44,21 @@ final class NftablesScript {
         return "chain " + name + " hook " + hook + " priority " + priority + " policy " + policy;
     }
 
+    /** The whole table: input, forward and output chains. */
     static Rendered render(Desired desired) {
+        return render(desired, true);
+    }
+
+    /**
+     * The forward chain alone, for a host whose inbound and egress rules another manager keeps
+     * (firewalld): its forward chain accepts every DNAT'd connection ({@code ct status dnat
+     * accept}), so a published port is closed here, in a table firewalld never deletes.
+     */
+    static Rendered renderPublished(Desired desired) {
+        return render(desired, false);
+    }
+
+    private static Rendered render(Desired desired, boolean whole) {
         List<Rule> input = new ArrayList<>();
         List<Rule> forward = new ArrayList<>();
         for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
@@ -73,7 +87,11 @@ final class NftablesScript {
                 output.add(new Rule("oifname != \"lo\" tcp dport " + port, "reject with tcp reset", base + " reject"));
             }
         }
-        if (input.isEmpty() && output.isEmpty()) {
+        if (!whole) {
+            input.clear();
+            output.clear();
+        }
+        if (input.isEmpty() && forward.isEmpty() && output.isEmpty()) {
             return new Rendered("", List.of());
         }
         StringBuilder body = new StringBuilder();

@@ -5,6 +5,7 @@ import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.iptables.PublishedChain;
 import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.spi.Applier;
 import dev.port25.firewall.spi.ApplyResult;
@@ -36,6 +37,10 @@ import java.util.regex.Pattern;
  * administrator's {@code allow 25/tcp} would keep our deny out. Our rules therefore match
  * {@code from ... port 1:65535}: every real TCP source port, yet never the same tuple as a rule
  * written by hand.
+ *
+ * <p>Published ports (a DNAT to a container) never reach ufw's chains: Docker accepts them in
+ * FORWARD before ufw's jumps. They are closed by the agent's iptables chain for published ports
+ * ({@link PublishedChain}), which ufw leaves alone.
  */
 final class UfwAdapter implements FirewallAdapter {
 
@@ -84,19 +89,20 @@ final class UfwAdapter implements FirewallAdapter {
         if (!status.ok()) {
             throw new FirewallException("ufw: " + status.describe() + "; run as root");
         }
-        return stateOf(status.stdout(), read(DEFAULTS), read(USER_RULES), read(USER6_RULES),
-                new PacketFilterReader(runner).read());
+        PacketFilter filter = new PacketFilterReader(runner).read();
+        return stateOf(status.stdout(), read(DEFAULTS), read(USER_RULES), read(USER6_RULES), filter,
+                PublishedChain.read(ID, runner, filter));
     }
 
-    /** The state from {@code ufw status}, {@code /etc/default/ufw} and the two rule files. Pure. */
+    /** The state from {@code ufw status}, {@code /etc/default/ufw}, the two rule files and the filter tables. Pure. */
     static UfwState stateOf(String status, String defaults, String userRules, String user6Rules,
-                            PacketFilter packetFilter) {
+                            PacketFilter packetFilter, PublishedChain.State published) {
         boolean ipv6 = ipv6Enabled(defaults);
         List<UfwRules.Tuple> rules = new ArrayList<>(UfwRules.parse(userRules, false));
         if (ipv6) {
             rules.addAll(UfwRules.parse(user6Rules, true));
         }
-        return new UfwState(status.contains("Status: active"), ipv6, rules, packetFilter);
+        return new UfwState(status.contains("Status: active"), ipv6, rules, packetFilter, published);
     }
 
     /** ufw handles IPv6 unless {@code /etc/default/ufw} says {@code IPV6=no}. */
@@ -176,9 +182,14 @@ final class UfwAdapter implements FirewallAdapter {
             }
         }
         List<Change> changes = new ArrayList<>();
-        if (want.equals(current.ownedRules())) {
-            return new Plan(ID, desired, changes);
+        if (!want.equals(current.ufwRules())) {
+            ufwChanges(current, rules, digest, changes);
         }
+        changes.addAll(PublishedChain.plan(current.published(), desired));
+        return new Plan(ID, desired, changes);
+    }
+
+    private static void ufwChanges(UfwState current, List<Rule> rules, String digest, List<Change> changes) {
         List<Integer> numbers = new ArrayList<>(current.ownedNumbers());
         Collections.reverse(numbers); // highest first, so the lower numbers stay valid
         List<Command> delete = new ArrayList<>();
@@ -199,7 +210,6 @@ final class UfwAdapter implements FirewallAdapter {
             changes.add(new Change.Add("put the agent's " + rules.size() + " ufw rule" + (rules.size() == 1 ? "" : "s")
                     + " at the top of each family's list", prepend));
         }
-        return new Plan(ID, desired, changes);
     }
 
     private static String comment(Rule r, String digest) {

@@ -1,6 +1,7 @@
 package dev.port25.firewall.ufw;
 
 import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.iptables.PublishedChain;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.spi.FirewallState;
 
@@ -15,9 +16,10 @@ import java.util.List;
  * @param ipv6Enabled {@code IPV6=yes}; with {@code IPV6=no} ufw drops all IPv6 and keeps no IPv6 rules
  * @param rules       IPv4 rules then IPv6 rules, each list in ufw's order
  * @param packetFilter every layer, the chains ufw builds from these rules included
+ * @param published   the filter tables, for the agent's chain for published ports
  */
-record UfwState(boolean active, boolean ipv6Enabled, List<UfwRules.Tuple> rules, PacketFilter packetFilter)
-        implements FirewallState {
+record UfwState(boolean active, boolean ipv6Enabled, List<UfwRules.Tuple> rules, PacketFilter packetFilter,
+                PublishedChain.State published) implements FirewallState {
 
     UfwState {
         rules = List.copyOf(rules);
@@ -28,9 +30,16 @@ record UfwState(boolean active, boolean ipv6Enabled, List<UfwRules.Tuple> rules,
         return UfwAdapter.ID;
     }
 
-    /** "ipv4#1 # port25-agent tcp/25 drop #...": each of the agent's rules with its place in its family. */
+    /** The agent's ufw rules ({@link #ufwRules()}), then its chain for published ports and the jumps to it. */
     @Override
     public List<String> ownedRules() {
+        List<String> lines = ufwRules();
+        lines.addAll(published.ownedRules());
+        return lines;
+    }
+
+    /** "ipv4#1 # port25-agent tcp/25 drop #...": each of the agent's ufw rules with its place in its family. */
+    List<String> ufwRules() {
         List<String> lines = new ArrayList<>();
         int v4 = 0;
         int v6 = 0;

@@ -59,7 +59,8 @@ class FirewalldCasesTest {
         ((ObjectNode) root.path("permanent").path("public")).put("packagedCopy", true);
         FirewalldZones.Config c = FirewalldZones.parse(json.writeValueAsString(root));
         FirewalldState copied = new FirewalldState(true, c.defaultZone(), c.runtime(), c.permanent(), c.direct(),
-                c.directPermanent(), Fixtures.LAYERS_NOT_RECORDED);
+                c.directPermanent(), Fixtures.LAYERS_NOT_RECORDED,
+                    FirewalldRecordedStates.NFT_NOT_RECORDED);
         assertThat(c.permanent().get("public").packagedCopy()).isTrue();
         assertThat(c.runtime().get("public").packagedCopy()).isFalse();
         List<String> undo = argv(adapter.plan(copied, Desired.of(25, new Inbound.Open())));
@@ -114,7 +115,8 @@ class FirewalldCasesTest {
         assertThat(c.direct()).containsExactly(List.of("ipv4", "filter", "OUTPUT", "-25024", "-p", "tcp", "-m", "comment",
                 "--comment", "a b", "-j", "DROP"));
         FirewalldState s = new FirewalldState(true, c.defaultZone(), zones, zones, List.of(), List.of(),
-                Fixtures.LAYERS_NOT_RECORDED);
+                Fixtures.LAYERS_NOT_RECORDED,
+                    FirewalldRecordedStates.NFT_NOT_RECORDED);
         assertThat(s.zonesInUse()).containsExactly("internal", "public", "work");
     }
 

@@ -72,6 +72,28 @@ class IptablesCasesTest {
         assertThat(stdin(p.changes().get(2))).doesNotContain("PORT25-AGENT-PUB");
     }
 
+    /** ufw's host: the published ports' chain alone, hooked exactly as the iptables backend hooks it. */
+    @Test
+    void thePublishedChainAloneClosesDockersPortsAndNothingElse() throws Exception {
+        IptablesState open = recorded.load("port25-open");
+        Map<String, XtablesSave.Table> dumps = new LinkedHashMap<>(open.dumps());
+        dumps.put(IptablesState.key(IptablesVariant.NFT, false), XtablesSave.parse(
+                Fixtures.text("/eval/docker-user-drop/iptables-nft-save.txt").lines().toList()).table("filter"));
+        PublishedChain.State docker = new PublishedChain.State(new IptablesState(IptablesVariant.NFT, dumps, Map.of(),
+                open.packetFilter()));
+        List<Change> closed = PublishedChain.plan(docker, Desired.of(25, new Inbound.Closed()));
+        assertThat(closed).singleElement().satisfies(c -> {
+            assertThat(c.commands().get(0).argv()).containsExactly("iptables-nft-restore", "-w", "--noflush");
+            assertThat(stdin(c)).contains(":PORT25-AGENT-PUB - [0:0]", "-I DOCKER-USER 1 -m comment --comment port25-agent "
+                    + "-j PORT25-AGENT-PUB").doesNotContain("INPUT", "PORT25-AGENT ");
+        });
+        assertThat(docker.ownedRules()).isEmpty();
+        assertThat(PublishedChain.plan(docker, Desired.of(25, new Inbound.Open()))).isEmpty();
+        // nothing read (a recorded ufw case): nothing published, nothing to do
+        assertThat(PublishedChain.plan(PublishedChain.none(open.packetFilter()), Desired.of(25, new Inbound.Closed())))
+                .isEmpty();
+    }
+
     /**
      * No DOCKER-USER but a DNAT (netavark's, CNI's, dockerd 20.10's for IPv6): the published ports'
      * chain is jumped to from the top of FORWARD, in the family that translates only; once Docker

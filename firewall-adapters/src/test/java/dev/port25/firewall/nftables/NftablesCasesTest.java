@@ -58,6 +58,40 @@ class NftablesCasesTest {
         assertThat(stdin(p.changes().get(0))).isEqualTo(resource("expected/closed-25.nft"));
     }
 
+    /**
+     * firewalld's host: the agent's table holds the forward chain alone (firewalld keeps the
+     * inbound rules); the whole table of the nftables backend is replaced by it, and OPEN deletes it.
+     */
+    @Test
+    void publishedTableAloneHoldsOnlyTheForwardChainAndReplacesAWholeTable() {
+        Plan created = new Plan("firewalld", ALLOW, PublishedTable.plan(PublishedTable.of(state("port25-open").ruleset(),
+                Fixtures.LAYERS_NOT_RECORDED), ALLOW));
+        assertThat(created.changes()).singleElement().isInstanceOf(Change.Add.class);
+        String script = stdin(created.changes().get(0));
+        assertThat(script).contains("chain forward {", "type filter hook forward priority -10; policy accept;",
+                "ip saddr { 198.18.0.2/32 } ct status dnat tcp dport 25 accept",
+                "ip6 saddr { fd00::2/128 } ct status dnat meta l4proto tcp ct original proto-dst 25 accept",
+                "ct status dnat tcp dport 25 drop", "ct status dnat meta l4proto tcp ct original proto-dst 25 drop")
+                .doesNotContain("chain input", "chain output", "hook input");
+        assertThat(script).startsWith("add table inet port25_agent\ndelete table inet port25_agent\n");
+
+        PublishedTable.State whole = PublishedTable.of(state("port25-closed").ruleset(), Fixtures.LAYERS_NOT_RECORDED);
+        assertThat(whole.ownedRules()).contains("chain input hook input priority -10 policy accept");
+        assertThat(PublishedTable.plan(whole, CLOSED)).singleElement().isInstanceOf(Change.Replace.class)
+                .satisfies(c -> assertThat(stdin(c)).doesNotContain("chain input"));
+        assertThat(PublishedTable.plan(whole, OPEN)).singleElement().satisfies(c ->
+                assertThat(c.commands().get(0).argv()).containsExactly("nft", "delete", "table", "inet", "port25_agent"));
+
+        PublishedTable.State unread = PublishedTable.unread("nft: not installed");
+        assertThat(PublishedTable.plan(unread, CLOSED)).isEmpty();
+        List<String> unmet = List.of("IPv4 tcp port 25: wanted CLOSED, all layers give CLOSED",
+                "IPv4 tcp port 25 published to 198.18.7.2:25: wanted CLOSED, all layers give OPEN");
+        assertThat(PublishedTable.explain(unmet, unread)).containsExactly(unmet.get(0),
+                unmet.get(1) + "; the agent's nftables table was not written: nft: not installed");
+        assertThat(PublishedTable.explain(unmet, whole)).isEqualTo(unmet);
+        assertThat(unread.ownedRules()).isEmpty();
+    }
+
     @Test
     void closedTableIsReadBackAndTheSamePlanIsEmpty() {
         NftablesState s = state("port25-closed");

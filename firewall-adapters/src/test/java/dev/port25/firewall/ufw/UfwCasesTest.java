@@ -1,6 +1,7 @@
 package dev.port25.firewall.ufw;
 
 import dev.port25.firewall.net.Cidr;
+import dev.port25.firewall.iptables.PublishedChain;
 import dev.port25.firewall.spi.Desired;
 import dev.port25.firewall.spi.Inbound;
 import dev.port25.firewall.spi.Outbound;
@@ -57,7 +58,7 @@ class UfwCasesTest {
     void withoutIpv6InUfwOnlyIpv4RulesAreWanted() throws Exception {
         UfwState noV6 = UfwAdapter.stateOf(UfwRecordedStates.read("port25-closed/status.txt"), "IPV6=no\n",
                 UfwRecordedStates.read("port25-closed/user.rules"), UfwRecordedStates.read("port25-closed/user6.rules"),
-                Fixtures.LAYERS_NOT_RECORDED);
+                Fixtures.LAYERS_NOT_RECORDED, PublishedChain.none(Fixtures.LAYERS_NOT_RECORDED));
         assertThat(noV6.ipv6Enabled()).isFalse();
         assertThat(noV6.ownedRules()).containsExactly("ipv4#1 # port25-agent tcp/25 drop #a8c40bee1a29");
         assertThat(adapter.plan(noV6, Desired.of(25, new Inbound.Closed())).isEmpty()).isTrue();

@@ -2,6 +2,7 @@ package dev.port25.firewall.ufw;
 
 import dev.port25.firewall.RecordedStates;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.iptables.PublishedChain;
 import dev.port25.firewall.spi.FirewallAdapter;
 import dev.port25.firewall.testing.Fixtures;
 
@@ -15,7 +16,8 @@ public final class UfwRecordedStates implements RecordedStates {
     @Override
     public UfwState load(String caseName) {
         return UfwAdapter.stateOf(read(caseName + "/status.txt"), read(caseName + "/default-ufw"),
-                read(caseName + "/user.rules"), read(caseName + "/user6.rules"), Fixtures.LAYERS_NOT_RECORDED);
+                read(caseName + "/user.rules"), read(caseName + "/user6.rules"), Fixtures.LAYERS_NOT_RECORDED,
+                PublishedChain.none(Fixtures.LAYERS_NOT_RECORDED));
     }
 
     @Override
