@@ -36,13 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The ways in to a container's listener, judged by the agent run in a lab host namespace and
  * checked with real connections from a peer: a container behind the host's bridge published by
- * Docker's rules (as dockerd 24 writes them for IPv4 and IPv6, {@link DockerRules}: dockerd itself
- * cannot run here, no registry is reachable), then dropped in DOCKER-USER, then published on
+ * Docker's rules (as dockerd 24 writes them for IPv4 and IPv6, {@link DockerRules}; Debian's dockerd
+ * 20.10 runs in the cases further down), then dropped in DOCKER-USER, then published on
  * another host port, then not published; and a namespace with a macvlan on the host's own
  * network. {@code enforce} (nftables and firewalld: the agent's own forward chain; iptables and
  * ufw: a chain jumped to from DOCKER-USER) closes the published port, also after dockerd rewrites
- * its chains, after ufw or firewalld reloads, and for another host port; {@code undo} leaves
- * Docker's rules to the byte. The role is NONE (no role rules).
+ * its chains, after ufw or firewalld reloads, and for another host port; as a RELAY it lets in its
+ * allowFrom networks only; {@code undo} leaves Docker's rules to the byte. The role is NONE (no role
+ * rules) but where RELAY is said.
  */
 @Tag("netns")
 class ContainerExposureIT {
@@ -388,6 +389,21 @@ class ContainerExposureIT {
             assertThat(probe(peer, HOST4, 2525)).as(backend + ", -p 2525:25").isEqualTo("timeout");
             assertThat(probe(peer, HOST6, 2525)).as(backend + ", -p 2525:25").isEqualTo("timeout");
             DockerBridge.restart(host, 25);
+            // RELAY: its allowFrom holds for the published way as for the host's own port
+            for (boolean allowed : new boolean[] {true, false}) {
+                Files.writeString(settings, "firewall:\n  backend: " + backend + "\nroles:\n  rules:\n    - role: RELAY\n"
+                        + "  relay:\n    allowFrom: " + (allowed ? "[198.18.26.2/32, \"fd00:26::2/128\"]"
+                        : "[198.18.99.0/24, \"fd00:99::/64\"]") + "\n");
+                CommandResult relay = agent(jar, host, env, "enforce", "--config", settings.toString(), "--state-dir",
+                        state.resolve("state").toString());
+                assertThat(relay.exitCode()).as(relay.describe()).isZero();
+                String want = allowed ? "open" : "timeout";
+                String rules = host.ok("nft", "list", "ruleset").stdout();
+                assertThat(probe(peer, HOST4, 25)).as(backend + ", RELAY, peer allowed: " + allowed + "\n" + rules)
+                        .isEqualTo(want);
+                assertThat(probe(peer, HOST6, 25)).as(backend + ", RELAY, peer allowed: " + allowed + "\n" + rules)
+                        .isEqualTo(want);
+            }
             CommandResult undo = agent(jar, host, env, "undo", "--state-dir", state.resolve("state").toString());
             assertThat(undo.exitCode()).as(undo.describe()).isZero();
             assertThat(probe(peer, HOST4, 25)).as(backend + ", undone").isEqualTo("open");

@@ -164,13 +164,15 @@ final class IptablesAdapter implements FirewallAdapter {
             }
         } else if (hook == IptablesState.Hook.PUBLISHED) {
             // connections a DNAT sends on (Docker's published ports, which INPUT never sees), by
-            // conntrack: translated to the port (-p 2525:25) or from it (-p 25:8025)
+            // conntrack: translated to the port (-p 2525:25) or from it (-p 25:8025); the client's
+            // direction only, since a reply has the same state and original port and dropping it
+            // would close the port to the sources RELAY allows
             for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
                 if (e.getValue() instanceof Inbound.Open) {
                     continue;
                 }
-                String to = "-p tcp -m tcp --dport " + e.getKey() + " -m conntrack --ctstate DNAT";
-                String from = "-p tcp -m conntrack --ctstate DNAT --ctorigdstport " + e.getKey();
+                String to = "-p tcp -m tcp --dport " + e.getKey() + " -m conntrack --ctstate DNAT --ctdir ORIGINAL";
+                String from = "-p tcp -m conntrack --ctstate DNAT --ctorigdstport " + e.getKey() + " --ctdir ORIGINAL";
                 String base = "published tcp/" + e.getKey();
                 if (e.getValue() instanceof Inbound.AllowFrom allow) {
                     for (Cidr c : allow.networks()) {

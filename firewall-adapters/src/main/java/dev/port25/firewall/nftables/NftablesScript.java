@@ -133,12 +133,14 @@ final class NftablesScript {
      * netavark's, CNI's, kube-proxy's, any other) sends on to another host or a container. In the
      * forward chain, by conntrack: translated to the port ({@code -p 2525:25}), or translated from
      * it ({@code -p 25:8025}). Only translated connections: this host's routing of other hosts'
-     * mail (a gateway, a container sending out) is not touched.
+     * mail (a gateway, a container sending out) is not touched. Only the client's direction: a
+     * reply has the same conntrack status and original port, and dropping it would close the port
+     * to the sources RELAY allows.
      */
     private static void published(List<Rule> forward, int port, Inbound inbound) {
         String base = "published tcp/" + port;
-        String to = "ct status dnat tcp dport " + port;
-        String from = "ct status dnat meta l4proto tcp ct original proto-dst " + port;
+        String to = "ct status dnat ct direction original tcp dport " + port;
+        String from = "ct status dnat ct direction original meta l4proto tcp ct original proto-dst " + port;
         if (inbound instanceof Inbound.AllowFrom allow) {
             addressRules(forward, "saddr", allow.networks(), to, base + " allow");
             addressRules(forward, "saddr", allow.networks(), from, base + " allow original");

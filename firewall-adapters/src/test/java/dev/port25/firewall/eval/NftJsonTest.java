@@ -60,7 +60,7 @@ class NftJsonTest {
         assertThat(r.hasTable("inet", "port25_agent")).isTrue();
         assertThat(r.rules()).first().satisfies(rule -> {
             assertThat(rule.handle()).isEqualTo(3);
-            assertThat(rule.comment()).contains("port25-agent tcp/25 drop #e374b3c470f5");
+            assertThat(rule.comment()).contains("port25-agent tcp/25 drop #1b0310171fe6");
             assertThat(rule.expr().isArray()).isTrue();
         });
     }

@@ -63,8 +63,8 @@ class IptablesCasesTest {
         assertThat(stdin(p.changes().get(1))).isEqualTo("""
                 *filter
                 :PORT25-AGENT-PUB - [0:0]
-                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT -m comment --comment "port25-agent published tcp/25 drop #24ee959c83f0" -j DROP
-                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 -m comment --comment "port25-agent published tcp/25 drop original #24ee959c83f0" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT --ctdir ORIGINAL -m comment --comment "port25-agent published tcp/25 drop #31c69a72f941" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 --ctdir ORIGINAL -m comment --comment "port25-agent published tcp/25 drop original #31c69a72f941" -j DROP
                 -I DOCKER-USER 1 -m comment --comment port25-agent -j PORT25-AGENT-PUB
                 COMMIT
                 """);
@@ -113,8 +113,8 @@ class IptablesCasesTest {
         assertThat(stdin(p.changes().get(1))).isEqualTo("""
                 *filter
                 :PORT25-AGENT-PUB - [0:0]
-                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT -m comment --comment "port25-agent published tcp/25 drop #24ee959c83f0" -j DROP
-                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 -m comment --comment "port25-agent published tcp/25 drop original #24ee959c83f0" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT --ctdir ORIGINAL -m comment --comment "port25-agent published tcp/25 drop #31c69a72f941" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 --ctdir ORIGINAL -m comment --comment "port25-agent published tcp/25 drop original #31c69a72f941" -j DROP
                 -I FORWARD 1 -m comment --comment port25-agent -j PORT25-AGENT-PUB
                 COMMIT
                 """);
@@ -133,8 +133,8 @@ class IptablesCasesTest {
                 -A FORWARD -m comment --comment port25-agent -j PORT25-AGENT-PUB
                 -A PORT25-AGENT -i lo -p tcp -m tcp --dport 25 -m comment --comment "port25-agent tcp/25 loopback #958ad301686a" -j RETURN
                 -A PORT25-AGENT -p tcp -m tcp --dport 25 -m comment --comment "port25-agent tcp/25 drop #958ad301686a" -j DROP
-                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT -m comment --comment "port25-agent published tcp/25 drop #24ee959c83f0" -j DROP
-                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 -m comment --comment "port25-agent published tcp/25 drop original #24ee959c83f0" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m tcp --dport 25 -m conntrack --ctstate DNAT --ctdir ORIGINAL -m comment --comment "port25-agent published tcp/25 drop #31c69a72f941" -j DROP
+                -A PORT25-AGENT-PUB -p tcp -m conntrack --ctstate DNAT --ctorigdstport 25 --ctdir ORIGINAL -m comment --comment "port25-agent published tcp/25 drop original #31c69a72f941" -j DROP
                 COMMIT
                 """;
         Map<String, XtablesSave.Table> dumps = new LinkedHashMap<>(recorded.load("port25-closed").dumps());

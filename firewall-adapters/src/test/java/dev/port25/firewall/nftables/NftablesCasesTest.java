@@ -69,9 +69,9 @@ class NftablesCasesTest {
         assertThat(created.changes()).singleElement().isInstanceOf(Change.Add.class);
         String script = stdin(created.changes().get(0));
         assertThat(script).contains("chain forward {", "type filter hook forward priority -10; policy accept;",
-                "ip saddr { 198.18.0.2/32 } ct status dnat tcp dport 25 accept",
-                "ip6 saddr { fd00::2/128 } ct status dnat meta l4proto tcp ct original proto-dst 25 accept",
-                "ct status dnat tcp dport 25 drop", "ct status dnat meta l4proto tcp ct original proto-dst 25 drop")
+                "ip saddr { 198.18.0.2/32 } ct status dnat ct direction original tcp dport 25 accept",
+                "ip6 saddr { fd00::2/128 } ct status dnat ct direction original meta l4proto tcp ct original proto-dst 25 accept",
+                "ct status dnat ct direction original tcp dport 25 drop", "ct status dnat ct direction original meta l4proto tcp ct original proto-dst 25 drop")
                 .doesNotContain("chain input", "chain output", "hook input");
         assertThat(script).startsWith("add table inet port25_agent\ndelete table inet port25_agent\n");
 
@@ -155,9 +155,9 @@ class NftablesCasesTest {
                 25, new Inbound.Closed(), 465, new Inbound.Open(),
                 587, new Inbound.AllowFrom(List.of(Cidr.parse("fd00::/8"))))));
         assertThat(r.script()).contains("tcp dport 25 drop", "ip6 saddr { fd00::/8 } tcp dport 587 accept",
-                "tcp dport 587 drop", "ct status dnat tcp dport 25 drop",
-                "ip6 saddr { fd00::/8 } ct status dnat tcp dport 587 accept",
-                "ip6 saddr { fd00::/8 } ct status dnat meta l4proto tcp ct original proto-dst 587 accept")
+                "tcp dport 587 drop", "ct status dnat ct direction original tcp dport 25 drop",
+                "ip6 saddr { fd00::/8 } ct status dnat ct direction original tcp dport 587 accept",
+                "ip6 saddr { fd00::/8 } ct status dnat ct direction original meta l4proto tcp ct original proto-dst 587 accept")
                 .doesNotContain("465").doesNotContain("ip saddr");
         // 2 chains; input: 25 drop, 587 allow and drop; forward: 25's two drops, 587's two allows and two drops
         assertThat(r.expectedLines()).hasSize(11);
