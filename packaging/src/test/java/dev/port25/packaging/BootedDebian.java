@@ -212,6 +212,19 @@ final class BootedDebian implements AutoCloseable {
         waitFor("a listener on port 25", Duration.ofSeconds(20), () -> probe(ADDRESS4).equals("open"));
     }
 
+    /**
+     * A network namespace of the container's ({@code ip netns add NAME}, loopback only, as a
+     * container with no way in) with a listener on 0.0.0.0:25 and [::]:25 in it, run by the
+     * container's systemd ({@code NetworkNamespacePath=}).
+     */
+    void listenInNamespace(String name) throws Exception {
+        ok("ip", "netns", "add", name);
+        ok("systemd-run", "--unit=p25-test-listener-" + name, "--quiet", "-p", "NetworkNamespacePath=/run/netns/" + name,
+                "/usr/bin/python3", "-c", PacketLab.listenScript(), PacketLab.Listener.PER_FAMILY.name());
+        waitFor("a listener on port 25 in " + name, Duration.ofSeconds(20),
+                () -> !ok("nsenter", "--net=/run/netns/" + name, "ss", "-H", "-ltn", "sport = :25").isBlank());
+    }
+
     /** What the peer's connection to the container's port 25 meets: open, refused, unreachable, denied or timeout. */
     String probe(String address) throws Exception {
         return ok(peer.run(List.of(PacketLab.PYTHON, "-c", PacketLab.probeScript(), address), Duration.ofSeconds(10)))

@@ -47,7 +47,8 @@ final class ProbeCommand implements Callable<Integer> {
             description = "The server; port 25 unless given.")
     String target;
 
-    @Option(names = "--local", description = "Instead of HOST: every TCP listener on port 25 of this host, probed "
+    @Option(names = "--local", description = "Instead of HOST: every TCP listener on port 25 in the agent's own "
+            + "network namespace (a container's listeners are probed by audit, in each namespace), probed "
             + "from here and, where Postfix or Exim owns it, judged from the MTA's own configuration (postconf, "
             + "exim -bP, and Exim's own ACLs run for an outside client with exim -bh), since an MTA trusts its own "
             + "host. Each verdict names its source. Needs root to see owners.")

@@ -7,8 +7,8 @@ import java.util.Locale;
 /** Which network namespaces the agent lists and judges ({@code inventory.namespaces}, {@code --namespaces}). */
 public enum NamespaceSelection {
     /**
-     * Every namespace when the agent may enter them (root with CAP_SYS_ADMIN; the packaged service's
-     * sandbox does not grant it), else the agent's own.
+     * Every namespace when the agent may enter them (root with CAP_SYS_ADMIN, which the packaged
+     * service's sandbox grants), else the agent's own.
      */
     @JsonProperty("auto") AUTO,
     /** The agent's own only. */

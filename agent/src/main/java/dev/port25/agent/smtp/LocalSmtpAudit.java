@@ -1,8 +1,8 @@
 package dev.port25.agent.smtp;
 
 import dev.port25.agent.finding.FindingKind;
-import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Family;
+import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.InventoryException;
 import dev.port25.agent.inventory.Listener;
 import dev.port25.agent.inventory.NetNamespace;
@@ -70,13 +70,9 @@ public final class LocalSmtpAudit {
     private final ProcessRoot roots;
 
     public LocalSmtpAudit(CommandRunner runner, SmtpProbe probe) {
-        this(runner, probe, new ProcessRoot());
-    }
-
-    LocalSmtpAudit(CommandRunner runner, SmtpProbe probe, ProcessRoot roots) {
         this.runner = runner;
         this.probe = probe;
-        this.roots = roots;
+        this.roots = new ProcessRoot();
     }
 
     public List<Report> audit() throws InventoryException {
