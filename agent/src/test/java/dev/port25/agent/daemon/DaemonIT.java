@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import static dev.port25.agent.testing.DaemonOutput.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,23 +56,6 @@ class DaemonIT {
         if (jar != null) {
             jar.close();
         }
-    }
-
-    /** The next line of the daemon's stdout that matches, within {@code wait}. */
-    private static String await(BackgroundProcess p, Predicate<String> match, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<String> line = p.readLine(Duration.ofMillis(200));
-            if (line.isPresent()) {
-                System.out.println("daemon: " + line.get());
-                if (match.test(line.get())) {
-                    return line.get();
-                }
-            } else if (!p.isAlive()) {
-                throw new AssertionError("the daemon ended: " + p.stderrIfEnded());
-            }
-        }
-        throw new AssertionError("no such line from the daemon within " + wait);
     }
 
     private static JsonNode state(BackendLab lab) throws Exception {

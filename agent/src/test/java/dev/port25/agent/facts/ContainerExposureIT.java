@@ -3,9 +3,10 @@ package dev.port25.agent.facts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.port25.agent.testing.AgentJar;
+import dev.port25.agent.testing.DaemonOutput;
 import dev.port25.agent.testing.DockerBridge;
-import dev.port25.agent.testing.FindingsJson;
 import dev.port25.agent.testing.DockerLab;
+import dev.port25.agent.testing.FindingsJson;
 import dev.port25.agent.testing.PodmanLab;
 import dev.port25.firewall.exec.BackgroundProcess;
 import dev.port25.firewall.exec.Command;
@@ -213,10 +214,11 @@ class ContainerExposureIT {
      * The same with a real dockerd (20.10, both families), published on 25 and, for a second
      * container, on 2525 to its 25: with the userland proxy (docker-proxy holds the host's ports as
      * well as the DNAT) and without. Enforce closes both, undo opens them and leaves dockerd's rules
-     * to the byte; enforced again, a restart of dockerd (which rewrites its rules and starts the
-     * containers again) keeps them closed. dockerd 20.10 makes no IPv6 DOCKER-USER: there the
-     * iptables backend closes IPv6's published ports from the top of FORWARD, which dockerd's
-     * restart inserts its own rules above: IPv6 is then open, reported so, until enforce runs again.
+     * to the byte; enforced again by the daemon, a restart of dockerd (which rewrites its rules and
+     * starts the containers again) finds them closed. dockerd 20.10 makes no IPv6 DOCKER-USER: there
+     * the iptables backend closes IPv6's published ports from the top of FORWARD, which dockerd's
+     * restart inserts its own rules above; the daemon's watch sees the listeners come back and moves
+     * the jump to the top again before the peer is tried.
      */
     @ParameterizedTest(name = "{0}, userland proxy {1}")
     @CsvSource({"iptables, false", "nftables, true"})
@@ -279,27 +281,33 @@ class ContainerExposureIT {
                     assertThat(probeUntilOpen(peer, HOST6, 2525)).isEqualTo("open");
                     assertThat(dockerRules(host)).as("dockerd's rules as before").isEqualTo(before);
 
-                    // enforced again, dockerd restarts: it rewrites its rules and starts the containers again
-                    assertThat(agent(jar, host, enforce).exitCode()).isZero();
-                    docker.restart();
-                    awaitRunning(docker, "mail", "alt");
-                    assertThat(host.ok("iptables-nft-save", "-t", "nat").stdout()).as("dockerd's rules again")
-                            .contains("--dport 2525 -j DNAT");
-                    if (backend.equals("iptables")) {
-                        // dockerd 20.10 inserts its IPv6 FORWARD rules again at the top, above the
-                        // agent's jump: IPv6 is open again, the agent says so, and the next enforce
-                        // (the daemon's next round) closes it
-                        assertThat(probe(peer, HOST6, 25)).as("IPv6 after the restart").isEqualTo("open");
-                        assertThat(FindingsJson.evidence(status(jar, host, settings.toString()), "P25-001", "CRITICAL"))
-                                .anyMatch(e -> e.contains(inMail) && e.contains("ipv6 OPEN"))
-                                .noneMatch(e -> e.contains("ipv4 OPEN"));
-                        assertThat(probe(peer, HOST4, 25)).as("IPv4 after the restart, from DOCKER-USER").isEqualTo("timeout");
-                        CommandResult again = agent(jar, host, enforce);
-                        assertThat(again.exitCode()).as(again.describe() + "\n" + again.stdout()).isZero();
-                    }
-                    for (String address : List.of(HOST4, HOST6)) {
-                        assertThat(probe(peer, address, 25)).as(address + " after the restart").isEqualTo("timeout");
-                        assertThat(probe(peer, address, 2525)).as(address + " after the restart").isEqualTo("timeout");
+                    // enforced again, by the daemon; dockerd restarts: it rewrites its rules and starts
+                    // the containers again
+                    Files.writeString(settings, "mode: enforce\nfirewall:\n  backend: " + backend + "\n");
+                    List<String> run = new ArrayList<>(host.inside(List.of()));
+                    run.addAll(jar.argv("run", "--config", settings.toString(), "--state-dir",
+                            state.resolve("state").toString()));
+                    BackgroundProcess daemon = host.spawn(run);
+                    try {
+                        DaemonOutput.await(daemon, l -> l.contains("now holds 25 inbound CLOSED"), Duration.ofSeconds(90));
+                        docker.restart();
+                        if (backend.equals("iptables")) {
+                            // dockerd 20.10 inserts its IPv6 FORWARD rules again at the top, above the
+                            // agent's jump: the daemon's watch sees the new listeners (dockerd's own on the
+                            // host ports, then the containers') and moves the jump back to the top (a
+                            // convergence is logged only when it changed something)
+                            DaemonOutput.await(daemon, l -> l.contains(" new listener ")
+                                    && l.contains(": iptables now holds 25 inbound CLOSED"), Duration.ofSeconds(60));
+                        }
+                        awaitRunning(docker, "mail", "alt");
+                        assertThat(host.ok("iptables-nft-save", "-t", "nat").stdout()).as("dockerd's rules again")
+                                .contains("--dport 2525 -j DNAT");
+                        for (String address : List.of(HOST4, HOST6)) {
+                            assertThat(probe(peer, address, 25)).as(address + " after the restart").isEqualTo("timeout");
+                            assertThat(probe(peer, address, 2525)).as(address + " after the restart").isEqualTo("timeout");
+                        }
+                    } finally {
+                        daemon.stop();
                     }
                     assertThat(agent(jar, host, undo).exitCode()).isZero();
                     assertThat(probeUntilOpen(peer, HOST4, 25)).isEqualTo("open");
