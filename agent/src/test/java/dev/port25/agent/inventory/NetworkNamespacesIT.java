@@ -161,7 +161,11 @@ class NetworkNamespacesIT {
         while (System.nanoTime() < deadline) {
             for (ProcessHandle child : ProcessHandle.of(nspawn.pid()).map(h -> h.descendants().toList())
                     .orElse(List.of())) {
-                if (child.info().commandLine().orElse("").contains("nc -ll -p 25")
+                // nspawn's own intermediate child carries the payload's words in its command line
+                // too, and ends once it has started the container: only busybox itself counts
+                if (child.info().command().orElse("").endsWith("busybox")
+                        && child.info().commandLine().orElse("").contains("nc -ll -p 25")
+                        && Files.exists(Path.of("/proc/" + child.pid() + "/ns/net"))
                         && !ss("/proc/" + child.pid() + "/ns/net").isEmpty()) {
                     return child.pid();
                 }
