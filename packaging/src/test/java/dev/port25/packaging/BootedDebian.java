@@ -214,13 +214,13 @@ final class BootedDebian implements AutoCloseable {
 
     /**
      * A network namespace of the container's ({@code ip netns add NAME}, loopback only, as a
-     * container with no way in) with a listener on 0.0.0.0:25 and [::]:25 in it, run by the
-     * container's systemd ({@code NetworkNamespacePath=}).
+     * container with no way in) with a listener on 0.0.0.0:25 and [::]:25 in it, as the user nobody,
+     * run by the container's systemd ({@code NetworkNamespacePath=}).
      */
     void listenInNamespace(String name) throws Exception {
         ok("ip", "netns", "add", name);
         ok("systemd-run", "--unit=p25-test-listener-" + name, "--quiet", "-p", "NetworkNamespacePath=/run/netns/" + name,
-                "/usr/bin/python3", "-c", PacketLab.listenScript(), PacketLab.Listener.PER_FAMILY.name());
+                "-p", "User=nobody", "-p", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "/usr/bin/python3", "-c", PacketLab.listenScript(), PacketLab.Listener.PER_FAMILY.name());
         waitFor("a listener on port 25 in " + name, Duration.ofSeconds(20),
                 () -> !ok("nsenter", "--net=/run/netns/" + name, "ss", "-H", "-ltn", "sport = :25").isBlank());
     }

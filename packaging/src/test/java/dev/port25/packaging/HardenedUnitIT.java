@@ -90,6 +90,8 @@ class HardenedUnitIT {
             assertThat(other.path("error").isNull()).as(other.toPrettyString()).isTrue();
             assertThat(other.path("listeners").findValuesAsText("port")).as(other.toPrettyString()).contains("25");
             assertThat(other.path("listeners").findValuesAsText("name")).as(other.toPrettyString()).contains("python3");
+            // another user's process, still visible under ProtectProc=ptraceable
+            assertThat(other.path("listeners").findValuesAsText("user")).as(other.toPrettyString()).contains("nobody");
             assertThat(other.path("firewall").path("error").isNull()).as(other.path("firewall").toPrettyString()).isTrue();
             assertThat(status.path("namespaceGaps")).as(status.path("namespaceGaps").toPrettyString()).isEmpty();
             assertThat(status.path("findings").findValuesAsText("id")).contains("P25-014");

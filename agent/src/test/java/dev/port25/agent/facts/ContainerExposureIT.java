@@ -391,6 +391,16 @@ class ContainerExposureIT {
                 assertThat(firewalld.runner().run("firewall-cmd", "--reload").ok()).isTrue();
                 DockerBridge.docker(host, 25, "-A DOCKER-USER -j RETURN");
             }
+            // still published, and still the agent's rules that keep the peer out
+            assertThat(host.ok("iptables-nft-save", "-t", "nat").stdout()).as(backend + ", Docker's DNAT after the reload")
+                    .contains("--dport 25 -j DNAT");
+            if (backend.equals("ufw")) {
+                assertThat(host.ok("iptables-nft-save", "-t", "filter").stdout()).as("the agent's chain after ufw reload")
+                        .contains("-A DOCKER-USER -m comment --comment port25-agent -j PORT25-AGENT-PUB");
+            } else if (firewalld != null) {
+                assertThat(host.ok("nft", "list", "chain", "inet", "port25_agent", "forward").stdout())
+                        .as("the agent's table after firewalld's reload").contains("ct status dnat ct direction original");
+            }
             assertThat(probe(peer, HOST4, 25)).as(backend + ", after the manager's reload").isEqualTo("timeout");
             assertThat(probe(peer, HOST6, 25)).as(backend + ", after the manager's reload").isEqualTo("timeout");
             DockerBridge.restart(host, 2525);

@@ -16,7 +16,8 @@ import java.util.Map;
  * are appended to FORWARD, after the accepts Docker inserts there, so no ufw rule (not even
  * {@code ufw route}) sees a published port; the chain is hooked in exactly as the iptables backend
  * hooks it (first in DOCKER-USER, else first in FORWARD where a DNAT is), and ufw itself never
- * touches either chain ({@code ufw reload} rebuilds only its own {@code ufw-*} chains).
+ * touches either chain ({@code ufw reload} rebuilds only its own {@code ufw-*} chains; not so with
+ * {@code MANAGE_BUILTINS=yes}, where ufw flushes every chain, Docker's too, when it starts or stops).
  */
 public final class PublishedChain {
 

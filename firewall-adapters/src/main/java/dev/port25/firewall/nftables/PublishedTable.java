@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * The agent's own nftables table with its forward chain alone, for a backend that keeps the
  * host's inbound and egress rules its own way: firewalld. firewalld's forward chain accepts every
- * connection a DNAT sends on ({@code ct status dnat accept}, firewalld 1.x), which is how a
+ * connection a DNAT sends on ({@code ct status dnat accept}, firewalld 1.3), which is how a
  * container's published port passes it; a drop in the agent's table ends such a connection
  * whatever firewalld's chains say, and {@code firewall-cmd --reload} deletes only firewalld's own
  * tables. Needs the {@code nft} command (package nftables), as reading firewalld's own nftables
@@ -93,15 +93,17 @@ public final class PublishedTable {
 
     /**
      * {@code unmet} ({@link dev.port25.firewall.spi.Applier#unmet}) with the reason the agent's table
-     * could not be read added to each published port still open, so that {@code enforce} says why it
-     * could not close it; unchanged where the ruleset was read.
+     * could not be read added to each inbound port not as desired (a port published on the same
+     * host port is judged in the host port's own line), so that {@code enforce} says why it could
+     * not close a published way; unchanged where the ruleset was read.
      */
     public static List<String> explain(List<String> unmet, State state) {
         if (state.table.isPresent()) {
             return unmet;
         }
         return unmet.stream()
-                .map(l -> l.contains(" published to ") ? l + "; the agent's nftables table was not written: " + state.unread : l)
+                .map(l -> l.contains(" egress ") ? l : l + "; the agent's nftables table for published ports was not "
+                        + "written: " + state.unread)
                 .toList();
     }
 }

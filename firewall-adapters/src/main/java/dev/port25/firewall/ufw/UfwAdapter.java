@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  *
  * <p>Published ports (a DNAT to a container) never reach ufw's chains: Docker accepts them in
  * FORWARD before ufw's jumps. They are closed by the agent's iptables chain for published ports
- * ({@link PublishedChain}), which ufw leaves alone.
+ * ({@link PublishedChain}), which ufw leaves alone as packaged ({@code MANAGE_BUILTINS=no}); with
+ * {@code MANAGE_BUILTINS=yes} ufw flushes and deletes every chain when it starts or stops, Docker's
+ * with the agent's, and the next convergence writes the agent's again.
  */
 final class UfwAdapter implements FirewallAdapter {
 

@@ -84,10 +84,13 @@ class NftablesCasesTest {
 
         PublishedTable.State unread = PublishedTable.unread("nft: not installed");
         assertThat(PublishedTable.plan(unread, CLOSED)).isEmpty();
-        List<String> unmet = List.of("IPv4 tcp port 25: wanted CLOSED, all layers give CLOSED",
-                "IPv4 tcp port 25 published to 198.18.7.2:25: wanted CLOSED, all layers give OPEN");
-        assertThat(PublishedTable.explain(unmet, unread)).containsExactly(unmet.get(0),
-                unmet.get(1) + "; the agent's nftables table was not written: nft: not installed");
+        // -p 25:25 is judged in the host port's own line; -p 2525:25 in its own; egress is not the table's
+        List<String> unmet = List.of("IPv4 tcp port 25: wanted CLOSED, all layers give OPEN",
+                "IPv4 tcp port 2525 published to 198.18.7.2:25: wanted CLOSED, all layers give OPEN",
+                "IPv4 egress to tcp port 25: wanted CLOSED, all layers give OPEN");
+        String why = "; the agent's nftables table for published ports was not written: nft: not installed";
+        assertThat(PublishedTable.explain(unmet, unread)).containsExactly(unmet.get(0) + why, unmet.get(1) + why,
+                unmet.get(2));
         assertThat(PublishedTable.explain(unmet, whole)).isEqualTo(unmet);
         assertThat(unread.ownedRules()).isEmpty();
     }
