@@ -30,12 +30,16 @@ class FirewallSelectorIT {
         try (Netns ns = Netns.create("sel")) {
             CommandRunner in = CommandRunner.inNetworkNamespace(ns.name());
             FirewallSelector selector = new FirewallSelector();
-            assertThat(selector.ids()).containsExactly("firewalld", "ufw", "nftables", "iptables");
+            assertThat(selector.ids()).containsExactly("windows", "firewalld", "ufw", "nftables", "iptables");
 
             // No firewalld runs here (no bus), ufw has its own config and is inactive: nftables acts.
             UfwLab.ownInactiveUfwConfig(ns);
             FirewallSelector.Selection s = selector.select(in, Optional.empty());
             assertThat(s.adapter().id()).isEqualTo("nftables");
+            assertThat(s.all()).anySatisfy(d -> { // first in priority, never active off Windows
+                assertThat(d.backend()).isEqualTo("windows");
+                assertThat(d.installed()).isFalse();
+            });
             assertThat(s.all()).anySatisfy(d -> {
                 assertThat(d.backend()).isEqualTo("ufw");
                 assertThat(d.installed()).isTrue();
@@ -45,6 +49,9 @@ class FirewallSelectorIT {
             ns.ok("ufw", "--force", "enable");
             assertThat(selector.select(in, Optional.empty()).adapter().id()).isEqualTo("ufw");
             assertThat(selector.select(in, Optional.of("iptables")).adapter().id()).isEqualTo("iptables");
+            assertThatThrownBy(() -> selector.select(in, Optional.of("windows"))).isInstanceOf(FirewallException.class)
+                    .hasMessage("the pinned firewall backend windows cannot act here: Windows Defender Firewall is not "
+                            + "installed here: this host runs Linux, not Windows");
             assertThatThrownBy(() -> selector.select(in, Optional.of("pf")))
                     .isInstanceOf(FirewallException.class).hasMessageContaining("unknown firewall backend 'pf'");
         }
@@ -57,7 +64,7 @@ class FirewallSelectorIT {
                 .isInstanceOf(FirewallException.class)
                 .hasMessageContaining("no firewall backend can act here")
                 .hasMessageContaining("nftables: ").hasMessageContaining("iptables: ").hasMessageContaining("ufw: ")
-                .hasMessageContaining("firewalld: ");
+                .hasMessageContaining("firewalld: ").hasMessageContaining("windows: ");
         assertThatThrownBy(() -> new FirewallSelector().select(nobody, Optional.of("nftables")))
                 .hasMessageContaining("the pinned firewall backend nftables cannot act here");
     }

@@ -46,7 +46,7 @@ final class FirewallCommand implements Callable<Integer> {
     int port = 25;
 
     @Option(names = "--backend", paramLabel = "ID",
-            description = "Select this backend instead of detecting one: firewalld, ufw, nftables, iptables.")
+            description = "Select this backend instead of detecting one: windows, firewalld, ufw, nftables, iptables.")
     String backend;
 
     @Option(names = "--json", description = "Print the document (schema port25-agent/firewall/v1, "

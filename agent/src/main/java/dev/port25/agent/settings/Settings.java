@@ -184,7 +184,7 @@ public record Settings(Mode mode, List<Integer> ports, Host host, Roles roles, F
      * providers this build has (FirewallAdapterProvider on the ServiceLoader path), not a fixed list.
      */
     public record Backend(String id) {
-        /** Detect the backend (firewalld, then ufw, then nftables, then iptables). */
+        /** Detect the backend (windows on Windows; firewalld, then ufw, then nftables, then iptables). */
         public static final Backend AUTO = new Backend("auto");
 
         private static final String AUTO_ID = "auto";

@@ -31,7 +31,7 @@ class PackageLayersTest {
             List.of("firewall.exec", "firewall.net", "agent.finding", "agent.platform.linux"),
             List.of("firewall.eval", "agent.inventory"),
             List.of("firewall.spi", "agent.inventory.linux"),
-            List.of("firewall.nftables", "firewall.iptables", "agent.platform", "agent.settings"),
+            List.of("firewall.nftables", "firewall.iptables", "firewall.windows", "agent.platform", "agent.settings"),
             // the front-ends reuse the lower backend's part for published ports
             List.of("firewall.ufw", "firewall.firewalld", "agent.smtp", "agent.dns"),
             List.of("agent.facts", "agent.firewall"),

@@ -59,8 +59,11 @@ public class SettingsLoaderTest {
         List<String> built = new ArrayList<>(List.of("auto"));
         built.addAll(new FirewallSelector().ids());
         assertThat(named).containsExactlyInAnyOrderElementsOf(built);
-        assertThatThrownBy(() -> SettingsLoader.parse("firewall:\n  backend: windows\n", "agent.yml"))
-                .hasMessageContaining("firewall.backend: 'windows' is not one of auto, ");
+        assertThat(named).contains("windows");
+        assertThat(SettingsLoader.parse("firewall:\n  backend: windows\n", "agent.yml").firewall().backend().pin())
+                .contains("windows");
+        assertThatThrownBy(() -> SettingsLoader.parse("firewall:\n  backend: pf\n", "agent.yml"))
+                .hasMessageContaining("firewall.backend: 'pf' is not one of auto, ");
     }
 
     @Test

@@ -55,6 +55,32 @@ public record Exposure(IpFamily family, Level level, List<Cidr> allowedFrom, Map
         return out;
     }
 
+    /**
+     * The exposure of a walk whose every interval was decided: {@code starts} are the first
+     * addresses of the intervals (ascending, the first 0), {@code accepted} whether each interval's
+     * sources (or destinations) are let through.
+     */
+    static Exposure decided(IpFamily family, List<BigInteger> starts, boolean[] accepted,
+                                   Map<String, Level> byInterface, List<RuleRef> decidedBy, List<String> notes) {
+        List<Cidr> allowed = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            if (!accepted[i]) {
+                continue;
+            }
+            int j = i;
+            while (j + 1 < starts.size() && accepted[j + 1]) {
+                j++;
+            }
+            BigInteger hi = j + 1 < starts.size() ? starts.get(j + 1).subtract(BigInteger.ONE) : AddrRange.max(family);
+            allowed.addAll(new AddrRange(family, starts.get(i), hi).cidrs());
+            i = j;
+        }
+        Level level = allowed.isEmpty() ? Level.CLOSED
+                : allowed.equals(AddrRange.all(family).cidrs()) ? Level.OPEN : Level.RESTRICTED;
+        return new Exposure(family, level, level == Level.RESTRICTED ? allowed : List.of(), byInterface, decidedBy,
+                notes);
+    }
+
     public Exposure {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(level, "level");

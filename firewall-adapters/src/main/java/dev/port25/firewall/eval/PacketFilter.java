@@ -1,7 +1,6 @@
 package dev.port25.firewall.eval;
 
 import dev.port25.firewall.net.AddrRange;
-import dev.port25.firewall.net.Cidr;
 import dev.port25.firewall.net.IpAddresses;
 import dev.port25.firewall.net.IpFamily;
 
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,7 @@ import java.util.stream.IntStream;
  * <p>Outbound connections (egress) are walked the same way through the output and postrouting
  * chains, from an unknown local address to a known destination and interface.
  */
-public final class PacketFilter {
+public final class PacketFilter implements HostFilter {
 
     /** Limit on the ways a walk is followed before the answer is UNKNOWN. */
     private static final int MAX_WAYS = 256;
@@ -89,11 +87,13 @@ public final class PacketFilter {
     }
 
     /** The layers that could not be read, each with why; their rules are not in any verdict. */
+    @Override
     public List<String> unread() {
         return unread;
     }
 
     /** Every table, as {@code "nftables inet firewalld"}, in walking order. */
+    @Override
     public List<String> tableNames() {
         return tables.stream().map(Table::where).toList();
     }
@@ -148,6 +148,7 @@ public final class PacketFilter {
     }
 
     /** What happens to a new inbound TCP connection described by {@code packet}. */
+    @Override
     public Decision decide(Packet packet) {
         return decide(inbound(packet), INBOUND_HOOKS, Optional.empty()).decision;
     }
@@ -249,6 +250,7 @@ public final class PacketFilter {
      * The ways in through this host's DNAT to {@code port} of every address a DNAT of the tables
      * sends to: what {@code enforce} must also have closed for a port it closes.
      */
+    @Override
     public List<Published> publishedTo(int port) {
         List<Published> out = new ArrayList<>();
         for (InetAddress a : dnatTargets()) {
@@ -405,6 +407,7 @@ public final class PacketFilter {
     }
 
     /** Who can connect to {@code port} over {@code family}, on each of the host's interfaces. */
+    @Override
     public Exposure exposure(IpFamily family, int port) {
         return exposure(family, port, interfaces);
     }
@@ -425,6 +428,7 @@ public final class PacketFilter {
      * CLOSED (none), RESTRICTED (only {@link Exposure#allowedFrom()}, which here lists
      * destinations), UNKNOWN.
      */
+    @Override
     public Exposure egress(IpFamily family, int port) {
         return analyze(family, port, interfaces, true, Optional.empty(), false).orElseThrow();
     }
@@ -439,71 +443,23 @@ public final class PacketFilter {
                                        Optional<Target> target, boolean named) {
         List<Optional<String>> ifaces = interfaces.isEmpty() ? List.of(Optional.empty())
                 : interfaces.stream().map(Optional::of).toList();
-        List<BigInteger> starts = intervalStarts(family, outbound);
-        List<RuleRef> decidedBy = new ArrayList<>();
-        Set<String> notes = new LinkedHashSet<>();
-        boolean[] accepted = new boolean[starts.size()];
-        boolean anyUnknown = false;
-        Map<String, Exposure.Level> byInterface = new LinkedHashMap<>();
-        boolean translated = false;
+        ExposureWalk walk = new ExposureWalk(family, intervalStarts(family, outbound));
+        boolean[] translated = {false};
         for (Optional<String> iface : ifaces) {
-            boolean accepts = false;
-            boolean blocks = false;
-            boolean unknown = false;
-            for (int i = 0; i < starts.size(); i++) {
-                InetAddress a = AddrRange.address(family, starts.get(i));
-                Decision d;
+            walk.place(iface.orElse("?"), start -> {
+                InetAddress a = AddrRange.address(family, start);
                 if (outbound) {
-                    d = decideOutbound(a, iface, port);
-                } else {
-                    Judged j = decide(inbound(new Packet(a, iface, port)), INBOUND_HOOKS, target);
-                    translated |= j.translated;
-                    d = j.decision;
+                    return decideOutbound(a, iface, port);
                 }
-                d.decidedBy().filter(r -> !decidedBy.contains(r)).ifPresent(decidedBy::add);
-                switch (d.verdict()) {
-                    case ACCEPT -> {
-                        accepts = true;
-                        accepted[i] = true;
-                    }
-                    case DROP, REJECT -> blocks = true;
-                    case UNKNOWN -> unknown = true;
-                }
-                if (d.verdict() == Verdict.UNKNOWN || notes.size() < 8) {
-                    notes.addAll(d.notes());
-                }
-            }
-            anyUnknown |= unknown;
-            byInterface.put(iface.orElse("?"), unknown ? Exposure.Level.UNKNOWN : !blocks ? Exposure.Level.OPEN
-                    : !accepts ? Exposure.Level.CLOSED : Exposure.Level.RESTRICTED);
+                Judged j = decide(inbound(new Packet(a, iface, port)), INBOUND_HOOKS, target);
+                translated[0] |= j.translated;
+                return j.decision;
+            });
         }
-        if (byInterface.values().stream().distinct().count() == 1) {
-            byInterface.clear();
-        }
-        if (target.isPresent() && !translated && !named) {
+        if (target.isPresent() && !translated[0] && !named) {
             return Optional.empty();
         }
-        if (anyUnknown) {
-            return Optional.of(new Exposure(family, Exposure.Level.UNKNOWN, List.of(), byInterface, decidedBy,
-                    List.copyOf(notes)));
-        }
-        List<Cidr> allowed = new ArrayList<>();
-        for (int i = 0; i < starts.size(); i++) {
-            if (!accepted[i]) {
-                continue;
-            }
-            int j = i;
-            while (j + 1 < starts.size() && accepted[j + 1]) {
-                j++;
-            }
-            BigInteger hi = j + 1 < starts.size() ? starts.get(j + 1).subtract(BigInteger.ONE) : AddrRange.max(family);
-            allowed.addAll(new AddrRange(family, starts.get(i), hi).cidrs());
-            i = j;
-        }
-        Exposure.Level level = allowed.isEmpty() ? Exposure.Level.CLOSED
-                : allowed.equals(AddrRange.all(family).cidrs()) ? Exposure.Level.OPEN : Exposure.Level.RESTRICTED;
-        return Optional.of(new Exposure(family, level, level == Exposure.Level.RESTRICTED ? allowed : List.of(),
-                byInterface, decidedBy, List.copyOf(notes)));
+        return Optional.of(walk.result());
     }
 
     /** The first address of every interval on which all source (or destination) matches of the family agree. */

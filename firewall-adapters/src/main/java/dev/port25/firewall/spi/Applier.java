@@ -1,6 +1,7 @@
 package dev.port25.firewall.spi;
 
 import dev.port25.firewall.eval.Exposure;
+import dev.port25.firewall.eval.HostFilter;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
@@ -50,7 +51,7 @@ public final class Applier {
      * {@code desired}: one line per port and family, with the rules that decide. Empty when every
      * managed port meets its desired state on both families.
      */
-    public static List<String> unmet(Desired desired, PacketFilter filter) {
+    public static List<String> unmet(Desired desired, HostFilter filter) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<Integer, Inbound> e : desired.tcpInbound().entrySet()) {
             for (IpFamily f : IpFamily.values()) {

@@ -1,6 +1,6 @@
 package dev.port25.firewall.spi;
 
-import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.HostFilter;
 
 import java.util.List;
 
@@ -20,9 +20,9 @@ public interface FirewallState {
     List<String> ownedRules();
 
     /**
-     * Every layer of the packet filter as read with this state (all nft tables, both iptables
-     * variants, both families), for the verdict of what a connection meets; see
-     * {@link PacketFilter}.
+     * Every layer of the packet filter as read with this state (on Linux all nft tables, both
+     * iptables variants, both families; on Windows every profile and rule of the ActiveStore), for
+     * the verdict of what a connection meets; see {@link HostFilter}.
      */
-    PacketFilter packetFilter();
+    HostFilter packetFilter();
 }
