@@ -13,9 +13,10 @@ import dev.port25.agent.settings.Settings;
 import dev.port25.agent.smtp.LocalSmtpAudit;
 import dev.port25.agent.smtp.SmtpProbe;
 import dev.port25.firewall.eval.Exposure;
-import dev.port25.firewall.eval.PacketFilter;
+import dev.port25.firewall.eval.HostFilter;
 import dev.port25.firewall.eval.PacketFilterReader;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.host.HostFilters;
 import dev.port25.firewall.exec.DaemonThreads;
 import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.spi.FirewallException;
@@ -93,7 +94,7 @@ public final class FactGatherer {
         // independent, so they run at once
         CompletableFuture<List<NamespaceInventory>> listed = async(() -> SocketInventories.list(source,
                 where.namespaces(), new TreeSet<>(settings.ports())));
-        PacketFilter hostFilter = new PacketFilterReader(runner).read(); // what it cannot read is in unread()
+        HostFilter hostFilter = new HostFilters(runner).read(); // what it cannot read is in unread()
         List<NamespaceInventory> inventories = listed.join();
         Facts.Result<String> chosen = backend.join();
         List<Facts.Namespace> namespaces = new ArrayList<>();
@@ -149,7 +150,7 @@ public final class FactGatherer {
      * Inbound exposure of each covered port as {@code filter} says, and egress when the role may
      * need it and {@code egress} (the host's own filter).
      */
-    private static Facts.FirewallView view(PacketFilter filter, Optional<String> backend, Settings settings,
+    private static Facts.FirewallView view(HostFilter filter, Optional<String> backend, Settings settings,
                                            boolean egress) {
         Map<Integer, Map<IpFamily, Exposure>> inbound = new HashMap<>();
         Map<Integer, Map<IpFamily, Exposure>> outbound = new HashMap<>();

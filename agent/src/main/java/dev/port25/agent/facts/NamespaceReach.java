@@ -3,6 +3,7 @@ package dev.port25.agent.facts;
 import dev.port25.agent.inventory.Inventory;
 import dev.port25.agent.inventory.Protocol;
 import dev.port25.agent.inventory.Scope;
+import dev.port25.firewall.eval.HostFilter;
 import dev.port25.firewall.eval.PacketFilter;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandResult;
@@ -22,14 +23,14 @@ import java.util.TreeSet;
 final class NamespaceReach {
 
     private final CommandRunner runner;
-    private final PacketFilter host;
+    private final HostFilter host;
     private Facts.Result<List<Links.Link>> hostLinks;
 
     /**
      * @param runner runs tools in the agent's own namespace
      * @param host   the agent's own namespace's packet filter
      */
-    NamespaceReach(CommandRunner runner, PacketFilter host) {
+    NamespaceReach(CommandRunner runner, HostFilter host) {
         this.runner = runner;
         this.host = host;
     }

@@ -3,9 +3,9 @@ package dev.port25.agent.firewall;
 import dev.port25.firewall.eval.Decision;
 import dev.port25.firewall.eval.Exposure;
 import dev.port25.firewall.eval.Packet;
-import dev.port25.firewall.eval.PacketFilter;
-import dev.port25.firewall.eval.PacketFilterReader;
+import dev.port25.firewall.eval.HostFilter;
 import dev.port25.firewall.exec.CommandRunner;
+import dev.port25.firewall.host.HostFilters;
 import dev.port25.firewall.net.IpFamily;
 import dev.port25.firewall.spi.FirewallException;
 import dev.port25.firewall.spi.FirewallSelector;
@@ -52,8 +52,8 @@ public final class FirewallService {
             backend = Optional.empty();
             detail = e.getMessage();
         }
-        PacketFilterReader reader = new PacketFilterReader(runner);
-        PacketFilter filter = reader.read();
+        HostFilters host = new HostFilters(runner);
+        HostFilter filter = host.read();
         Map<IpFamily, Exposure> exposures = new EnumMap<>(IpFamily.class);
         Map<IpFamily, FirewallReport.Sourced> decisions = new EnumMap<>(IpFamily.class);
         if (sources.isEmpty()) {
@@ -62,7 +62,7 @@ public final class FirewallService {
             }
         }
         for (InetAddress source : sources) {
-            Optional<String> iface = reader.routeDevice(source);
+            Optional<String> iface = host.arrivalInterface(source);
             Decision d = filter.decide(new Packet(source, iface, port));
             decisions.put(IpFamily.ofLength(source.getAddress().length), new FirewallReport.Sourced(source, iface, d));
         }

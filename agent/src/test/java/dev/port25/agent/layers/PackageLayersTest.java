@@ -33,7 +33,7 @@ class PackageLayersTest {
             List.of("firewall.spi", "agent.inventory.linux"),
             List.of("firewall.nftables", "firewall.iptables", "firewall.windows", "agent.platform", "agent.settings"),
             // the front-ends reuse the lower backend's part for published ports
-            List.of("firewall.ufw", "firewall.firewalld", "agent.smtp", "agent.dns"),
+            List.of("firewall.ufw", "firewall.firewalld", "firewall.host", "agent.smtp", "agent.dns"),
             List.of("agent.facts", "agent.firewall"),
             List.of("agent.policy"),
             List.of("agent.enforce", "agent.status"),

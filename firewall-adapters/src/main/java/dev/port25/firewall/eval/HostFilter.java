@@ -29,6 +29,12 @@ public interface HostFilter {
      */
     List<PacketFilter.Published> publishedTo(int port);
 
+    /**
+     * The ports of this host a translation sends on to {@code target} (a container's address and
+     * port), each with who can open them; empty when none leads there.
+     */
+    List<PacketFilter.Published> publishedTo(PacketFilter.Target target);
+
     /** The layers that could not be read, each with why; their rules are not in any verdict. */
     List<String> unread();
 

@@ -204,6 +204,7 @@ public final class PacketFilter implements HostFilter {
      * each walked as a connection is (so a DNAT that only some interfaces or sources meet, a
      * DOCKER-USER drop, a forward policy all count). Empty when no DNAT leads there.
      */
+    @Override
     public List<Published> publishedTo(Target target) {
         List<Published> out = new ArrayList<>();
         Optional<Set<Integer>> candidates = candidatePorts(target);

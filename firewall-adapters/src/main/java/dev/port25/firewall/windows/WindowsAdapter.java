@@ -111,7 +111,12 @@ public final class WindowsAdapter implements FirewallAdapter {
     }
 
     @Override
-    public WindowsState state() throws FirewallException {
+    public FirewallState state() throws FirewallException {
+        return read();
+    }
+
+    /** {@link #state()}, as this backend's own record. */
+    WindowsState read() throws FirewallException {
         CommandResult r = Applier.run(ID, runner, PowerShell.command(PowerShell.READ));
         if (!r.ok()) {
             throw new FirewallException(ID + ": reading the ActiveStore failed: " + r.describe()

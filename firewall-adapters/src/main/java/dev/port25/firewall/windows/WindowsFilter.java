@@ -98,9 +98,14 @@ final class WindowsFilter implements HostFilter {
         return out;
     }
 
-    /** Windows Defender Firewall translates nothing to another host: port proxies and NAT are not read. */
+    /** Windows Defender Firewall translates nothing to another host; port proxies and WinNAT are not read. */
     @Override
     public List<PacketFilter.Published> publishedTo(int port) {
+        return List.of();
+    }
+
+    @Override
+    public List<PacketFilter.Published> publishedTo(PacketFilter.Target target) {
         return List.of();
     }
 

@@ -113,7 +113,7 @@ class WindowsAdapterAgainstAStandInPowerShellTest {
     void applyRunsThePlansScriptThenReadsAgainAndConverges() throws Exception {
         state("state.json", "port25-open");
         state("after.json", "port25-closed");
-        WindowsState before = adapter.state();
+        WindowsState before = adapter.read();
         assertThat(call(0, "ps1")).isEqualTo(PowerShell.PREAMBLE + PowerShell.READ);
         Plan plan = adapter.plan(before, Desired.of(25, new Inbound.Closed()));
         ApplyResult r = adapter.apply(plan);
@@ -133,7 +133,7 @@ class WindowsAdapterAgainstAStandInPowerShellTest {
                 .profile("Public", "allowLocalFirewallRules", 0)
                 .rule("port25-agent-in-tcp-25").group("port25-agent").enforcement("LocalFirewallRulesDisallowed").and()
                 .rule("MailRelay-In").allow().gpo("CONTOSO\\Mail").and().json());
-        ApplyResult r = adapter.apply(adapter.plan(adapter.state(), Desired.of(25, new Inbound.Closed())));
+        ApplyResult r = adapter.apply(adapter.plan(adapter.read(), Desired.of(25, new Inbound.Closed())));
         assertThat(r.converged()).isTrue(); // the rule is there as written...
         assertThat(r.unmet()).hasSize(3); // ...but decides nothing: v4 and v6 open, and the rule not enforced
         assertThat(r.unmet().get(0)).startsWith("ipv4 tcp port 25: wanted CLOSED, all layers give OPEN; decided by "
@@ -146,12 +146,12 @@ class WindowsAdapterAgainstAStandInPowerShellTest {
     void aFailedWriteSaysWhatFailedAndAReadThatIsNotJsonIsAnError() throws Exception {
         state("state.json", "port25-open");
         Files.writeString(dir.resolve("fail"), "");
-        Plan plan = adapter.plan(adapter.state(), Desired.of(25, new Inbound.Closed()));
+        Plan plan = adapter.plan(adapter.read(), Desired.of(25, new Inbound.Closed()));
         assertThatThrownBy(() -> adapter.apply(plan)).isInstanceOf(FirewallException.class)
                 .hasMessageContaining("add the agent's rule port25-agent-in-tcp-25")
                 .hasMessageContaining("Access is denied");
         Files.writeString(dir.resolve("state.json"), "Get-NetFirewallRule : Access is denied.");
-        assertThatThrownBy(() -> adapter.state()).isInstanceOf(FirewallException.class)
+        assertThatThrownBy(() -> adapter.read()).isInstanceOf(FirewallException.class)
                 .hasMessageStartingWith("windows: cannot read the state script's output: not JSON");
     }
 }

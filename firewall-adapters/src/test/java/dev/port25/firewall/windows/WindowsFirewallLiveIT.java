@@ -51,40 +51,40 @@ class WindowsFirewallLiveIT {
     void active() throws Exception {
         Detection d = adapter.detect();
         assertThat(d.active()).as(d.detail()).isTrue();
-        WindowsState s = adapter.state();
+        WindowsState s = adapter.read();
         assertThat(s.ownedRules()).as("the agent's rules are left from an earlier run").isEmpty();
         foreignBefore = foreign(s);
     }
 
     @AfterEach
     void undo() throws Exception {
-        adapter.apply(adapter.plan(adapter.state(), new Desired(Map.of())));
-        WindowsState after = adapter.state();
+        adapter.apply(adapter.plan(adapter.read(), new Desired(Map.of())));
+        WindowsState after = adapter.read();
         assertThat(after.ownedRules()).isEmpty();
         assertThat(foreign(after)).as("every rule that is not the agent's").isEqualTo(foreignBefore);
     }
 
     @Test
     void closedThenAllowFromThenEgressThenOpen() throws Exception {
-        ApplyResult closed = adapter.apply(adapter.plan(adapter.state(), Desired.of(25, new Inbound.Closed())));
+        ApplyResult closed = adapter.apply(adapter.plan(adapter.read(), Desired.of(25, new Inbound.Closed())));
         assertThat(closed.converged()).isTrue();
         assertThat(closed.unmet()).isEmpty();
         assertThat(WindowsAdapter.notEnforced((WindowsState) closed.after())).isEmpty();
         for (IpFamily f : IpFamily.values()) {
             assertThat(closed.after().packetFilter().exposure(f, 25).level()).isEqualTo(Exposure.Level.CLOSED);
         }
-        assertThat(adapter.plan(adapter.state(), Desired.of(25, new Inbound.Closed())).isEmpty()).isTrue();
+        assertThat(adapter.plan(adapter.read(), Desired.of(25, new Inbound.Closed())).isEmpty()).isTrue();
 
         Desired allow = new Desired(Map.of(25, new Inbound.AllowFrom(List.of(Cidr.parse("198.18.0.0/15"),
                 Cidr.parse("fd00::/8"))))).withOutbound(25, new Outbound.BlockedExcept(List.of(
                 Cidr.parse("198.18.0.25/32"))));
-        ApplyResult restricted = adapter.apply(adapter.plan(adapter.state(), allow));
+        ApplyResult restricted = adapter.apply(adapter.plan(adapter.read(), allow));
         assertThat(restricted.converged()).isTrue();
         assertThat(restricted.after().packetFilter().egress(IpFamily.IPV4, 25).allowedFrom())
                 .containsExactly(Cidr.parse("198.18.0.25/32"));
         assertThat(restricted.after().ownedRules()).hasSize(2);
 
-        ApplyResult open = adapter.apply(adapter.plan(adapter.state(), Desired.of(25, new Inbound.Open())));
+        ApplyResult open = adapter.apply(adapter.plan(adapter.read(), Desired.of(25, new Inbound.Open())));
         assertThat(open.converged()).isTrue();
         assertThat(open.after().ownedRules()).isEmpty();
     }
