@@ -11,7 +11,8 @@ import java.util.Optional;
 final class SettingsOption {
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings file. Default: /etc/port25-agent/agent.yml if it exists, else the built-in "
+            description = "Settings file. Default: /etc/port25-agent/agent.yml (Windows: "
+                    + "%%ProgramData%%\\port25-agent\\agent.yml) if it exists, else the built-in "
                     + "defaults (audit mode, port 25, every host NONE).")
     Path file;
 

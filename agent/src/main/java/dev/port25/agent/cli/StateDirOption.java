@@ -1,5 +1,6 @@
 package dev.port25.agent.cli;
 
+import dev.port25.agent.settings.AgentPaths;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -9,6 +10,6 @@ final class StateDirOption {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the agent keeps its state: the enforcement journal (enforcement.json) and the "
-                    + "report spool (spool/). Default: ${DEFAULT-VALUE}.")
-    Path dir = Path.of("/var/lib/port25-agent");
+                    + "report spool (spool/). Default: /var/lib/port25-agent (Windows: %%ProgramData%%\\port25-agent).")
+    Path dir = AgentPaths.current().stateDir();
 }

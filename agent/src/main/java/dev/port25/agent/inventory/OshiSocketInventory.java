@@ -17,6 +17,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
  * Portable inventory through OSHI {@link InternetProtocolStats#getConnections()}, for hosts where
@@ -32,6 +33,9 @@ import java.util.TreeSet;
  *   <li>it lists every connection on the host on each call (slow on busy hosts); the port
  *       filter is applied afterwards.</li>
  * </ul>
+ *
+ * <p>On Windows, where it is the only source, the rows are read by Windows' own rules
+ * ({@link #WINDOWS_GAPS}): an IPv6 row is IPv6-only, and pid 4 is the kernel.
  */
 public final class OshiSocketInventory implements SocketInventory {
 
@@ -39,6 +43,32 @@ public final class OshiSocketInventory implements SocketInventory {
             "OSHI reports one process per socket: owners of a socket shared by several processes are incomplete",
             "OSHI does not report IPV6_V6ONLY: a '::' socket is assumed to accept IPv4 too",
             "OSHI does not report the socket's uid or inode");
+
+    /**
+     * On Windows (its IP Helper tables, GetExtendedTcpTable): an IPv6 socket is IPv6-only unless
+     * its program asks for dual mode, and a dual-mode socket is listed in both tables, so each row
+     * is judged on its own family; pid 4 is the kernel.
+     */
+    static final List<String> WINDOWS_GAPS = List.of(GAPS.get(0),
+            "Windows lists a dual-stack socket in both its IPv4 and its IPv6 table: each row is judged on its own "
+                    + "family",
+            "OSHI does not report the socket's owning user SID or the service inside a shared svchost");
+
+    /** Why pid 4 holds a socket: it is the kernel's. */
+    static final String KERNEL = "pid 4 is the Windows kernel (System): a driver such as http.sys or SMB holds this "
+            + "socket, not a program";
+
+    private final boolean windows;
+
+    /** The inventory for Linux and other POSIX systems. */
+    public OshiSocketInventory() {
+        this(false);
+    }
+
+    /** @param windows this host runs Windows (its socket tables have their own rules; see {@link #WINDOWS_GAPS}) */
+    public OshiSocketInventory(boolean windows) {
+        this.windows = windows;
+    }
 
     @Override
     public InventorySource source() {
@@ -56,6 +86,11 @@ public final class OshiSocketInventory implements SocketInventory {
             throw new InventoryException("OSHI InternetProtocolStats: " + e, e);
         }
         Map<Integer, Owner> owners = new HashMap<>();
+        return inventory(connections, ports, pid -> owners.computeIfAbsent(pid, p -> owner(os, p)));
+    }
+
+    /** The listeners on {@code ports} among {@code connections}, owners from {@code owner}. */
+    Inventory inventory(List<IPConnection> connections, Set<Integer> ports, IntFunction<Owner> owner) {
         List<Listener> listeners = new ArrayList<>();
         for (IPConnection c : connections) {
             if (!ports.contains(c.getLocalPort())) {
@@ -75,15 +110,18 @@ public final class OshiSocketInventory implements SocketInventory {
             Optional<String> unknown = Optional.of(GAPS.get(0));
             if (pid < 0) {
                 unknown = Optional.of("owner not visible: OSHI could not attribute this socket (not permitted?)");
+            } else if (windows && pid == 4) {
+                holding.add(new Owner(4, "System", Optional.empty(), Optional.of("SYSTEM"), OptionalInt.empty()));
+                unknown = Optional.of(KERNEL);
             } else {
-                Owner owner = owners.computeIfAbsent(pid, p -> owner(os, p));
-                holding.add(owner);
+                holding.add(owner.apply(pid));
             }
-            listeners.add(new Listener(protocol, family, IpAddresses.of(raw), c.getLocalPort(),
-                    family == Family.IPV4 ? Optional.of(false) : Optional.empty(), Optional.empty(),
-                    OptionalInt.empty(), OptionalLong.empty(), holding, unknown));
+            Optional<Boolean> v6only = family == Family.IPV4 ? Optional.of(false)
+                    : windows ? Optional.of(true) : Optional.empty();
+            listeners.add(new Listener(protocol, family, IpAddresses.of(raw), c.getLocalPort(), v6only,
+                    Optional.empty(), OptionalInt.empty(), OptionalLong.empty(), holding, unknown));
         }
-        return new Inventory(InventorySource.OSHI, new TreeSet<>(ports), listeners, GAPS);
+        return new Inventory(InventorySource.OSHI, new TreeSet<>(ports), listeners, windows ? WINDOWS_GAPS : GAPS);
     }
 
     private static Owner owner(OperatingSystem os, int pid) {

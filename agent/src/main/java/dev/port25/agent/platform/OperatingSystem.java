@@ -2,7 +2,10 @@ package dev.port25.agent.platform;
 
 import java.util.Locale;
 
-/** The one place that tells which operating system the agent runs on. */
+/**
+ * The one place that tells which operating system the agent runs on (but for the settings'
+ * default paths, {@code settings.AgentPaths}, whose layer is below this package's).
+ */
 public enum OperatingSystem {
     LINUX, WINDOWS, MACOS, OTHER;
 

@@ -1,8 +1,11 @@
 package dev.port25.agent.platform;
 
+import dev.port25.firewall.exec.CommandRunner;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,9 +16,9 @@ import java.util.Set;
 /**
  * Files and folders closed to everyone but their owner: whether a file that holds a secret (the
  * report token, a client key) is, and making the folders that hold state (the undo journal, the
- * spool). POSIX permissions on Linux; the Windows counterpart (ACLs of SYSTEM and Administrators
- * only) belongs here too and is not written yet, so where a store has no POSIX permissions a
- * secret file is refused, never waved through, and a private folder is not made.
+ * spool). POSIX permissions on Linux; on Windows an ACL that lets only SYSTEM and Administrators
+ * read or change it ({@link WindowsAcl}). Where a store has neither, a secret file is refused,
+ * never waved through, and a private folder is not made.
  */
 public final class SecretFiles {
 
@@ -41,9 +44,13 @@ public final class SecretFiles {
         }
         if (existing != null
                 && !Files.getFileStore(existing).supportsFileAttributeView(PosixFileAttributeView.class)) {
-            throw new IOException("cannot make " + dir + " private: its file system has no POSIX permissions, "
-                    + "and this platform's check (ACLs) is not implemented; use a folder on a POSIX file system "
-                    + "(--state-dir)");
+            if (OperatingSystem.current() == OperatingSystem.WINDOWS
+                    && Files.getFileStore(existing).supportsFileAttributeView(AclFileAttributeView.class)) {
+                WindowsAcl.privateDirectory(dir, new CommandRunner());
+                return;
+            }
+            throw new IOException("cannot make " + dir + " private: its file system has neither POSIX permissions "
+                    + "nor Windows ACLs; use a folder on one that has (--state-dir)");
         }
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
@@ -56,8 +63,12 @@ public final class SecretFiles {
         Set<PosixFilePermission> perms;
         try {
             if (!Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
-                return Optional.of(" has no POSIX permissions to check, and this platform's check (ACLs) "
-                        + "is not implemented: keep it on a POSIX file system");
+                if (OperatingSystem.current() == OperatingSystem.WINDOWS
+                        && Files.getFileStore(file).supportsFileAttributeView(AclFileAttributeView.class)) {
+                    return WindowsAcl.problem(file);
+                }
+                return Optional.of(" has no POSIX permissions or Windows ACL to check: keep it on a file system "
+                        + "that has them");
             }
             perms = Files.getPosixFilePermissions(file);
         } catch (IOException e) {

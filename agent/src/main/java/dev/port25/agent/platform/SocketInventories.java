@@ -31,7 +31,7 @@ public final class SocketInventories {
     /** Lists {@code ports} with the chosen source. */
     public static Inventory list(Choice choice, Set<Integer> ports) throws InventoryException {
         return switch (choice) {
-            case OSHI -> new OshiSocketInventory().list(ports);
+            case OSHI -> new OshiSocketInventory(OperatingSystem.current() == OperatingSystem.WINDOWS).list(ports);
             case NETLINK -> {
                 if (!OperatingSystem.isLinux()) {
                     throw new InventoryException("netlink sock_diag needs Linux; this is "
@@ -103,14 +103,14 @@ public final class SocketInventories {
 
     private static Inventory auto(Set<Integer> ports, Netlink netlink) throws InventoryException {
         if (!OperatingSystem.isLinux()) {
-            return new OshiSocketInventory().list(ports);
+            return new OshiSocketInventory(OperatingSystem.current() == OperatingSystem.WINDOWS).list(ports);
         }
         try {
             return netlink.list(new LinuxSocketInventory(), ports);
         } catch (InventoryException netlinkFailure) {
             Inventory fallback;
             try {
-                fallback = new OshiSocketInventory().list(ports);
+                fallback = new OshiSocketInventory(OperatingSystem.current() == OperatingSystem.WINDOWS).list(ports);
             } catch (InventoryException oshiFailure) {
                 oshiFailure.addSuppressed(netlinkFailure);
                 throw new InventoryException(netlinkFailure.getMessage() + "; fallback "

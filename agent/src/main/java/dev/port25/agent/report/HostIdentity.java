@@ -1,6 +1,7 @@
 package dev.port25.agent.report;
 
 import dev.port25.agent.facts.RoleResolver;
+import dev.port25.agent.platform.WindowsMachineGuid;
 import oshi.SystemInfo;
 import oshi.software.os.OperatingSystem;
 
@@ -13,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Who sends a report: the host name (the kernel's), the machine id (systemd's
- * {@code /etc/machine-id}, stable across renames and reinstalls of the agent), the operating
+ * {@code /etc/machine-id}, stable across renames and reinstalls of the agent; on Windows the
+ * registry's MachineGuid, {@link WindowsMachineGuid}), the operating
  * system as OSHI names it, and the agent's version.
  */
 public record HostIdentity(String hostname, Optional<String> machineId, String osFamily, String osVersion,
@@ -31,8 +33,10 @@ public record HostIdentity(String hostname, Optional<String> machineId, String o
     /** This host's identity. */
     public static HostIdentity local(String agentVersion) {
         OperatingSystem os = new SystemInfo().getOperatingSystem();
-        return new HostIdentity(RoleResolver.localHostname(), machineId(List.of(Path.of("/etc/machine-id"),
-                Path.of("/var/lib/dbus/machine-id"))), os.getFamily(), Objects.toString(os.getVersionInfo().getVersion(), ""),
+        Optional<String> machineId = dev.port25.agent.platform.OperatingSystem.current()
+                == dev.port25.agent.platform.OperatingSystem.WINDOWS ? WindowsMachineGuid.read()
+                : machineId(List.of(Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id")));
+        return new HostIdentity(RoleResolver.localHostname(), machineId, os.getFamily(), Objects.toString(os.getVersionInfo().getVersion(), ""),
                 Objects.toString(os.getVersionInfo().getBuildNumber(), ""), agentVersion);
     }
 

@@ -49,8 +49,8 @@ import java.util.regex.Pattern;
  */
 public final class SettingsLoader {
 
-    /** Where the settings are when {@code --config} does not say. */
-    public static final Path DEFAULT_PATH = Path.of("/etc/port25-agent/agent.yml");
+    /** Where the settings are when {@code --config} does not say (on Windows under %ProgramData%). */
+    public static final Path DEFAULT_PATH = AgentPaths.current().settingsFile();
 
     /** A settings file larger than this is refused unread. */
     static final long MAX_BYTES = 1024 * 1024;

@@ -36,9 +36,9 @@ class SecretFilesTest {
         try (FileSystem zip = FileSystems.newFileSystem(dir.resolve("store.zip"), Map.of("create", "true"))) {
             Path token = Files.writeString(zip.getPath("/token"), "t");
             assertThat(SecretFiles.problem(token)).hasValueSatisfying(p -> assertThat(p)
-                    .contains("has no POSIX permissions to check"));
+                    .contains("has no POSIX permissions or Windows ACL to check"));
             assertThatThrownBy(() -> SecretFiles.privateDirectory(zip.getPath("/state")))
-                    .isInstanceOf(IOException.class).hasMessageContaining("no POSIX permissions");
+                    .isInstanceOf(IOException.class).hasMessageContaining("neither POSIX permissions nor Windows ACLs");
             assertThat(zip.getPath("/state")).doesNotExist();
         }
     }
