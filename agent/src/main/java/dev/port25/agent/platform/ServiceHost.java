@@ -5,26 +5,36 @@ import java.util.Optional;
 
 /**
  * The service manager the daemon runs under, told when it is ready, reloading and stopping, and
- * pinged for its watchdog: systemd on Linux ({@link SystemdServiceHost}); the Windows service
- * belongs here too. Run from a shell, there is no manager and nothing to tell.
+ * pinged for its watchdog: systemd on Linux ({@link SystemdServiceHost}), the Windows service
+ * control manager through procrun ({@link ProcrunServiceHost}). Run from a shell, there is no
+ * manager and nothing to tell.
  */
 public interface ServiceHost {
 
-    /** Started and serving; {@code status} is a line the manager may show. */
-    void ready(String status);
+    /** Started and serving; {@code status} is a line the manager may show. Nothing, for a manager not told. */
+    default void ready(String status) {
+    }
 
-    void reloading();
+    /** Reloading the settings. Nothing, for a manager not told. */
+    default void reloading() {
+    }
 
-    /** Serving again after a reload. */
-    void reloaded();
+    /** Serving again after a reload. Nothing, for a manager not told. */
+    default void reloaded() {
+    }
 
-    void stopping();
+    /** Stopping. Nothing, for a manager not told. */
+    default void stopping() {
+    }
 
-    /** A watchdog ping. */
-    void alive();
+    /** A watchdog ping. Nothing, for a manager that does not watch. */
+    default void alive() {
+    }
 
-    /** How often the manager wants to hear {@link #alive()} at the latest, if it watches. */
-    Optional<Duration> watchdog();
+    /** How often the manager wants to hear {@link #alive()} at the latest, if it watches; empty: it does not. */
+    default Optional<Duration> watchdog() {
+        return Optional.empty();
+    }
 
     /**
      * Has the manager's stop and reload requests call these, each on a thread of its own: on
@@ -33,14 +43,12 @@ public interface ServiceHost {
     void onRequests(Runnable stop, Runnable reload);
 
     /**
-     * The manager of this process: systemd when it set NOTIFY_SOCKET, else none (a shell).
-     *
-     * @throws IllegalStateException on Windows, whose service host is not written yet
+     * The manager of this process: procrun when the service's JVM options say so, systemd when it
+     * set NOTIFY_SOCKET, else none (a shell; on Windows a console's Ctrl+C stops).
      */
     static ServiceHost current() {
-        if (OperatingSystem.current() == OperatingSystem.WINDOWS) {
-            throw new IllegalStateException("running as a service is not implemented on Windows yet: "
-                    + "the Windows service host (procrun or JNA) is still to come");
+        if (ProcrunServiceHost.active()) {
+            return ProcrunServiceHost.instance();
         }
         Optional<String> socket = Optional.ofNullable(System.getenv("NOTIFY_SOCKET")).filter(s -> !s.isEmpty());
         if (socket.isPresent() && OperatingSystem.isLinux()) {
@@ -48,33 +56,8 @@ public interface ServiceHost {
         }
         return new ServiceHost() {
             @Override
-            public void ready(String status) {
-            }
-
-            @Override
-            public void reloading() {
-            }
-
-            @Override
-            public void reloaded() {
-            }
-
-            @Override
-            public void stopping() {
-            }
-
-            @Override
-            public void alive() {
-            }
-
-            @Override
-            public Optional<Duration> watchdog() {
-                return Optional.empty();
-            }
-
-            @Override
             public void onRequests(Runnable stop, Runnable reload) {
-                PosixSignals.onRequests(stop, reload);
+                PosixSignals.onRequests(stop, reload, OperatingSystem.current() != OperatingSystem.WINDOWS);
             }
         };
     }

@@ -68,7 +68,7 @@ final class SystemdServiceHost implements ServiceHost {
 
     @Override
     public void onRequests(Runnable stop, Runnable reload) {
-        PosixSignals.onRequests(stop, reload); // systemctl stop and reload send SIGTERM and (our unit's ExecReload) SIGHUP
+        PosixSignals.onRequests(stop, reload, true); // systemctl stop and reload send SIGTERM and (our unit's ExecReload) SIGHUP
     }
 
     /** Sends newline-separated "KEY=value" lines; false when it could not. */
