@@ -17,10 +17,12 @@ import dev.port25.firewall.windows.WindowsPolicy.Source;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -31,21 +33,26 @@ import java.util.regex.Pattern;
  * starts with {@value FirewallAdapter#MARKER} and its Group is {@value FirewallAdapter#MARKER}.
  * A rule of that name from Group Policy is not the agent's, and is never touched. Names are
  * unique and locale-free ({@code port25-agent-in-tcp-25}); removal is only by such an exact name
- * (the names hold no wildcard character, which {@code -Name} would expand). Rules are block
- * rules only: on Windows a block beats every allow, so ALLOW_FROM is one block over the
- * complement of the allowed networks, and an egress block except relays the same. Every rule is
+ * (the names hold no wildcard character, which {@code -Name} would expand). On Windows a block
+ * beats every allow, so ALLOW_FROM is one block over the complement of the allowed networks, and
+ * an egress block except relays the same; an allow of the agent's for exactly the allowed
+ * networks ({@code port25-agent-in-tcp-25-allow}) is what lets them in where the profile's
+ * default blocks, as the Linux backends accept them in their own chains (no block of anyone's
+ * is beaten by it). Every rule is
  * {@code -Profile Any}, so that a network that changes category is covered, and stays when the
  * agent stops: only {@code enforce} with another desired state, or {@code undo}, removes it.
  */
 final class OwnedRules {
 
     static final String STORE = "PersistentStore";
-    private static final Pattern NAME = Pattern.compile("port25-agent-(in|out)-tcp-\\d{1,5}(-\\d+)?");
+    private static final Pattern NAME = Pattern.compile("port25-agent-(in|out)-tcp-\\d{1,5}(-allow)?(-\\d+)?");
+    /** The name a replacement is created under before the rule it replaces goes. */
+    static final String NEXT = "-next";
     /** Addresses per rule: long RemoteAddress lists fail on some Windows versions (crowdsec bouncer#63). */
     static final int MAX_ADDRESSES = 1000;
 
     /** A rule the agent wants. */
-    record Want(String name, boolean inbound, int port, List<String> remote, String state) {
+    record Want(String name, Act action, boolean inbound, int port, List<String> remote, String state) {
         Want {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("not an owned rule name: " + name);
@@ -55,7 +62,7 @@ final class OwnedRules {
 
         /** How the rule reads back: the same text as {@link #line(FwRule)} of the rule it makes. */
         String line() {
-            return OwnedRules.line(name, true, Act.BLOCK, inbound, "TCP", List.of(Integer.toString(port)), remote, "Any", "");
+            return OwnedRules.line(name, true, action, inbound, "TCP", List.of(Integer.toString(port)), remote, "Any", "");
         }
     }
 
@@ -75,26 +82,33 @@ final class OwnedRules {
             int port = e.getKey();
             String base = "port25-agent-in-tcp-" + port;
             if (e.getValue() instanceof Inbound.Closed) {
-                out.put(base, new Want(base, true, port, List.of("Any"), "CLOSED"));
+                out.put(base, new Want(base, Act.BLOCK, true, port, List.of("Any"), "CLOSED"));
             } else if (e.getValue() instanceof Inbound.AllowFrom a) {
-                split(out, base, true, port, complement(a.networks()), "ALLOW_FROM " + a.networks());
+                String state = "ALLOW_FROM " + a.networks();
+                split(out, base, Act.BLOCK, true, port, complement(a.networks()), state);
+                split(out, base + "-allow", Act.ALLOW, true, port, tokens(a.networks()), state);
             }
         }
         for (Map.Entry<Integer, Outbound> e : desired.tcpOutbound().entrySet()) {
             if (e.getValue() instanceof Outbound.BlockedExcept b) {
                 int port = e.getKey();
-                List<String> remote = b.relays().isEmpty() ? List.of("Any") : complement(b.relays());
-                split(out, "port25-agent-out-tcp-" + port, false, port, remote, "egress blocked except " + b.relays());
+                String base = "port25-agent-out-tcp-" + port;
+                String state = "egress blocked except " + b.relays();
+                split(out, base, Act.BLOCK, false, port, b.relays().isEmpty() ? List.of("Any")
+                        : complement(b.relays()), state);
+                if (!b.relays().isEmpty()) {
+                    split(out, base + "-allow", Act.ALLOW, false, port, tokens(b.relays()), state);
+                }
             }
         }
         return out;
     }
 
-    private static void split(Map<String, Want> out, String base, boolean inbound, int port, List<String> remote,
-                              String state) {
+    private static void split(Map<String, Want> out, String base, Act action, boolean inbound, int port,
+                              List<String> remote, String state) {
         for (int i = 0; i * MAX_ADDRESSES < remote.size(); i++) {
             String name = i == 0 ? base : base + "-" + (i + 1);
-            out.put(name, new Want(name, inbound, port,
+            out.put(name, new Want(name, action, inbound, port,
                     remote.subList(i * MAX_ADDRESSES, Math.min(remote.size(), (i + 1) * MAX_ADDRESSES)), state));
         }
     }
@@ -118,6 +132,16 @@ final class OwnedRules {
             if (next.compareTo(AddrRange.max(f)) <= 0) {
                 out.add(token(new AddrRange(f, next, AddrRange.max(f))));
             }
+        }
+        return out;
+    }
+
+    /** {@code networks} as address tokens, the fewest ranges. */
+    static List<String> tokens(List<Cidr> networks) {
+        List<String> out = new ArrayList<>();
+        for (IpFamily f : IpFamily.values()) {
+            Exposure.cover(networks.stream().filter(c -> c.ipv6() == (f == IpFamily.IPV6)).toList())
+                    .forEach(c -> out.add(c.toString()));
         }
         return out;
     }
@@ -165,32 +189,40 @@ final class OwnedRules {
     /** The changes from {@code owned} (the agent's rules now, by name) to {@code wanted}: add, replace, remove. */
     static List<Change> changes(Map<String, FwRule> owned, Map<String, Want> wanted) {
         List<Change> out = new ArrayList<>();
+        Set<String> replacing = new HashSet<>(); // their -next rule is the replacement's
         for (Want w : wanted.values()) {
             FwRule now = owned.get(w.name());
-            String what = (w.inbound() ? "inbound" : "outbound") + " TCP " + w.port() + " (" + w.state() + ")";
+            String what = (w.action() == Act.BLOCK ? "blocking " : "allowing ") + (w.inbound() ? "inbound" : "outbound")
+                    + " TCP " + w.port() + " (" + w.state() + ")";
             if (now == null) {
-                out.add(new Change.Add("add the agent's rule " + w.name() + " blocking " + what,
-                        List.of(PowerShell.command(create(w)))));
+                out.add(new Change.Add("add the agent's rule " + w.name() + " " + what,
+                        List.of(PowerShell.command(create(w, w.name())))));
             } else if (!line(now).equals(w.line())) {
+                // the new rule first, under another name, so that a failure leaves the old one in force
+                replacing.add(w.name() + NEXT);
                 out.add(new Change.Replace("replace the agent's rule " + w.name() + ", which reads '" + line(now)
-                        + "', with one blocking " + what, List.of(PowerShell.command(remove(w.name()) + create(w)))));
+                        + "', with one " + what, List.of(PowerShell.command(
+                        (owned.containsKey(w.name() + NEXT) ? remove(w.name() + NEXT) : "") + create(w, w.name() + NEXT)
+                                + remove(w.name()) + "Rename-NetFirewallRule -PolicyStore " + STORE + " -Name "
+                                + quote(w.name() + NEXT) + " -NewName " + quote(w.name()) + "\n"))));
             }
         }
         for (String name : owned.keySet()) {
-            if (!wanted.containsKey(name)) {
+            if (!wanted.containsKey(name) && !replacing.contains(name)) {
                 out.add(new Change.Remove("remove the agent's rule " + name, List.of(PowerShell.command(remove(name)))));
             }
         }
         return out;
     }
 
-    /** The New-NetFirewallRule line for {@code w}. */
-    static String create(Want w) {
-        return "New-NetFirewallRule -PolicyStore " + STORE + " -Name " + quote(w.name())
-                + " -DisplayName " + quote("port25-agent: block " + (w.inbound() ? "inbound" : "outbound") + " TCP "
-                + w.port()) + " -Group " + quote(FirewallAdapter.MARKER)
+    /** The New-NetFirewallRule line for {@code w}, named {@code name}. */
+    static String create(Want w, String name) {
+        return "New-NetFirewallRule -PolicyStore " + STORE + " -Name " + quote(name)
+                + " -DisplayName " + quote("port25-agent: " + (w.action() == Act.BLOCK ? "block " : "allow ")
+                + (w.inbound() ? "inbound" : "outbound") + " TCP " + w.port()) + " -Group " + quote(FirewallAdapter.MARKER)
                 + " -Description " + quote("Managed by port25-agent (" + w.state() + "); 'port25-agent undo' removes it")
-                + " -Direction " + (w.inbound() ? "Inbound" : "Outbound") + " -Action Block -Protocol TCP "
+                + " -Direction " + (w.inbound() ? "Inbound" : "Outbound") + " -Action "
+                + (w.action() == Act.BLOCK ? "Block" : "Allow") + " -Protocol TCP "
                 + (w.inbound() ? "-LocalPort " : "-RemotePort ") + w.port()
                 + " -RemoteAddress @(" + String.join(",", w.remote().stream().map(OwnedRules::quote).toList()) + ")"
                 + " -Profile Any -Enabled True | Out-Null\n";

@@ -56,20 +56,24 @@ final class PolicyJson {
                     act(p.get("defaultOutboundAction")), gpo(p.get("allowInboundRules")),
                     gpo(p.get("allowLocalFirewallRules")), strings(p.get("disabledInterfaceAliases"))));
         }
-        Map<String, JsonNode> ports = byId(root.get("portFilters"));
-        Map<String, JsonNode> addresses = byId(root.get("addressFilters"));
-        Map<String, JsonNode> applications = byId(root.get("applicationFilters"));
-        Map<String, JsonNode> services = byId(root.get("serviceFilters"));
-        Map<String, JsonNode> interfaces = byId(root.get("interfaceFilters"));
-        Map<String, JsonNode> interfaceTypes = byId(root.get("interfaceTypeFilters"));
-        Map<String, JsonNode> security = byId(root.get("securityFilters"));
+        Map<String, List<JsonNode>> ports = byId(root.get("portFilters"));
+        Map<String, List<JsonNode>> addresses = byId(root.get("addressFilters"));
+        Map<String, List<JsonNode>> applications = byId(root.get("applicationFilters"));
+        Map<String, List<JsonNode>> services = byId(root.get("serviceFilters"));
+        Map<String, List<JsonNode>> interfaces = byId(root.get("interfaceFilters"));
+        Map<String, List<JsonNode>> interfaceTypes = byId(root.get("interfaceTypeFilters"));
+        Map<String, List<JsonNode>> security = byId(root.get("securityFilters"));
         List<FwRule> rules = new ArrayList<>();
         for (JsonNode r : list(root.get("rules"))) {
             String id = text(r, "id");
-            JsonNode port = ports.get(id);
-            JsonNode address = addresses.get(id);
-            JsonNode app = applications.get(id);
-            JsonNode sec = security.get(id);
+            List<String> unread = new ArrayList<>();
+            JsonNode port = one(ports, id, "port", unread);
+            JsonNode address = one(addresses, id, "address", unread);
+            JsonNode app = one(applications, id, "application", unread);
+            JsonNode service = one(services, id, "service", unread);
+            JsonNode iface = one(interfaces, id, "interface", unread);
+            JsonNode ifaceType = one(interfaceTypes, id, "interface type", unread);
+            JsonNode sec = one(security, id, "security", unread);
             Conditions any = Conditions.ANY;
             Conditions when = new Conditions(
                     port == null ? any.protocol() : orAny(text(port, "protocol")),
@@ -78,16 +82,15 @@ final class PolicyJson {
                     address == null ? any.localAddresses() : anyIfEmpty(strings(address.get("localAddress"))),
                     address == null ? any.remoteAddresses() : anyIfEmpty(strings(address.get("remoteAddress"))),
                     app == null ? any.program() : orAny(text(app, "program")),
-                    services.containsKey(id) ? orAny(text(services.get(id), "service")) : any.service(),
+                    service == null ? any.service() : orAny(text(service, "service")),
                     app == null ? any.appPackage() : text(app, "package"),
-                    interfaces.containsKey(id) ? anyIfEmpty(strings(interfaces.get(id).get("interfaceAlias")))
-                            : any.interfaceAliases(),
-                    interfaceTypes.containsKey(id) ? orAny(text(interfaceTypes.get(id), "interfaceType"))
-                            : any.interfaceType(),
+                    iface == null ? any.interfaceAliases() : anyIfEmpty(strings(iface.get("interfaceAlias"))),
+                    ifaceType == null ? any.interfaceType() : orAny(text(ifaceType, "interfaceType")),
                     sec == null ? any.authentication() : text(sec, "authentication"),
                     sec == null ? "" : text(sec, "localUser"),
                     sec == null ? "" : text(sec, "remoteUser"),
-                    sec == null ? "" : text(sec, "remoteMachine"));
+                    sec == null ? "" : text(sec, "remoteMachine"),
+                    unread);
             int enabled = number(r.get("enabled"), Map.of("true", 1, "false", 2));
             int direction = number(r.get("direction"), Map.of("inbound", 1, "outbound", 2));
             rules.add(new FwRule(id, text(r, "name"), text(r, "displayName"), text(r, "group"), enabled == 1,
@@ -125,12 +128,23 @@ final class PolicyJson {
         return list(node).stream().filter(n -> !n.isNull()).map(JsonNode::asText).toList();
     }
 
-    private static Map<String, JsonNode> byId(JsonNode node) {
-        Map<String, JsonNode> out = new HashMap<>();
+    private static Map<String, List<JsonNode>> byId(JsonNode node) {
+        Map<String, List<JsonNode>> out = new HashMap<>();
         for (JsonNode n : list(node)) {
-            out.put(text(n, "id"), n);
+            out.computeIfAbsent(text(n, "id"), k -> new ArrayList<>()).add(n);
         }
         return out;
+    }
+
+    /** The one filter of a type for rule {@code id}; null, with why in {@code unread}, when there is none or more. */
+    private static JsonNode one(Map<String, List<JsonNode>> filters, String id, String type, List<String> unread) {
+        List<JsonNode> found = filters.getOrDefault(id, List.of());
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        unread.add(found.isEmpty() ? "its " + type + " filter was not read"
+                : found.size() + " " + type + " filters share its InstanceID");
+        return null;
     }
 
     private static String text(JsonNode n, String field) {
@@ -189,11 +203,8 @@ final class PolicyJson {
 
     private static Source source(JsonNode node) {
         int n = number(node, Map.of("none", 0, "local", 1, "grouppolicy", 2, "dynamic", 3, "generated", 4,
-                "hardcoded", 5));
-        if (n < 0 || n >= Source.values().length) {
-            throw new IllegalArgumentException("PolicyStoreSourceType " + n + " is not 0 to 5");
-        }
-        return Source.values()[n];
+                "hardcoded", 5, "mdm", 6));
+        return n >= 0 && n <= 6 ? Source.values()[n] : Source.OTHER;
     }
 
     /** A profile mask: a number, or names as "Private, Public", "Any". */

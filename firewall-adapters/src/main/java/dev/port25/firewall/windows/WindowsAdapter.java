@@ -151,9 +151,7 @@ public final class WindowsAdapter implements FirewallAdapter {
     static List<String> notEnforced(WindowsState state) {
         List<String> out = new ArrayList<>();
         for (FwRule r : state.owned().values()) {
-            boolean enforced = r.enforcement().stream().anyMatch(s -> s.contains("Enforced") || s.equals("Full")
-                    || s.equals("1"));
-            if (!enforced) {
+            if (!r.enforced() || r.enforcement().isEmpty()) {
                 out.add("rule " + r.name() + " is in the store but not enforced: EnforcementStatus "
                         + (r.enforcement().isEmpty() ? "(none given)" : String.join(", ", r.enforcement())));
             }

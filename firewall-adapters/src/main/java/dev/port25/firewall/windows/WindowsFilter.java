@@ -174,6 +174,11 @@ final class WindowsFilter implements HostFilter {
             return new Decision(Verdict.ACCEPT, Optional.of(new RuleRef(where, "interface " + place.alias().get()
                     + " is excluded from the firewall (DisabledInterfaceAliases)")), List.of());
         }
+        if (place.alias().isEmpty() && !profile.disabledInterfaces().isEmpty()) {
+            return new Decision(Verdict.UNKNOWN, Optional.empty(), List.of("the " + profile.kind().title()
+                    + " profile excludes " + String.join(", ", profile.disabledInterfaces()) + " from the firewall "
+                    + "(DisabledInterfaceAliases), and which network a connection arrives on was not read"));
+        }
         if (profile.enabled() == GpoBool.FALSE) {
             return new Decision(Verdict.ACCEPT, Optional.of(new RuleRef(where, "the firewall is off in this profile "
                     + "(Enabled False)")), List.of());
@@ -259,7 +264,10 @@ final class WindowsFilter implements HostFilter {
         if (!Tokens.tcp(w.protocol())) {
             return Optional.empty();
         }
-        List<String> unknowns = new ArrayList<>();
+        List<String> unknowns = new ArrayList<>(w.unread());
+        if (!r.enforced()) {
+            unknowns.add("Windows enforces it (its EnforcementStatus is " + String.join(", ", r.enforcement()) + ")");
+        }
         List<String> portValues = outbound ? w.remotePorts() : w.localPorts();
         switch (Tokens.ports(portValues, port)) {
             case NO -> {

@@ -73,8 +73,12 @@ record WindowsPolicy(List<Profile> profiles, List<FwRule> rules, List<Connection
     record Connection(String alias, Kind profile) {
     }
 
-    /** Where a rule comes from (PolicyStoreSourceType): None 0, Local 1, GroupPolicy 2, Dynamic 3, Generated 4, Hardcoded 5. */
-    enum Source { NONE, LOCAL, GROUP_POLICY, DYNAMIC, GENERATED, HARDCODED }
+    /**
+     * Where a rule comes from (PolicyStoreSourceType; MS-FASP FW_RULE_ORIGIN_TYPE): None 0, Local 1,
+     * GroupPolicy 2, Dynamic 3, Generated 4, Hardcoded 5, MDM 6 (Intune); any other value (the
+     * Host* origins 8 to 11, or one a later Windows adds) is OTHER, never taken for local.
+     */
+    enum Source { NONE, LOCAL, GROUP_POLICY, DYNAMIC, GENERATED, HARDCODED, MDM, OTHER }
 
     /**
      * One rule of the ActiveStore with its conditions.
@@ -95,6 +99,16 @@ record WindowsPolicy(List<Profile> profiles, List<FwRule> rules, List<Connection
             Objects.requireNonNull(name, "name");
             enforcement = List.copyOf(enforcement);
             Objects.requireNonNull(when, "when");
+        }
+
+        /**
+         * Whether Windows says it enforces the rule: its EnforcementStatus names Enforced (Full, 1),
+         * or none was given. CategoryOff (another firewall holds the category), NotTargetPlatform,
+         * FirewallOffInProfile, LocalFirewallRulesDisallowed and the rest are not enforced.
+         */
+        boolean enforced() {
+            return enforcement.isEmpty() || enforcement.stream().anyMatch(s -> s.contains("Enforced")
+                    || s.equals("Full") || s.equals("1"));
         }
 
         /** Whether the rule is active in {@code kind}. */
@@ -119,17 +133,20 @@ record WindowsPolicy(List<Profile> profiles, List<FwRule> rules, List<Connection
 
     /**
      * A rule's conditions, from its filter objects. Lists are the values as read ("Any" when
-     * unrestricted); an absent filter reads as Any.
+     * unrestricted). Windows gives every rule exactly one filter of each type; one that is absent,
+     * or given twice for the same InstanceID, is named in {@code unread}, and the rule may then
+     * match anything: it is never taken for decided.
      */
     record Conditions(String protocol, List<String> localPorts, List<String> remotePorts, List<String> localAddresses,
                       List<String> remoteAddresses, String program, String service, String appPackage,
                       List<String> interfaceAliases, String interfaceType, String authentication, String localUser,
-                      String remoteUser, String remoteMachine) {
+                      String remoteUser, String remoteMachine, List<String> unread) {
 
         static final Conditions ANY = new Conditions("Any", List.of("Any"), List.of("Any"), List.of("Any"),
-                List.of("Any"), "Any", "Any", "", List.of("Any"), "Any", "NotRequired", "", "", "");
+                List.of("Any"), "Any", "Any", "", List.of("Any"), "Any", "NotRequired", "", "", "", List.of());
 
         Conditions {
+            unread = List.copyOf(unread);
             localPorts = List.copyOf(localPorts);
             remotePorts = List.copyOf(remotePorts);
             localAddresses = List.copyOf(localAddresses);

@@ -89,6 +89,8 @@ final class HandWrittenPolicy {
         private final ObjectNode app;
         private final ObjectNode service;
         private final ObjectNode security;
+        private final ObjectNode iface;
+        private final ObjectNode ifaceType;
 
         private Rule(String name) {
             rule = root.withArray("rules").addObject().put("id", name).put("name", name).put("displayName", name)
@@ -107,6 +109,9 @@ final class HandWrittenPolicy {
             security = root.withArray("securityFilters").addObject().put("id", name)
                     .put("authentication", "NotRequired").put("localUser", "Any").put("remoteUser", "Any")
                     .put("remoteMachine", "Any");
+            iface = root.withArray("interfaceFilters").addObject().put("id", name);
+            iface.putArray("interfaceAlias").add("Any");
+            ifaceType = root.withArray("interfaceTypeFilters").addObject().put("id", name).put("interfaceType", "Any");
         }
 
         Rule allow() {
@@ -192,14 +197,39 @@ final class HandWrittenPolicy {
         }
 
         Rule interfaceAlias(String alias) {
-            root.withArray("interfaceFilters").addObject().put("id", rule.get("id").asText())
-                    .putArray("interfaceAlias").add(alias);
-            return this;
+            return strings(iface, "interfaceAlias", alias);
         }
 
         Rule interfaceType(String type) {
-            root.withArray("interfaceTypeFilters").addObject().put("id", rule.get("id").asText())
-                    .put("interfaceType", type);
+            ifaceType.put("interfaceType", type);
+            return this;
+        }
+
+        /** As if the read lost this rule's {@code list} filter (say "portFilters"). */
+        Rule without(String list) {
+            ArrayNode filters = root.withArray(list);
+            for (int i = filters.size() - 1; i >= 0; i--) {
+                if (filters.get(i).get("id").asText().equals(rule.get("id").asText())) {
+                    filters.remove(i);
+                }
+            }
+            return this;
+        }
+
+        /** A second {@code list} filter with this rule's InstanceID (a connection security rule's). */
+        Rule twice(String list) {
+            ArrayNode filters = root.withArray(list);
+            for (int i = 0; i < filters.size(); i++) {
+                if (filters.get(i).get("id").asText().equals(rule.get("id").asText())) {
+                    filters.add(filters.get(i).deepCopy());
+                    return this;
+                }
+            }
+            throw new IllegalStateException("no " + list + " of " + rule.get("id"));
+        }
+
+        Rule source(int policyStoreSourceType, String store) {
+            rule.put("policyStoreSourceType", policyStoreSourceType).put("policyStoreSource", store);
             return this;
         }
 

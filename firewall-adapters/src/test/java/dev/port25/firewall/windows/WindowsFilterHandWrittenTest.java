@@ -135,9 +135,13 @@ class WindowsFilterHandWrittenTest {
         OwnedRules.Want want = OwnedRules.wanted(desired).get("port25-agent-in-tcp-25");
         assertThat(want.remote()).containsExactly("0.0.0.0-198.17.255.255", "198.20.0.0-255.255.255.255",
                 "::-fcff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe00::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
-        // the state after the rule is written (an MTA's allow for everyone stays)
-        WindowsState s = new HandWrittenPolicy().rule("smtp").allow().and().rule(want.name()).group("port25-agent")
-                .remote(want.remote().toArray(String[]::new)).and().state();
+        OwnedRules.Want allow = OwnedRules.wanted(desired).get("port25-agent-in-tcp-25-allow");
+        assertThat(allow.remote()).containsExactly("198.18.0.0/15", "fd00::/8");
+        // the state after both are written, on a host whose default blocks and with an MTA's allow for everyone
+        WindowsState s = new HandWrittenPolicy().rule(want.name()).group("port25-agent")
+                .remote(want.remote().toArray(String[]::new)).and()
+                .rule(allow.name()).group("port25-agent").allow().remote(allow.remote().toArray(String[]::new)).and()
+                .state();
         assertThat(v4(s).level()).isEqualTo(RESTRICTED);
         assertThat(v4(s).allowedFrom()).containsExactly(Cidr.parse("198.18.0.0/15"));
         assertThat(v6(s).allowedFrom()).containsExactly(Cidr.parse("fd00::/8"));
@@ -145,7 +149,11 @@ class WindowsFilterHandWrittenTest {
 
         Decision in = s.packetFilter().decide(new Packet(IpAddresses.parse("198.19.0.7"), Optional.empty(), 25));
         assertThat(in.verdict()).isEqualTo(Verdict.ACCEPT);
-        assertThat(in.decidedBy().orElseThrow().text()).startsWith("smtp: Allow inbound");
+        assertThat(in.decidedBy().orElseThrow().text()).startsWith("port25-agent-in-tcp-25-allow: Allow inbound");
+        // an MTA's own allow for everyone does not widen it: the block beats it
+        WindowsState withMta = new HandWrittenPolicy().rule("smtp").allow().and().rule(want.name())
+                .group("port25-agent").remote(want.remote().toArray(String[]::new)).and().state();
+        assertThat(v4(withMta).allowedFrom()).containsExactly(Cidr.parse("198.18.0.0/15"));
         Decision out = s.packetFilter().decide(new Packet(IpAddresses.parse("203.0.113.9"), Optional.empty(), 25));
         assertThat(out.verdict()).isEqualTo(Verdict.DROP);
         assertThat(out.decidedBy().orElseThrow().text()).startsWith("port25-agent-in-tcp-25: Block inbound");
@@ -196,7 +204,7 @@ class WindowsFilterHandWrittenTest {
                 .rule("bypass").bypass().and()
                 .rule("rpc").allow().localPort("RPC").and()
                 .rule("other-interface").allow().interfaceAlias("Wi-Fi").and()
-                .rule("outbound-block").outbound().and().state();
+                .rule("outbound-allow").allow().outbound().and().state();
         Exposure e = v4(s);
         assertThat(e.level()).as(e.toString()).isEqualTo(CLOSED);
         assertThat(texts(e)).containsExactly("windows profile Public: default inbound action Block");
@@ -207,6 +215,43 @@ class WindowsFilterHandWrittenTest {
         // a dynamic port keyword may be any port above 1023
         assertThat(new HandWrittenPolicy().rule("rpc").allow().localPort("RPC").and().state().packetFilter()
                 .exposure(IpFamily.IPV4, 49152).level()).isEqualTo(UNKNOWN);
+    }
+
+    @Test
+    void aRuleWindowsDoesNotEnforceOrWhoseFiltersWereNotAllReadDecidesNothingForSure() {
+        WindowsState categoryOff = new HandWrittenPolicy().rule("smtp").allow().and()
+                .rule("block").enforcement("CategoryOff").and().state();
+        assertThat(v4(categoryOff).level()).isEqualTo(UNKNOWN);
+        assertThat(v4(categoryOff).notes()).anyMatch(n -> n.contains("rule block")
+                && n.contains("Windows enforces it (its EnforcementStatus is CategoryOff)"));
+        // a block that lost its port filter is no block of every port
+        WindowsState noPorts = new HandWrittenPolicy().rule("smtp").allow().and().rule("block").without("portFilters")
+                .and().state();
+        assertThat(v4(noPorts).level()).isEqualTo(UNKNOWN);
+        assertThat(v4(noPorts).notes()).anyMatch(n -> n.contains("its port filter was not read"));
+        WindowsState twice = new HandWrittenPolicy().rule("smtp").allow().and().rule("block").twice("addressFilters")
+                .and().state();
+        assertThat(v4(twice).notes()).anyMatch(n -> n.contains("2 address filters share its InstanceID"));
+        assertThat(v4(twice).level()).isEqualTo(UNKNOWN);
+    }
+
+    @Test
+    void rulesFromIntuneOrAnUnknownOriginAreNeverLocal() {
+        WindowsState s = new HandWrittenPolicy().profile("Public", "allowLocalFirewallRules", 0)
+                .rule("mdm-block").source(6, "MDM").and().rule("host-block").source(9, "").and().state();
+        assertThat(s.policy().rules()).extracting(WindowsPolicy.FwRule::source)
+                .containsExactly(WindowsPolicy.Source.MDM, WindowsPolicy.Source.OTHER);
+        assertThat(v4(s).level()).isEqualTo(CLOSED);
+        assertThat(texts(v4(s))).containsExactly("windows ActiveStore from MDM: mdm-block: Block inbound TCP 25 from Any "
+                + "profile Any");
+    }
+
+    @Test
+    void excludedInterfacesMakeAVerdictWithoutTheConnectionsUnknown() {
+        WindowsState s = new HandWrittenPolicy().connections().disabledInterface("Public", "Ethernet 2").rule("block")
+                .and().state();
+        assertThat(v4(s).level()).isEqualTo(UNKNOWN);
+        assertThat(v4(s).notes()).anyMatch(n -> n.contains("excludes Ethernet 2"));
     }
 
     @Test

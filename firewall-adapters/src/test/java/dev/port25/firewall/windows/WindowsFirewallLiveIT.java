@@ -80,9 +80,20 @@ class WindowsFirewallLiveIT {
                 Cidr.parse("198.18.0.25/32"))));
         ApplyResult restricted = adapter.apply(adapter.plan(adapter.read(), allow));
         assertThat(restricted.converged()).isTrue();
+        assertThat(restricted.unmet()).isEmpty();
+        assertThat(restricted.after().packetFilter().exposure(IpFamily.IPV4, 25).allowedFrom())
+                .containsExactly(Cidr.parse("198.18.0.0/15"));
+        assertThat(restricted.after().packetFilter().exposure(IpFamily.IPV6, 25).allowedFrom())
+                .containsExactly(Cidr.parse("fd00::/8"));
         assertThat(restricted.after().packetFilter().egress(IpFamily.IPV4, 25).allowedFrom())
                 .containsExactly(Cidr.parse("198.18.0.25/32"));
-        assertThat(restricted.after().ownedRules()).hasSize(2);
+        assertThat(restricted.after().ownedRules()).hasSize(4); // block and allow, inbound and egress
+
+        // a replacement (ALLOW_FROM narrowed) goes through the -next rule and leaves none behind
+        ApplyResult narrowed = adapter.apply(adapter.plan(adapter.read(), Desired.of(25, new Inbound.AllowFrom(
+                List.of(Cidr.parse("198.18.0.0/16"))))));
+        assertThat(narrowed.converged()).isTrue();
+        assertThat(narrowed.after().ownedRules()).noneMatch(l -> l.contains(OwnedRules.NEXT));
 
         ApplyResult open = adapter.apply(adapter.plan(adapter.read(), Desired.of(25, new Inbound.Open())));
         assertThat(open.converged()).isTrue();

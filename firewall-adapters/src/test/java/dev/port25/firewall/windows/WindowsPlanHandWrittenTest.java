@@ -68,21 +68,32 @@ class WindowsPlanHandWrittenTest {
     }
 
     @Test
-    void aDriftedRuleIsReplacedRemoveThenNewInOneScript() {
+    void aDriftedRuleIsReplacedByANewOneBeforeTheOldGoesSoAFailureLeavesItClosed() {
         WindowsState drifted = WindowsRecordedStates.state("drifted");
         assertThat(drifted.ownedRules()).containsExactly("port25-agent-in-tcp-25: BLOCK inbound TCP 25 from "
                 + "198.18.0.0/15");
         Plan plan = ADAPTER.plan(drifted, CLOSED);
         assertThat(plan.changes()).hasSize(1).allMatch(c -> c instanceof Change.Replace);
         String script = script(plan.changes().get(0).commands().get(0));
+        String create = Fixtures.text("/windows/expected/closed-25.ps1").substring(PowerShell.PREAMBLE.length());
         assertThat(script).isEqualTo(PowerShell.PREAMBLE
+                + create.replace("-Name 'port25-agent-in-tcp-25'", "-Name 'port25-agent-in-tcp-25-next'")
                 + "Remove-NetFirewallRule -PolicyStore PersistentStore -Name 'port25-agent-in-tcp-25'\n"
-                + Fixtures.text("/windows/expected/closed-25.ps1").substring(PowerShell.PREAMBLE.length()));
+                + "Rename-NetFirewallRule -PolicyStore PersistentStore -Name 'port25-agent-in-tcp-25-next' "
+                + "-NewName 'port25-agent-in-tcp-25'\n");
+        // what a replacement that failed half-way leaves is put right, the rule in force kept until then
+        WindowsState halfWay = new HandWrittenPolicy().rule("port25-agent-in-tcp-25-next").group("port25-agent")
+                .and().state();
+        List<Change> after = ADAPTER.plan(halfWay, CLOSED).changes();
+        assertThat(after).hasSize(2);
+        assertThat(after.get(0)).isInstanceOf(Change.Add.class);
+        assertThat(script(after.get(1).commands().get(0))).endsWith("-Name 'port25-agent-in-tcp-25-next'\n");
         // a rule read back in Windows' own forms (a mask, ranges) is the same rule
         OwnedRules.Want want = OwnedRules.wanted(Desired.of(25, new Inbound.AllowFrom(List.of(
                 Cidr.parse("198.18.0.0/15"))))).get("port25-agent-in-tcp-25");
         WindowsState readBack = new HandWrittenPolicy().rule(want.name()).group("port25-agent")
                 .remote("0.0.0.0/255.0.0.0", "1.0.0.0-198.17.255.255", "198.20.0.0-255.255.255.255", "::/0").and()
+                .rule(want.name() + "-allow").group("port25-agent").allow().remote("198.18.0.0/255.254.0.0").and()
                 .state();
         assertThat(ADAPTER.plan(readBack, Desired.of(25, new Inbound.AllowFrom(List.of(Cidr.parse("198.18.0.0/15")))))
                 .isEmpty()).isTrue();
@@ -94,12 +105,19 @@ class WindowsPlanHandWrittenTest {
                 .withOutbound(25, new Outbound.BlockedExcept(List.of()));
         Plan plan = ADAPTER.plan(new HandWrittenPolicy().state(), desired);
         List<String> scripts = plan.changes().stream().map(c -> script(c.commands().get(0))).toList();
-        assertThat(scripts).hasSize(2);
-        assertThat(scripts.get(0)).contains("-Name 'port25-agent-in-tcp-25'", "-Direction Inbound", "-LocalPort 25",
-                "-RemoteAddress @('0.0.0.0-198.17.255.255','198.20.0.0-255.255.255.255',"
+        assertThat(scripts).hasSize(3); // no relay: no egress allow
+        assertThat(scripts.get(0)).contains("-Name 'port25-agent-in-tcp-25'", "-Direction Inbound", "-Action Block",
+                "-LocalPort 25", "-RemoteAddress @('0.0.0.0-198.17.255.255','198.20.0.0-255.255.255.255',"
                         + "'::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')");
-        assertThat(scripts.get(1)).contains("-Name 'port25-agent-out-tcp-25'", "-Direction Outbound",
-                "-RemotePort 25", "-RemoteAddress @('Any')", "-Profile Any");
+        assertThat(scripts.get(1)).contains("-Name 'port25-agent-in-tcp-25-allow'", "-Direction Inbound",
+                "-Action Allow", "-LocalPort 25", "-RemoteAddress @('198.18.0.0/15')",
+                "-DisplayName 'port25-agent: allow inbound TCP 25'");
+        assertThat(scripts.get(2)).contains("-Name 'port25-agent-out-tcp-25'", "-Direction Outbound",
+                "-Action Block", "-RemotePort 25", "-RemoteAddress @('Any')", "-Profile Any");
+        Desired relay = new Desired(Map.of()).withOutbound(25, new Outbound.BlockedExcept(List.of(
+                Cidr.parse("192.0.2.25/32"))));
+        assertThat(OwnedRules.wanted(relay).keySet()).containsExactly("port25-agent-out-tcp-25",
+                "port25-agent-out-tcp-25-allow");
     }
 
     @Test
@@ -109,7 +127,9 @@ class WindowsPlanHandWrittenTest {
             nets.add(Cidr.parse("10." + (i / 256) + "." + (i % 256) + ".0/25"));
         }
         Map<String, OwnedRules.Want> wanted = OwnedRules.wanted(Desired.of(25, new Inbound.AllowFrom(nets)));
-        assertThat(wanted.keySet()).containsExactly("port25-agent-in-tcp-25", "port25-agent-in-tcp-25-2");
+        assertThat(wanted.keySet()).containsExactly("port25-agent-in-tcp-25", "port25-agent-in-tcp-25-2",
+                "port25-agent-in-tcp-25-allow", "port25-agent-in-tcp-25-allow-2");
+        assertThat(wanted.get("port25-agent-in-tcp-25-allow-2").remote()).hasSize(200);
         assertThat(wanted.get("port25-agent-in-tcp-25").remote()).hasSize(1000);
         assertThat(wanted.get("port25-agent-in-tcp-25-2").remote()).hasSize(202); // 1201 v4 gaps and all of v6
         WindowsState two = new HandWrittenPolicy().rule("port25-agent-in-tcp-25").group("port25-agent").and()
