@@ -29,6 +29,10 @@ final class Packages {
         return built("port25.rpm");
     }
 
+    static Path msi() {
+        return built("port25.msi");
+    }
+
     static String version() {
         return System.getProperty("port25.version");
     }
@@ -41,7 +45,9 @@ final class Packages {
         Path p = Path.of(value);
         if (!Files.isRegularFile(p)) {
             String message = "no package at " + p + (property.equals("port25.rpm")
-                    ? " (the rpm is built only where rpmbuild is: Debian's rpm package)" : "");
+                    ? " (the rpm is built only where rpmbuild is: Debian's rpm package)"
+                    : property.equals("port25.msi") ? " (the msi is built only where wixl is: Debian's wixl package)"
+                    : "");
             if (Prerequisites.ci()) {
                 throw new AssertionError("CI=true and " + message);
             }
