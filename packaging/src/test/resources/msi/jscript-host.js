@@ -29,6 +29,9 @@ const stdRegProv = {
     },
 };
 function ActiveXObject(name) {
+    if ((world.blocked || []).includes(name)) { // a locked-down host's script policy
+        throw new Error("Automation server can't create object");
+    }
     switch (name) {
         case 'WScript.Shell':
             return {ExpandEnvironmentStrings: s => s.replace(/%(\w+)%/g, (m, k) => k in world.env ? world.env[k] : m)};
@@ -39,7 +42,20 @@ function ActiveXObject(name) {
                     if (mode !== 1) {
                         throw new Error('opened for writing: ' + p);
                     }
-                    return {ReadAll: () => world.files[p], Close: () => {}};
+                    const text = world.files[p];
+                    return {
+                        AtEndOfStream: text === '',
+                        ReadAll: () => {
+                            if (text === null) { // a file this account may not read
+                                throw new Error('Permission denied');
+                            }
+                            if (text === '') {
+                                throw new Error('Input past end of file'); // as FileSystemObject's ReadAll does
+                            }
+                            return text;
+                        },
+                        Close: () => {},
+                    };
                 },
             };
         case 'WbemScripting.SWbemNamedValueSet':

@@ -42,8 +42,13 @@ class FindJavaScriptIT {
 
     /** A runtime at {@code home}: its release file, and its jvm.dll and java.exe when {@code whole}. */
     private void runtime(String home, String javaVersion, boolean whole) {
+        runtime(home, javaVersion, "amd64", whole);
+    }
+
+    private void runtime(String home, String javaVersion, String arch, boolean whole) {
         ObjectNode files = (ObjectNode) world.get("files");
-        files.put(home + "\\release", "IMPLEMENTOR=\"Eclipse Adoptium\"\r\nJAVA_VERSION=\"" + javaVersion + "\"\r\n");
+        files.put(home + "\\release", "IMPLEMENTOR=\"Eclipse Adoptium\"\r\nJAVA_VERSION=\"" + javaVersion
+                + "\"\r\nOS_ARCH=\"" + arch + "\"\r\n");
         if (whole) {
             files.put(home + "\\bin\\server\\jvm.dll", "");
             files.put(home + "\\bin\\java.exe", "");
@@ -94,8 +99,33 @@ class FindJavaScriptIT {
                 .put("SOFTWARE\\JavaSoft\\JRE\\17\\JavaHome", JDK17);
         assertThat(run()).isEqualTo(Map.of("P25_JAVA_SEEN", "Seen and refused: C:\\jdk8 is Java 8; " + JDK17
                 + " lacks bin\\server\\jvm.dll or bin\\java.exe."));
+        // 17 before 17.0.11 lacks an option of the service's; a 32-bit runtime cannot be loaded by procrun
+        world.putObject("files");
+        world.putObject("registry64");
+        runtime("C:\\jdk8", "17.0.5", true);
+        runtime(JDK17, "17.0.15", "x86", true);
+        ((ObjectNode) world.get("registry64")).put("SOFTWARE\\JavaSoft\\JRE\\CurrentVersion", "17")
+                .put("SOFTWARE\\JavaSoft\\JRE\\17\\JavaHome", JDK17);
+        assertThat(run()).isEqualTo(Map.of("P25_JAVA_SEEN", "Seen and refused: C:\\jdk8 is Java 17.0.5 (17.0.11 or "
+                + "later is needed); " + JDK17 + " is built for x86, not amd64."));
+        // an empty release file, a release file with no version
+        ((ObjectNode) world.get("files")).put("C:\\jdk8\\release", "").put(JDK17 + "\\release", "IMPLEMENTOR=x\r\n");
+        assertThat(run()).isEqualTo(Map.of("P25_JAVA_SEEN", "Seen and refused: C:\\jdk8 has no JAVA_VERSION in its "
+                + "release file; " + JDK17 + " has no JAVA_VERSION in its release file."));
         // without WMI the registry is not read, and JAVA_HOME alone decides
         world.put("wmi", false);
+        runtime("C:\\jdk8", "1.8.0_402", true);
         assertThat(run()).isEqualTo(Map.of("P25_JAVA_SEEN", "Seen and refused: C:\\jdk8 is Java 8."));
+    }
+
+    @Test
+    void aSearchThatFailsIsNeverAnErrorOfTheInstallOrTheRemoval() throws Exception {
+        ((ObjectNode) world.get("env")).put("JAVA_HOME", "C:\\jdk");
+        ((ObjectNode) world.get("files")).putNull("C:\\jdk\\release"); // ReadAll of an unreadable file throws
+        assertThat(run()).isEqualTo(Map.of("P25_JAVA_SEEN", "Seen and refused: C:\\jdk has a release file that "
+                + "cannot be read."));
+        world.putArray("blocked").add("Scripting.FileSystemObject");
+        assertThat(run()).isEqualTo(Map.of("P25_JAVA_SEEN", "The search failed: Automation server can't create "
+                + "object."));
     }
 }

@@ -165,6 +165,12 @@ class MsiTablesIT {
         assertThat(ca.get("ServiceRecovery").subList(1, 4)).containsExactly("3122", "P25_SC_EXE",
                 "failure port25-agent reset= 86400 actions= restart/10000/restart/10000/restart/60000");
         assertThat(ca.get("SetScExe").subList(1, 4)).containsExactly("2099", "P25_SC_EXE", "[SystemFolder]sc.exe");
+        // the settings and state folder closed to all but SYSTEM and Administrators, by SID
+        assertThat(ca.get("PrivateState").subList(1, 4)).containsExactly("3122", "P25_ICACLS_EXE",
+                "\"[CommonAppDataFolder]port25-agent\" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F "
+                        + "*S-1-5-32-544:(OI)(CI)F");
+        assertThat(ca.get("SetIcaclsExe").subList(1, 4)).containsExactly("2099", "P25_ICACLS_EXE",
+                "[SystemFolder]icacls.exe");
         // 2053 = 5 (JScript from the Binary table) + 2048
         assertThat(ca.get("FindJava").subList(1, 4)).containsExactly("2053", "FindJavaJs", "FindJava");
 
@@ -178,8 +184,14 @@ class MsiTablesIT {
         assertThat(at(seq, "ServiceRecovery")).isLessThan(at(seq, "StartServices"));
         assertThat(at(seq, "SetScExe")).isLessThan(at(seq, "InstallInitialize"));
         assertThat(seq.get("ServiceRecovery").get(1)).isEqualTo("NOT REMOVE=\"ALL\"");
+        assertThat(seq.get("PrivateState").get(1)).isEqualTo("NOT REMOVE=\"ALL\"");
+        assertThat(at(seq, "InstallFiles")).isLessThan(at(seq, "PrivateState"));
+        assertThat(at(seq, "PrivateState")).isLessThan(at(seq, "StartServices"));
+        assertThat(at(seq, "SetIcaclsExe")).isLessThan(at(seq, "InstallInitialize"));
         for (Map<String, List<String>> s : List.of(seq, byKey("InstallUISequence"))) {
             assertThat(at(s, "FindJava")).isLessThan(at(s, "LaunchConditions"));
+            assertThat(s.get("FindJava").get(1)).as("P25_JAVA_HOME given to msiexec wins")
+                    .isEqualTo("NOT P25_JAVA_HOME");
         }
     }
 
@@ -206,9 +218,9 @@ class MsiTablesIT {
     @Test
     void withoutAJava17RuntimeTheInstallIsRefusedWithWhy() throws Exception {
         Map<String, List<String>> conditions = byKey("LaunchCondition");
-        assertThat(conditions).containsKeys("Installed OR P25_JAVA_HOME", "Installed OR VersionNT64",
+        assertThat(conditions).containsKeys("Installed OR P25_JAVA_HOME", "Installed OR (VersionNT64 >= 603)",
                 "NOT WIX_DOWNGRADE_DETECTED");
-        assertThat(conditions.get("Installed OR P25_JAVA_HOME").get(1)).contains("Java 17 or later", "JAVA_HOME",
+        assertThat(conditions.get("Installed OR P25_JAVA_HOME").get(1)).contains("Java 17.0.11 or later", "JAVA_HOME",
                 "[P25_JAVA_SEEN]");
         // the script the MSI runs is the one in the source tree, byte for byte
         CommandResult r = RUNNER.run("msiinfo", "extract", msi.toString(), "Binary.FindJavaJs");

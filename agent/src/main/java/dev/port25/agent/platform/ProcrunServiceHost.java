@@ -31,10 +31,16 @@ public final class ProcrunServiceHost implements ServiceHost {
         return "procrun".equals(System.getProperty(PROPERTY));
     }
 
-    /** The service manager's stop, from procrun's stop method: the daemon's stop, now or as soon as it listens. */
+    /**
+     * The service manager's stop, from procrun's stop method: the daemon's stop, now or as soon as
+     * it listens; once (procrun calls it for a stop and for a shutdown alike).
+     */
     public void requestStop() {
         Runnable now;
         synchronized (this) {
+            if (stopRequested) {
+                return;
+            }
             stopRequested = true;
             now = stop;
         }

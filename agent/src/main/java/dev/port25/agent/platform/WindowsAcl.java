@@ -42,18 +42,24 @@ final class WindowsAcl {
     static Optional<String> problem(Path file) {
         try {
             AclFileAttributeView view = Files.getFileAttributeView(file, AclFileAttributeView.class);
-            List<AclEntry> acl = view.getAcl();
-            return problem(acl, trusted(file.getFileSystem().getUserPrincipalLookupService()), file);
+            return problem(view.getOwner(), view.getAcl(),
+                    trusted(file.getFileSystem().getUserPrincipalLookupService()), file);
         } catch (IOException | RuntimeException | LinkageError e) { // JNA's lookup fails with an unchecked error
             return Optional.of(": cannot read its ACL: " + e.getMessage());
         }
     }
 
     /**
-     * What is wrong with {@code acl}: the principals other than {@code trusted} it allows to read
-     * or change the file (deny entries take nothing away from a check that asks who is allowed).
+     * What is wrong with a file of {@code owner} and {@code acl}: an owner other than
+     * {@code trusted} (an owner may always change the ACL), or principals other than them that the
+     * ACL allows to read or change the file (deny entries take nothing away from a check that
+     * asks who is allowed).
      */
-    static Optional<String> problem(List<AclEntry> acl, Set<UserPrincipal> trusted, Path file) {
+    static Optional<String> problem(UserPrincipal owner, List<AclEntry> acl, Set<UserPrincipal> trusted, Path file) {
+        if (!trusted.contains(owner)) {
+            return Optional.of(" is owned by " + owner.getName() + ", who may give anyone access to it; it holds a "
+                    + "secret: icacls \"" + file + "\" /setowner *" + ADMINISTRATORS);
+        }
         Set<String> others = new LinkedHashSet<>();
         for (AclEntry e : acl) {
             if (e.type() != AclEntryType.ALLOW || trusted.contains(e.principal())) {

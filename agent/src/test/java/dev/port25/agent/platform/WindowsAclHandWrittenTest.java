@@ -41,12 +41,12 @@ class WindowsAclHandWrittenTest {
         List<AclEntry> closed = List.of(
                 entry(AclEntryType.ALLOW, SYSTEM, AclEntryPermission.values()),
                 entry(AclEntryType.ALLOW, ADMINISTRATORS, AclEntryPermission.values()));
-        assertThat(WindowsAcl.problem(closed, Set.of(SYSTEM, ADMINISTRATORS), FILE)).isEmpty();
+        assertThat(WindowsAcl.problem(ADMINISTRATORS, closed, Set.of(SYSTEM, ADMINISTRATORS), FILE)).isEmpty();
 
         List<AclEntry> inherited = List.of(closed.get(0), closed.get(1),
                 entry(AclEntryType.ALLOW, USERS, AclEntryPermission.READ_DATA, AclEntryPermission.READ_ATTRIBUTES,
                         AclEntryPermission.EXECUTE, AclEntryPermission.SYNCHRONIZE));
-        assertThat(WindowsAcl.problem(inherited, Set.of(SYSTEM, ADMINISTRATORS), FILE)).contains(
+        assertThat(WindowsAcl.problem(ADMINISTRATORS, inherited, Set.of(SYSTEM, ADMINISTRATORS), FILE)).contains(
                 " is open to BUILTIN\\Users (its ACL lets them read or change it); it holds a secret: icacls "
                         + "\"" + FILE + "\" /inheritance:r /grant:r *S-1-5-18:F *S-1-5-32-544:F");
     }
@@ -58,10 +58,20 @@ class WindowsAclHandWrittenTest {
                 entry(AclEntryType.DENY, USERS, AclEntryPermission.READ_DATA),
                 entry(AclEntryType.ALLOW, USERS, AclEntryPermission.READ_ATTRIBUTES, AclEntryPermission.READ_ACL,
                         AclEntryPermission.SYNCHRONIZE));
-        assertThat(WindowsAcl.problem(acl, Set.of(SYSTEM, ADMINISTRATORS), FILE)).isEmpty();
+        assertThat(WindowsAcl.problem(ADMINISTRATORS, acl, Set.of(SYSTEM, ADMINISTRATORS), FILE)).isEmpty();
         // but changing who may read it is as bad as reading it
         List<AclEntry> owner = List.of(entry(AclEntryType.ALLOW, USERS, AclEntryPermission.WRITE_ACL));
-        assertThat(WindowsAcl.problem(owner, Set.of(SYSTEM, ADMINISTRATORS), FILE)).isPresent();
+        assertThat(WindowsAcl.problem(ADMINISTRATORS, owner, Set.of(SYSTEM, ADMINISTRATORS), FILE)).isPresent();
+    }
+
+    @Test
+    void aSecretOwnedByAnyoneElseIsRefusedWhateverItsAcl() {
+        UserPrincipal alice = new Principal("HOST\\alice");
+        List<AclEntry> closed = List.of(entry(AclEntryType.ALLOW, SYSTEM, AclEntryPermission.values()));
+        assertThat(WindowsAcl.problem(alice, closed, Set.of(SYSTEM, ADMINISTRATORS), FILE)).contains(
+                " is owned by HOST\\alice, who may give anyone access to it; it holds a secret: icacls \"" + FILE
+                        + "\" /setowner *S-1-5-32-544");
+        assertThat(WindowsAcl.problem(SYSTEM, closed, Set.of(SYSTEM, ADMINISTRATORS), FILE)).isEmpty();
     }
 
     @Test
