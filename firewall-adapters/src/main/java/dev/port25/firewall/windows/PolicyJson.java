@@ -54,7 +54,8 @@ final class PolicyJson {
         for (JsonNode p : list(root.get("profiles"))) {
             profiles.add(new Profile(kind(text(p, "name")), gpo(p.get("enabled")), act(p.get("defaultInboundAction")),
                     act(p.get("defaultOutboundAction")), gpo(p.get("allowInboundRules")),
-                    gpo(p.get("allowLocalFirewallRules")), strings(p.get("disabledInterfaceAliases"))));
+                    gpo(p.get("allowLocalFirewallRules")), strings(p.get("disabledInterfaceAliases")).stream()
+                    .filter(a -> !a.equalsIgnoreCase("NotConfigured")).toList())); // {NotConfigured}: none
         }
         Map<String, List<JsonNode>> ports = byId(root.get("portFilters"));
         Map<String, List<JsonNode>> addresses = byId(root.get("addressFilters"));

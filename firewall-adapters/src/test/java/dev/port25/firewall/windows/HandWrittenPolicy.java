@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A Windows Defender Firewall state for tests, written by hand in code (no Windows here): the
  * read script's JSON (see src/test/resources/windows/README.md), built up from a default host
- * (three profiles on, inbound Block, outbound Allow, one connection "Ethernet" in Public), then
+ * (three profiles on, inbound Block, outbound Allow, no interface excluded, one connection
+ * "Ethernet" in Public), then
  * parsed as a real read would be.
  */
 final class HandWrittenPolicy {
@@ -23,7 +24,7 @@ final class HandWrittenPolicy {
         for (String name : List.of("Domain", "Private", "Public")) {
             profiles.addObject().put("name", name).put("enabled", 1).put("defaultInboundAction", 4)
                     .put("defaultOutboundAction", 2).put("allowInboundRules", 1).put("allowLocalFirewallRules", 1)
-                    .putArray("disabledInterfaceAliases");
+                    .putArray("disabledInterfaceAliases").add("NotConfigured"); // Windows' "none"
         }
         for (String list : List.of("rules", "portFilters", "addressFilters", "applicationFilters", "serviceFilters",
                 "interfaceFilters", "interfaceTypeFilters", "securityFilters", "errors")) {
