@@ -51,6 +51,12 @@ final class WindowsFilter implements HostFilter {
     private final WindowsPolicy policy;
     private final List<String> unread;
     private final List<Place> places;
+    /** Each rule with its address conditions read once: a walk decides every rule at every interval. */
+    private final List<Read> rules;
+
+    /** A rule and its remote and local addresses, read. */
+    private record Read(FwRule rule, Tokens.Addresses remote, Tokens.Addresses local) {
+    }
 
     /** Where a connection can arrive or leave: a network connection in its profile, or a profile when none is known. */
     private record Place(String label, Optional<String> alias, Profile profile) {
@@ -58,6 +64,8 @@ final class WindowsFilter implements HostFilter {
 
     WindowsFilter(WindowsPolicy policy, List<String> unread) {
         this.policy = policy;
+        this.rules = policy.rules().stream().map(r -> new Read(r, Tokens.addresses(r.when().remoteAddresses()),
+                Tokens.addresses(r.when().localAddresses()))).toList();
         List<String> missing = new ArrayList<>(unread);
         List<Place> in = new ArrayList<>();
         for (WindowsPolicy.Connection c : policy.connections()) {
@@ -143,8 +151,8 @@ final class WindowsFilter implements HostFilter {
     private Exposure analyze(IpFamily family, int port, boolean outbound) {
         TreeSet<BigInteger> points = new TreeSet<>();
         points.add(BigInteger.ZERO);
-        for (FwRule r : policy.rules()) {
-            for (BigInteger b : Tokens.addresses(r.when().remoteAddresses()).boundaries(family)) {
+        for (Read r : rules) {
+            for (BigInteger b : r.remote().boundaries(family)) {
                 if (b.compareTo(AddrRange.max(family)) <= 0) {
                     points.add(b);
                 }
@@ -188,12 +196,13 @@ final class WindowsFilter implements HostFilter {
         Optional<FwRule> allow = Optional.empty();
         List<String> maybeBlock = new ArrayList<>();
         List<String> maybeAllow = new ArrayList<>();
-        for (FwRule r : policy.rules()) {
+        for (Read read : rules) {
+            FwRule r = read.rule();
             if (!r.enabled() || r.inbound() == outbound || !r.in(profile.kind())
                     || (r.action() != Act.BLOCK && r.action() != Act.ALLOW && r.action() != Act.ALLOW_BYPASS)) {
                 continue;
             }
-            Optional<Applies> a = applies(r, place, family, address, port, outbound);
+            Optional<Applies> a = applies(read, place, family, address, port, outbound);
             if (a.isEmpty()) {
                 continue;
             }
@@ -255,11 +264,12 @@ final class WindowsFilter implements HostFilter {
     }
 
     /**
-     * Whether {@code r} applies to the connection: empty when it does not; otherwise whether only
-     * maybe, and on what.
+     * Whether {@code read}'s rule applies to the connection: empty when it does not; otherwise
+     * whether only maybe, and on what.
      */
-    private static Optional<Applies> applies(FwRule r, Place place, IpFamily family, BigInteger address, int port,
+    private static Optional<Applies> applies(Read read, Place place, IpFamily family, BigInteger address, int port,
                                              boolean outbound) {
+        FwRule r = read.rule();
         WindowsPolicy.Conditions w = r.when();
         if (!Tokens.tcp(w.protocol())) {
             return Optional.empty();
@@ -276,7 +286,7 @@ final class WindowsFilter implements HostFilter {
             case MAYBE -> unknowns.add("port " + String.join(",", portValues) + " includes " + port);
             case YES -> { }
         }
-        Tokens.Addresses remote = Tokens.addresses(w.remoteAddresses());
+        Tokens.Addresses remote = read.remote();
         switch (remote.matches(family, address)) {
             case NO -> {
                 return Optional.empty();
@@ -285,7 +295,7 @@ final class WindowsFilter implements HostFilter {
                     + String.join(",", remote.unresolvedFor(family)));
             case YES -> { }
         }
-        if (!Tokens.addresses(w.localAddresses()).any()) {
+        if (!read.local().any()) {
             unknowns.add("the local address is one of " + String.join(",", w.localAddresses()));
         }
         if (!w.interfaceAliases().isEmpty() && !isAny(w.interfaceAliases().get(0))) {
