@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A firewalld of the test's own inside a namespace: a private D-Bus system bus that activates
  * nothing, and firewalld reading the namespace's own copy of /etc/firewalld. Stopped by pid;
  * the /run/firewalld it creates on the shared /run is removed. Refuses to start where a
- * firewalld already uses /run/firewalld.
+ * firewalld already runs on this host; a /run/firewalld that no running firewalld owns (left
+ * by a run that was killed before it could tear down) is removed first.
  */
 public final class FirewalldLab implements AutoCloseable {
 
@@ -37,7 +39,13 @@ public final class FirewalldLab implements AutoCloseable {
     /** Starts the bus and firewalld in {@code ns}; waits until firewalld says "running". */
     public static FirewalldLab start(Netns ns) throws Exception {
         if (Files.exists(RUN)) {
-            throw new IllegalStateException(RUN + " exists: a firewalld runs on this host, and a test one would share it");
+            ProcessHandle running = ProcessHandle.allProcesses().filter(FirewalldLab::isFirewalld).findFirst().orElse(null);
+            if (running != null) {
+                throw new IllegalStateException(RUN + " exists and firewalld runs on this host (pid " + running.pid()
+                        + "): a test firewalld would share its /run/firewalld");
+            }
+            System.err.println(RUN + " exists but no firewalld runs: removing what a killed run left");
+            Trees.delete(RUN);
         }
         Path etc = ns.etcOverlay().resolve("firewalld");
         Trees.delete(etc); // a fresh copy of the packaged configuration at each start
@@ -78,6 +86,12 @@ public final class FirewalldLab implements AutoCloseable {
         }
         lab.close();
         throw new IllegalStateException("firewalld did not start: " + Files.readString(dir.resolve("firewalld.log")));
+    }
+
+    /** firewalld is a Python program: its script is one of the interpreter's arguments. */
+    private static boolean isFirewalld(ProcessHandle p) {
+        return Stream.concat(p.info().command().stream(), Stream.of(p.info().arguments().orElse(new String[0])))
+                .anyMatch(a -> a.equals("firewalld") || a.endsWith("/firewalld"));
     }
 
     /** {@code DBUS_SYSTEM_BUS_ADDRESS=unix:path=...}: the environment entry a process needs to reach this firewalld. */
