@@ -46,10 +46,16 @@ import java.util.function.Supplier;
  * the firewall at once), the full audit (every {@code auditMinutes}; a verdict change sends a
  * report), a drift check in enforce mode, reports on {@code reportCron}, and the {@link Outbox}'s
  * delivery, each sink with its own backoff. SIGHUP reloads the settings (a bad file keeps the last
- * good ones, and says why); SIGTERM stops after the running tasks. What the tasks learn is kept in
- * {@link DaemonStatus} and written as a {@link DaemonState} to the {@link StateFile} and the metrics.
+ * good ones, and says why); SIGTERM stops after the running tasks (interrupted after 15 s). What
+ * the tasks learn is kept in {@link DaemonStatus} and written as a {@link DaemonState} to the
+ * {@link StateFile} and the metrics.
  */
 public final class Daemon {
+
+    /** How long a stop waits for the running tasks before it interrupts them. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** How long an interrupted task gets to end before the stop goes on without it. */
+    static final Duration AFTER_INTERRUPT = Duration.ofSeconds(5);
 
     private final Optional<Path> configFile;
     private final Path stateDir;
@@ -129,12 +135,26 @@ public final class Daemon {
         host.reloaded();
     }
 
-    /** SIGTERM: waits for the running tasks, writes the state, and lets {@link #awaitStop()} return. */
+    /**
+     * SIGTERM or the Windows service's stop: waits {@link #STOP_GRACE} for the running tasks, then
+     * interrupts them (the command a task waits on, a firewall read or apply, is killed; the next
+     * start's drift check converges what an apply left half done), writes the state, and lets
+     * {@link #awaitStop()} return: well within the systemd unit's TimeoutStopSec (30 s), the 30 s
+     * that Windows Installer waits for a service it stops, and procrun's stop timeout (60 s), after
+     * which the service manager would kill the JVM with nothing written.
+     */
     public void stop() {
         host.stopping();
         try {
             if (schedule != null) {
-                schedule.shutdown();
+                Schedule.Stopped cut = schedule.shutdown(STOP_GRACE, AFTER_INTERRUPT);
+                if (!cut.interrupted().isEmpty()) {
+                    log.error("stopping: interrupted " + ids(cut.interrupted()) + ", still running after "
+                            + STOP_GRACE.toSeconds() + " s");
+                }
+                if (!cut.abandoned().isEmpty()) {
+                    log.error("stopping: " + ids(cut.abandoned()) + " did not end when interrupted; left behind");
+                }
             }
         } catch (SchedulerException e) {
             log.error("stopping the scheduler: " + e.getMessage());
@@ -142,6 +162,10 @@ public final class Daemon {
         writeState(false);
         log.info("stopped");
         stopped.countDown();
+    }
+
+    private static String ids(List<Schedule.Task> tasks) {
+        return String.join(", ", tasks.stream().map(Schedule.Task::id).toList());
     }
 
     private String mode() {

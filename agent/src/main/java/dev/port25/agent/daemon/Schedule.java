@@ -2,7 +2,7 @@ package dev.port25.agent.daemon;
 
 import org.quartz.CronScheduleBuilder;
 import org.quartz.DisallowConcurrentExecution;
-import org.quartz.Job;
+import org.quartz.InterruptableJob;
 import org.quartz.JobBuilder;
 import org.quartz.JobExecutionContext;
 import org.quartz.Scheduler;
@@ -15,6 +15,7 @@ import org.quartz.impl.StdSchedulerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -100,9 +101,45 @@ final class Schedule {
         work.clear();
     }
 
-    /** Stops, after the running tasks end. */
-    void shutdown() throws SchedulerException {
-        scheduler.shutdown(true);
+    /**
+     * Stops: no task starts any more; the running ones get {@code grace} to end, then are
+     * interrupted (a command they wait on is killed, see {@code CommandRunner}) and get
+     * {@code afterInterrupt} more. Returns the tasks that were interrupted, and of those the ones
+     * still running when it gave up on them (a thread that ignores its interrupt: a daemon thread
+     * that the JVM's exit does not wait for).
+     */
+    Stopped shutdown(Duration grace, Duration afterInterrupt) throws SchedulerException {
+        scheduler.standby();
+        waitForRunning(grace);
+        List<Task> interrupted = running();
+        for (JobExecutionContext c : scheduler.getCurrentlyExecutingJobs()) {
+            scheduler.interrupt(c.getFireInstanceId());
+        }
+        waitForRunning(afterInterrupt);
+        List<Task> abandoned = running();
+        scheduler.shutdown(false);
+        return new Stopped(interrupted, abandoned);
+    }
+
+    /** What {@link #shutdown} had to cut short. */
+    record Stopped(List<Task> interrupted, List<Task> abandoned) {
+    }
+
+    private List<Task> running() throws SchedulerException {
+        return scheduler.getCurrentlyExecutingJobs().stream()
+                .map(c -> Task.valueOf(c.getMergedJobDataMap().getString("task"))).sorted().toList();
+    }
+
+    private void waitForRunning(Duration wait) throws SchedulerException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!scheduler.getCurrentlyExecutingJobs().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void run(Task task) {
@@ -117,9 +154,14 @@ final class Schedule {
         }
     }
 
-    /** The one Quartz job class; which task it runs is in its data. */
+    /**
+     * The one Quartz job class; which task it runs is in its data. Interrupting it (at stop, after
+     * the grace) interrupts the thread that runs it.
+     */
     @DisallowConcurrentExecution
-    public static final class TaskJob implements Job {
+    public static final class TaskJob implements InterruptableJob {
+        private volatile Thread thread;
+
         @Override
         public void execute(JobExecutionContext context) {
             Schedule s;
@@ -128,7 +170,21 @@ final class Schedule {
             } catch (SchedulerException e) {
                 return;
             }
-            s.run(Task.valueOf(context.getMergedJobDataMap().getString("task")));
+            thread = Thread.currentThread();
+            try {
+                s.run(Task.valueOf(context.getMergedJobDataMap().getString("task")));
+            } finally {
+                thread = null;
+                Thread.interrupted(); // the pool's thread is not left interrupted
+            }
+        }
+
+        @Override
+        public void interrupt() {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
         }
     }
 }
