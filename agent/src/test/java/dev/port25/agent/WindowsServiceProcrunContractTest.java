@@ -6,10 +6,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +37,14 @@ class WindowsServiceProcrunContractTest {
         return t;
     }
 
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void startRunsTheDaemonUntilTheServiceManagersStop(@TempDir Path dir) throws Exception {
         System.setProperty(ProcrunServiceHost.PROPERTY, "procrun");
@@ -51,5 +63,12 @@ class WindowsServiceProcrunContractTest {
         assertThat(service.isAlive()).as("start returns after stop").isFalse();
         assertThat(Files.readString(state.resolve(StateFile.NAME))).as("the state says it stopped")
                 .containsPattern("\"running\" *: *false");
+        // procrun never rotates the stdout it redirects: the service's log is its own daily file
+        String log;
+        try (Stream<Path> days = Files.list(state.resolve("logs"))) {
+            log = days.filter(p -> p.getFileName().toString().matches("port25-agent\\.\\d{4}-\\d\\d-\\d\\d\\.log"))
+                    .map(WindowsServiceProcrunContractTest::read).collect(Collectors.joining());
+        }
+        assertThat(log).containsPattern("Z info started: settings ").containsPattern("Z info stopped\\R");
     }
 }

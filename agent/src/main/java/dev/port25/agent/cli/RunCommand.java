@@ -20,10 +20,11 @@ import java.util.concurrent.Callable;
                 + "the spool, with backoff while the endpoint is away.",
             "SIGHUP reloads the settings (a bad file keeps the last good ones and logs why); SIGTERM and SIGINT stop "
                 + "after the running tasks (interrupted after 15 s). Under systemd (Type=notify) it sends READY, "
-                + "RELOADING, STOPPING and, when WatchdogSec is set, WATCHDOG. As the Windows service (procrun) the service manager's stop stops it "
-                + "and a restart of the service reloads; from a Windows console Ctrl+C stops. Logs go to stdout and "
-                + "stderr (the Windows service's: daily files under %%ProgramData%%\\port25-agent\\logs). 'status' "
-                + "shows the daemon's state (STATE-DIR/daemon.json)."},
+                + "RELOADING, STOPPING and, when WatchdogSec is set, WATCHDOG. As the Windows service (procrun) the "
+                + "service manager's stop stops it and a restart of the service reloads; from a Windows console Ctrl+C "
+                + "stops. Logs go to stdout and stderr (the Windows service's: "
+                + "STATE-DIR\\logs\\port25-agent.YYYY-MM-DD.log, a file per UTC day, a month kept). 'status' shows "
+                + "the daemon's state (STATE-DIR/daemon.json)."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 stopped by a signal, 3 bad settings at start or an internal error"})
 final class RunCommand implements Callable<Integer> {

@@ -76,7 +76,7 @@ public final class Daemon {
 
     /** A daemon that tells {@code host} (the service manager it runs under) how it is doing. */
     public Daemon(Optional<Path> configFile, Path stateDir, String agentVersion, ServiceHost host) {
-        this(configFile, stateDir, agentVersion, Log.standard(), host);
+        this(configFile, stateDir, agentVersion, Log.standard(host, stateDir), host);
     }
 
     Daemon(Optional<Path> configFile, Path stateDir, String agentVersion, Log log, ServiceHost host) {

@@ -1,46 +1,76 @@
 package dev.port25.agent.daemon;
 
+import dev.port25.agent.platform.ServiceHost;
+
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The daemon's log: one line per event on stdout (info) or stderr (warnings, errors). Under
- * systemd (JOURNAL_STREAM set) each line starts with its syslog priority, "&lt;6&gt;", which
- * journald reads as the level and strips; elsewhere with a UTC timestamp.
+ * The daemon's log, one line per event. By default on stdout (info) or stderr (warnings,
+ * errors); under systemd (JOURNAL_STREAM set) each line starts with its syslog priority,
+ * "&lt;6&gt;", which journald reads as the level and strips; elsewhere with a UTC timestamp. As
+ * the Windows service, every line, with its timestamp and level, into a {@link DailyLogFile}.
  */
 final class Log {
 
-    private final PrintStream out;
-    private final PrintStream err;
-    private final boolean journal;
+    /** The Windows service's daily log files kept: a month. */
+    static final int KEEP_DAYS = 31;
 
-    Log(PrintStream out, PrintStream err, boolean journal) {
-        this.out = out;
-        this.err = err;
-        this.journal = journal;
+    private interface Sink {
+        void line(boolean error, int priority, String level, String text);
     }
 
-    static Log standard() {
+    private final Sink sink;
+
+    private Log(Sink sink) {
+        this.sink = sink;
+    }
+
+    Log(PrintStream out, PrintStream err, boolean journal) {
+        this((error, priority, level, text) -> {
+            PrintStream to = error ? err : out;
+            to.println(journal ? "<" + priority + ">" + text : stamp(Instant.now()) + " " + level + " " + text);
+            to.flush();
+        });
+    }
+
+    /** Into daily files in {@code dir}, the timestamps and the days after {@code clock}. */
+    static Log daily(Path dir, Clock clock, PrintStream fallback) {
+        DailyLogFile file = new DailyLogFile(dir, clock, KEEP_DAYS, fallback);
+        return new Log((error, priority, level, text) -> file.write(stamp(clock.instant()) + " " + level + " " + text));
+    }
+
+    /**
+     * The log for a daemon under {@code host}: daily files in {@code STATE-DIR/logs} when the host
+     * keeps none of its own (the Windows service), else stdout and stderr.
+     */
+    static Log standard(ServiceHost host, Path stateDir) {
+        if (host.wantsLogFiles()) {
+            return daily(stateDir.resolve("logs"), Clock.systemUTC(), System.err);
+        }
         return new Log(System.out, System.err, System.getenv("JOURNAL_STREAM") != null);
     }
 
     void info(String message) {
-        line(out, 6, "info", message);
+        line(false, 6, "info", message);
     }
 
     void warn(String message) {
-        line(err, 4, "warning", message);
+        line(true, 4, "warning", message);
     }
 
     void error(String message) {
-        line(err, 3, "error", message);
+        line(true, 3, "error", message);
     }
 
-    private synchronized void line(PrintStream to, int priority, String level, String message) {
-        String text = message.replace('\n', ' ');
-        to.println(journal ? "<" + priority + ">" + text
-                : Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + level + " " + text);
-        to.flush();
+    private synchronized void line(boolean error, int priority, String level, String message) {
+        sink.line(error, priority, level, message.replace('\n', ' '));
+    }
+
+    private static String stamp(Instant at) {
+        return at.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 }

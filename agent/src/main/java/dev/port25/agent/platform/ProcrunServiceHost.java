@@ -49,6 +49,12 @@ public final class ProcrunServiceHost implements ServiceHost {
         }
     }
 
+    /** procrun's redirection of stdout is one file per start that only grows: the daemon keeps daily files. */
+    @Override
+    public boolean wantsLogFiles() {
+        return true;
+    }
+
     @Override
     public void onRequests(Runnable stopRequest, Runnable reload) {
         boolean already;

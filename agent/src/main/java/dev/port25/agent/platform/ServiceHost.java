@@ -37,6 +37,15 @@ public interface ServiceHost {
     }
 
     /**
+     * Whether the daemon keeps its own log files: true where the manager keeps no log of the
+     * daemon's output (procrun names its redirection of stdout once, at start, and never rotates
+     * it); false where stdout and stderr are the log (journald, a console).
+     */
+    default boolean wantsLogFiles() {
+        return false;
+    }
+
+    /**
      * Has the manager's stop and reload requests call these, each on a thread of its own: on
      * Linux SIGTERM and SIGINT stop, SIGHUP reloads, under systemd or from a shell alike.
      */
