@@ -81,7 +81,7 @@ final class PolicyJson {
                     port == null ? any.localPorts() : anyIfEmpty(strings(port.get("localPort"))),
                     port == null ? any.remotePorts() : anyIfEmpty(strings(port.get("remotePort"))),
                     address == null ? any.localAddresses() : anyIfEmpty(strings(address.get("localAddress"))),
-                    address == null ? any.remoteAddresses() : anyIfEmpty(strings(address.get("remoteAddress"))),
+                    remoteAddresses(r, address),
                     app == null ? any.program() : orAny(text(app, "program")),
                     service == null ? any.service() : orAny(text(service, "service")),
                     app == null ? any.appPackage() : text(app, "package"),
@@ -125,6 +125,24 @@ final class PolicyJson {
     }
 
     /** The values of a collection as text; numbers as their text. */
+    /**
+     * A rule's remote addresses: those of its address filter, or, when the rule or its filter
+     * names dynamic keyword addresses, those keywords ("DynamicKeyword {id}"), which stand for
+     * addresses the read did not resolve (a rule uses them instead of explicit addresses).
+     */
+    private static List<String> remoteAddresses(JsonNode rule, JsonNode address) {
+        List<String> keywords = new ArrayList<>(strings(rule.get("dynamicKeywords")));
+        if (address != null) {
+            keywords.addAll(strings(address.get("dynamicKeywords")));
+        }
+        List<String> named = keywords.stream().map(String::strip).filter(k -> !k.isEmpty()).distinct()
+                .map(k -> Tokens.DYNAMIC_KEYWORD + k).toList();
+        if (!named.isEmpty()) {
+            return named;
+        }
+        return address == null ? Conditions.ANY.remoteAddresses() : anyIfEmpty(strings(address.get("remoteAddress")));
+    }
+
     static List<String> strings(JsonNode node) {
         return list(node).stream().filter(n -> !n.isNull()).map(JsonNode::asText).toList();
     }

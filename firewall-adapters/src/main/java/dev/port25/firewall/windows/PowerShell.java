@@ -75,6 +75,11 @@ final class PowerShell {
     static final String READ = """
             $store = 'ActiveStore'
             function Strings($v) { ,[string[]]@($v | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ }) }
+            # dynamic keyword addresses (Windows 10 build 20348 and later) stand for remote addresses
+            # that this read does not resolve; whichever object carries them, they are named
+            function DynamicKeywords($o) {
+              Strings @($o.PSObject.Properties | Where-Object { $_.Name -like '*DynamicKeyword*' } | ForEach-Object { $_.Value })
+            }
             $errors = New-Object System.Collections.ArrayList
             $profiles = @(Get-NetFirewallProfile -All -PolicyStore $store | ForEach-Object { [pscustomobject]@{
               name = [string]$_.Name
@@ -97,13 +102,15 @@ final class PowerShell {
               policyStoreSource = [string]$_.PolicyStoreSource
               policyStoreSourceType = [int]$_.PolicyStoreSourceType
               enforcementStatus = Strings $_.EnforcementStatus
+              dynamicKeywords = DynamicKeywords $_
             } })
             $ports = @(Get-NetFirewallPortFilter -All -PolicyStore $store | ForEach-Object { [pscustomobject]@{
               id = [string]$_.InstanceID; protocol = [string]$_.Protocol
               localPort = Strings $_.LocalPort; remotePort = Strings $_.RemotePort } })
             $addresses = @(Get-NetFirewallAddressFilter -All -PolicyStore $store | ForEach-Object { [pscustomobject]@{
               id = [string]$_.InstanceID
-              localAddress = Strings $_.LocalAddress; remoteAddress = Strings $_.RemoteAddress } })
+              localAddress = Strings $_.LocalAddress; remoteAddress = Strings $_.RemoteAddress
+              dynamicKeywords = DynamicKeywords $_ } })
             $applications = @(Get-NetFirewallApplicationFilter -All -PolicyStore $store | ForEach-Object {
               [pscustomobject]@{ id = [string]$_.InstanceID; program = [string]$_.Program; package = [string]$_.Package } })
             $services = @(Get-NetFirewallServiceFilter -All -PolicyStore $store | ForEach-Object {

@@ -31,6 +31,9 @@ final class Tokens {
     private static final Set<String> ADDRESS_KEYWORDS = Set.of("localsubnet", "dns", "dhcp", "wins", "defaultgateway",
             "internet", "intranet", "intranetremoteaccess", "playtodevice", "captiveportal");
 
+    /** How a dynamic keyword address a rule names is written among its remote addresses. */
+    static final String DYNAMIC_KEYWORD = "DynamicKeyword ";
+
     private Tokens() {
     }
 
@@ -98,6 +101,11 @@ final class Tokens {
             Optional<IpFamily> only = lower.endsWith("4") ? Optional.of(IpFamily.IPV4)
                     : lower.endsWith("6") ? Optional.of(IpFamily.IPV6) : Optional.empty();
             String bare = only.isPresent() ? lower.substring(0, lower.length() - 1) : lower;
+            if (v.startsWith(DYNAMIC_KEYWORD)) {
+                unresolved.add(new Unresolved(v + " (a dynamic keyword address: its addresses were not read)",
+                        Optional.empty()));
+                continue;
+            }
             if (ADDRESS_KEYWORDS.contains(bare) || ADDRESS_KEYWORDS.contains(lower)) {
                 unresolved.add(new Unresolved(v, ADDRESS_KEYWORDS.contains(lower) ? Optional.empty() : only));
                 continue;

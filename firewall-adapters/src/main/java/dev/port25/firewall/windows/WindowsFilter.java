@@ -43,10 +43,14 @@ import java.util.TreeSet;
  * <p>A condition only the host's configuration or the listener's owner could decide (an address
  * keyword such as LocalSubnet, a program, a service, a local address, an interface type) is never
  * guessed: where it would change the verdict, the verdict is UNKNOWN and names the rule.
- * Loopback connections are not filtered by Windows at all, so the agent's rules never stand in the
- * way of local submission to 127.0.0.1:25.
+ * Loopback connections are not filtered by these rules at all (KB2771908), so the agent's rules
+ * never stand in the way of local submission to 127.0.0.1:25, and a connection from 127.0.0.1 or
+ * ::1 is let in whatever the rules say.
  */
 final class WindowsFilter implements HostFilter {
+
+    /** Microsoft KB2771908: rules made with the firewall's own tools "have no effect on loopback communication". */
+    private static final RuleRef LOOPBACK = new RuleRef("windows", "loopback: firewall rules do not apply to it");
 
     private final WindowsPolicy policy;
     private final List<String> unread;
@@ -119,6 +123,9 @@ final class WindowsFilter implements HostFilter {
 
     @Override
     public Decision decide(Packet packet) {
+        if (packet.source().isLoopbackAddress()) {
+            return new Decision(Verdict.ACCEPT, Optional.of(LOOPBACK), List.of());
+        }
         List<Place> at = packet.inInterface()
                 .map(i -> places.stream().filter(p -> p.alias().map(i::equalsIgnoreCase).orElse(false)).toList())
                 .filter(l -> !l.isEmpty()).orElse(places);

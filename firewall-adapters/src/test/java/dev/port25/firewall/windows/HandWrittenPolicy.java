@@ -178,6 +178,16 @@ final class HandWrittenPolicy {
             return strings(address, "remoteAddress", addresses);
         }
 
+        /** Dynamic keyword addresses, on the address filter (where the read finds them, if Windows puts them there). */
+        Rule dynamicKeywords(String... ids) {
+            return strings(address, "dynamicKeywords", ids);
+        }
+
+        /** Dynamic keyword addresses, on the rule object itself. */
+        Rule ruleDynamicKeywords(String... ids) {
+            return strings(rule, "dynamicKeywords", ids);
+        }
+
         Rule local(String... addresses) {
             return strings(address, "localAddress", addresses);
         }

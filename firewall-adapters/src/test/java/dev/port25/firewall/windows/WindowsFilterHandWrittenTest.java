@@ -76,6 +76,18 @@ class WindowsFilterHandWrittenTest {
     }
 
     @Test
+    void loopbackIsNeverFilteredByTheRules() {
+        WindowsState closed = WindowsRecordedStates.state("port25-closed");
+        for (String local : List.of("127.0.0.1", "127.3.2.1", "::1")) {
+            Decision d = closed.packetFilter().decide(new Packet(IpAddresses.parse(local), Optional.empty(), 25));
+            assertThat(d.verdict()).as(local).isEqualTo(Verdict.ACCEPT);
+            assertThat(d.decidedBy()).map(RuleRef::toString).contains("windows: loopback: firewall rules do not apply to it");
+        }
+        assertThat(closed.packetFilter().decide(new Packet(IpAddresses.parse("198.18.0.9"), Optional.empty(), 25))
+                .verdict()).isEqualTo(Verdict.DROP);
+    }
+
+    @Test
     void aProfileWithTheFirewallOffOrAnExcludedInterfaceLetsEverythingIn() {
         WindowsState off = new HandWrittenPolicy().profile("Public", "enabled", 0).rule("port25-agent-in-tcp-25")
                 .and().state();
@@ -174,6 +186,22 @@ class WindowsFilterHandWrittenTest {
                 .and().state();
         assertThat(v4(six).level()).isEqualTo(OPEN);
         assertThat(v6(six).level()).isEqualTo(UNKNOWN);
+
+        // a block over dynamic keyword addresses (their addresses are not read) is no block from Any
+        for (WindowsState dynamic : List.of(
+                new HandWrittenPolicy().rule("smtp").allow().and().rule("blocklist").dynamicKeywords(
+                        "{01234567-89ab-cdef-0123-456789abcdef}").and().state(),
+                new HandWrittenPolicy().rule("smtp").allow().and().rule("blocklist").ruleDynamicKeywords(
+                        "{01234567-89ab-cdef-0123-456789abcdef}", "").and().state())) {
+            for (Exposure e : List.of(v4(dynamic), v6(dynamic))) {
+                assertThat(e.level()).as(e.toString()).isEqualTo(UNKNOWN);
+                assertThat(e.notes()).anyMatch(n -> n.contains("rule blocklist")
+                        && n.contains("DynamicKeyword {01234567-89ab-cdef-0123-456789abcdef} (a dynamic keyword address"));
+            }
+        }
+        WindowsState empty = new HandWrittenPolicy().rule("smtp").allow().and().rule("blocklist").dynamicKeywords()
+                .ruleDynamicKeywords("").and().state();
+        assertThat(v4(empty).level()).as("no keyword named: the rule's own addresses (Any) decide").isEqualTo(CLOSED);
 
         WindowsState program = new HandWrittenPolicy().rule("mta").allow().program("C:\\Mail\\smtpd.exe").and().state();
         assertThat(v4(program).level()).isEqualTo(UNKNOWN);
