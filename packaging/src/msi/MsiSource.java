@@ -16,10 +16,14 @@ import java.util.regex.Pattern;
  * is numeric, so 0.1.0-SNAPSHOT is 0.1.0), the files' paths, and the service's JVM options, each
  * line of packaging/service.jvmopts that is not a comment, after -Xrs (the JVM must not take the
  * console's logoff signal for its own) and -Dport25.service=procrun (the agent's service host),
- * joined with [~], which wixl writes as a REG_MULTI_SZ. Run by the build with the JDK's
+ * then a larger heap ceiling ({@link #WINDOWS_HEAP_CEILING}), joined with [~], which wixl writes
+ * as a REG_MULTI_SZ. Run by the build with the JDK's
  * single-file launcher: java MsiSource.java TEMPLATE OUT VERSION JVMOPTS NAME=PATH...
  */
 public final class MsiSource {
+
+    /** The Windows service's heap ceiling, after service.jvmopts' options. */
+    static final String WINDOWS_HEAP_CEILING = "-Xmx256m";
 
     private MsiSource() {
     }
@@ -42,6 +46,10 @@ public final class MsiSource {
                 options.add(o);
             }
         }
+        // last, so it wins over service.jvmopts' -Xmx32m: a read of the ActiveStore is one JSON
+        // document, parsed whole (5000 rules need about 40 MiB for a moment, 20000 about 150);
+        // a ceiling, not a reservation: the heap grows only for the read and is given back
+        options.add(WINDOWS_HEAP_CEILING);
         values.put("JVM_OPTIONS", String.join("[~]", options));
         // wixl takes only paths relative to the source: each file is copied beside it, under files/
         Path target = Path.of(args[1]).toAbsolutePath();

@@ -1,5 +1,6 @@
 package dev.port25.packaging;
 
+import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandResult;
 import dev.port25.firewall.exec.CommandRunner;
 import dev.port25.firewall.testing.Prerequisites;
@@ -10,12 +11,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.File;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -140,7 +143,30 @@ class MsiTablesIT {
                 options.add(line.strip());
             }
         }
+        options.add("-Xmx256m"); // the Windows service's heap ceiling: a read of the ActiveStore is parsed whole
         assertThat(values.get(PROCRUN + "\\Java\\Options")).isEqualTo(String.join("[~]", options));
+        // and with exactly those options a read of 20000 rules, through the adapter and a stand-in
+        // powershell.exe, fits in that heap (with service.jvmopts' -Xmx32m alone, 5000 did not)
+        Path standIn = Files.createTempDirectory("p25-heap-");
+        try {
+            Path state = standIn.resolve("state.json");
+            Files.writeString(state, SyntheticActiveStore.json(20000));
+            Path ps = Files.writeString(standIn.resolve("powershell.exe"), "#!/bin/sh\ncat > /dev/null\nexec cat '"
+                    + state + "'\n");
+            assertThat(ps.toFile().setExecutable(true)).isTrue();
+            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            argv.addAll(List.of(values.get(PROCRUN + "\\Java\\Options").split("\\[~]")));
+            argv.addAll(List.of("-cp", "../agent/target/port25-agent.jar" + File.pathSeparator + "target/test-classes",
+                    "dev.port25.firewall.windows.ReadOfARuleset", standIn.toString()));
+            CommandResult read = RUNNER.run(Command.of(argv).withTimeout(Duration.ofMinutes(3)));
+            assertThat(read.exitCode()).as(read.describe()).isZero();
+            assertThat(read.stdout()).startsWith("20000 rules read");
+        } finally {
+            for (String f : List.of("state.json", "powershell.exe")) {
+                Files.deleteIfExists(standIn.resolve(f));
+            }
+            Files.delete(standIn);
+        }
         // the class procrun is told to call has the methods it calls, in the jar the MSI carries
         String service = values.get(PROCRUN + "\\Start\\Class");
         assertThat(values.get(PROCRUN + "\\Stop\\Class")).isEqualTo(service);
