@@ -14,7 +14,8 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
         description = {"Host agent for port 25 (SMTP) exposure: it keeps each host's port 25 where its role (from "
-            + "/etc/port25-agent/agent.yml) says it should be. 'status' is the quick check, 'audit' the full report, "
+            + "/etc/port25-agent/agent.yml, on Windows %%ProgramData%%\\port25-agent\\agent.yml) says it should "
+            + "be. 'status' is the quick check, 'audit' the full report, "
             + "'enforce' converges the firewall and 'undo' removes what it added; 'probe' tests an SMTP server, "
             + "'firewall' shows what every firewall layer does to a port, 'config check' checks a settings file."},
         footerHeading = "%nExit codes (monitoring-plugin convention):%n",

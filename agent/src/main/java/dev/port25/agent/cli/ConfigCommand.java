@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code port25-agent config check [FILE]}. */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = "Work with the settings file (/etc/port25-agent/agent.yml).",
+        description = "Work with the settings file (/etc/port25-agent/agent.yml; on Windows "
+                + "%%ProgramData%%\\port25-agent\\agent.yml).",
         subcommands = {ConfigCommand.Check.class, CommandLine.HelpCommand.class})
 final class ConfigCommand implements Runnable {
 
@@ -36,7 +37,8 @@ final class ConfigCommand implements Runnable {
             description = {"Check a settings file: every key known, every value of the right type and form (CIDRs, "
                     + "host name patterns, URLs). Prints what the file means for this host (its role and why), or "
                     + "one error naming the file, line and key.",
-                "Without FILE: /etc/port25-agent/agent.yml, or, when there is none, the built-in defaults."},
+                "Without FILE: /etc/port25-agent/agent.yml (on Windows %%ProgramData%%\\port25-agent\\agent.yml), "
+                    + "or, when there is none, the built-in defaults."},
             footerHeading = "%nExit codes:%n",
             footer = {"  0 the settings are good, 3 they are not (or bad usage)"})
     static final class Check implements Callable<Integer> {

@@ -143,6 +143,32 @@ class WindowsAdapterAgainstAStandInPowerShellTest {
     }
 
     @Test
+    void aProfileWithTheFirewallOffIsNamedAfterClosed() throws Exception {
+        state("state.json", "port25-open");
+        // after the write: the agent's block is there and enforced, but Public has the firewall off
+        Files.writeString(dir.resolve("after.json"), new HandWrittenPolicy().profile("Public", "enabled", 0)
+                .connections("Ethernet", 0).rule("port25-agent-in-tcp-25").group("port25-agent").and().json());
+        ApplyResult r = adapter.apply(adapter.plan(adapter.read(), Desired.of(25, new Inbound.Closed())));
+        assertThat(r.converged()).isTrue();
+        assertThat(r.unmet()).hasSize(2).allMatch(u -> u.contains("wanted CLOSED") && u.contains("Enabled False"));
+        assertThat(r.unmet().get(0)).startsWith("ipv4 tcp port 25: ");
+        assertThat(r.unmet().get(1)).startsWith("ipv6 tcp port 25: ");
+    }
+
+    @Test
+    void aForeignBlockThatStillClosesThePortAfterOpenIsNamed() throws Exception {
+        state("state.json", "port25-closed");
+        // after the write: the agent's block is gone, a block of someone else's still closes 25
+        Files.writeString(dir.resolve("after.json"), new HandWrittenPolicy().rule("smtp").allow().and()
+                .rule("Block SMTP").gpo("CONTOSO\\Baseline").and().json());
+        ApplyResult r = adapter.apply(adapter.plan(adapter.read(), Desired.of(25, new Inbound.Open())));
+        assertThat(r.converged()).isTrue();
+        assertThat(r.after().ownedRules()).isEmpty();
+        assertThat(r.unmet()).hasSize(2).allMatch(u -> u.contains("wanted OPEN, all layers give CLOSED")
+                && u.contains("from CONTOSO\\Baseline: Block SMTP"));
+    }
+
+    @Test
     void aFailedWriteSaysWhatFailedAndAReadThatIsNotJsonIsAnError() throws Exception {
         state("state.json", "port25-open");
         Files.writeString(dir.resolve("fail"), "");

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it says when there is none it may take.
  */
 @Tag("install")
-class FindJavaScriptIT {
+class FindJavaScriptAgainstAStandInHostIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JDK17 = "C:\\Program Files\\Eclipse Adoptium\\jdk-17.0.15.6-hotspot";

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.condition.OS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** MachineGuid as the registry holds it (values written by hand; the live read runs on Windows only). */
-class WindowsMachineGuidTest {
+class WindowsMachineGuidHandWrittenTest {
 
     @Test
     void aGuidIsThirtyTwoLowercaseHexDigitsAndAnythingElseIsNoId() {
