@@ -48,7 +48,7 @@ public final class MsiSource {
         }
         // last, so it wins over service.jvmopts' -Xmx32m: a read of the ActiveStore is one JSON
         // document, parsed whole (5000 rules need about 40 MiB for a moment, 20000 about 150);
-        // a ceiling, not a reservation: the heap grows only for the read and is given back
+        // a ceiling, not a reservation: the heap grows only for the read
         options.add(WINDOWS_HEAP_CEILING);
         values.put("JVM_OPTIONS", String.join("[~]", options));
         // wixl takes only paths relative to the source: each file is copied beside it, under files/

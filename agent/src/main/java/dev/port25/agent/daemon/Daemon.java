@@ -38,6 +38,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -65,6 +66,8 @@ public final class Daemon {
     private final DaemonStatus status = new DaemonStatus();
     private final Convergence convergence;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set once, by the first stop: from then on no result of a task cut short is taken for true. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
     /** One delivery round at a time (the flush task, and a report made meanwhile). */
     private final Object delivery = new Object();
     /** State snapshots are written in the order they are taken. */
@@ -112,6 +115,10 @@ public final class Daemon {
 
     /** SIGHUP: the settings again; a bad file keeps the last good ones. */
     public void reload() {
+        if (stopping.get()) {
+            log.warn("reload ignored: the daemon is stopping");
+            return;
+        }
         host.reloading();
         try {
             SettingsLoader.Loaded fresh = SettingsLoader.load(configFile);
@@ -144,12 +151,15 @@ public final class Daemon {
      * which the service manager would kill the JVM with nothing written.
      */
     public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return; // a second request (SIGINT after SIGTERM) while the first one stops it
+        }
         host.stopping();
         try {
             if (schedule != null) {
                 Schedule.Stopped cut = schedule.shutdown(STOP_GRACE, AFTER_INTERRUPT);
                 if (!cut.interrupted().isEmpty()) {
-                    log.error("stopping: interrupted " + ids(cut.interrupted()) + ", still running after "
+                    log.warn("stopping: interrupted " + ids(cut.interrupted()) + ", still running after "
                             + STOP_GRACE.toSeconds() + " s");
                 }
                 if (!cut.abandoned().isEmpty()) {
@@ -282,6 +292,11 @@ public final class Daemon {
         } catch (EnforcementPolicy.Refused e) {
             log.warn(why + ": enforcement refused: " + e.getMessage());
         } catch (FirewallException | IOException e) {
+            if (stopping.get()) {
+                log.warn(why + ": cut short by the stop (the journal holds what it may have left; the next start "
+                        + "converges it): " + e.getMessage());
+                return;
+            }
             log.error(why + ": enforcement failed: " + e.getMessage());
             status.error(why + ": " + e.getMessage());
         }
@@ -290,6 +305,10 @@ public final class Daemon {
     /** The full audit; a report when asked, or when the verdict changed. */
     void audit(Optional<ComplianceReport.Trigger> trigger) {
         AuditReport audit = new AuditService().audit(loaded);
+        if (stopping.get()) { // its firewall read may have been killed: not a verdict
+            log.warn("an audit cut short by the stop: its result is dropped");
+            return;
+        }
         Verdict v = audit.status().verdict();
         Optional<Verdict> before = status.audited(v, audit.status().findings());
         if (trigger.isEmpty()) {
@@ -358,6 +377,9 @@ public final class Daemon {
 
     /** The state file, and the metrics once an audit ran; what cannot be written is logged. */
     private void writeState(boolean running) {
+        if (running && stopping.get()) {
+            return; // the stop writes the last state, which says stopped
+        }
         synchronized (stateWrite) {
             write(running);
         }

@@ -2,14 +2,13 @@ package dev.port25.agent.daemon;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -30,19 +29,17 @@ final class DailyLogFile {
     private static final Pattern NAME = Pattern.compile("port25-agent\\.(\\d{4}-\\d\\d-\\d\\d)\\.log");
 
     private final Path dir;
-    private final Clock clock;
     private final int keepDays;
     private final PrintStream fallback;
     private LocalDate day;
     private Writer writer;
     private boolean failing;
 
-    DailyLogFile(Path dir, Clock clock, int keepDays, PrintStream fallback) {
+    DailyLogFile(Path dir, int keepDays, PrintStream fallback) {
         if (keepDays < 1) {
             throw new IllegalArgumentException("keepDays must be 1 or more: " + keepDays);
         }
         this.dir = dir;
-        this.clock = clock;
         this.keepDays = keepDays;
         this.fallback = fallback;
     }
@@ -52,10 +49,10 @@ final class DailyLogFile {
         return dir.resolve("port25-agent." + day + ".log");
     }
 
-    /** Appends {@code line} and a line break to today's file, and flushes. */
-    synchronized void write(String line) {
+    /** Appends {@code line}, stamped {@code at}, and a line break to the file of {@code at}'s UTC day, and flushes. */
+    synchronized void write(Instant at, String line) {
         try {
-            LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+            LocalDate today = LocalDate.ofInstant(at, ZoneOffset.UTC);
             if (writer == null || !today.equals(day)) {
                 open(today);
             }
@@ -63,7 +60,7 @@ final class DailyLogFile {
             writer.write(System.lineSeparator());
             writer.flush();
             failing = false;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) { // DirectoryIteratorException among them
             closeQuietly();
             if (!failing) {
                 fallback.println("cannot write the log in " + dir + ": " + e.getMessage());
@@ -81,8 +78,8 @@ final class DailyLogFile {
         day = today;
         try {
             deleteBefore(today.minusDays(keepDays - 1L));
-        } catch (IOException e) {
-            fallback.println("cannot remove the old logs in " + dir + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            fallback.println("cannot list the old logs in " + dir + ": " + e.getMessage());
         }
     }
 
@@ -92,7 +89,11 @@ final class DailyLogFile {
             for (Path f : files) {
                 Matcher m = NAME.matcher(f.getFileName().toString());
                 if (m.matches() && parse(m.group(1)).map(d -> d.isBefore(first)).orElse(false)) {
-                    Files.deleteIfExists(f);
+                    try {
+                        Files.deleteIfExists(f);
+                    } catch (IOException e) { // one held open elsewhere does not keep the others
+                        fallback.println("cannot remove the old log " + f + ": " + e.getMessage());
+                    }
                 }
             }
         }

@@ -39,8 +39,11 @@ final class Log {
 
     /** Into daily files in {@code dir}, the timestamps and the days after {@code clock}. */
     static Log daily(Path dir, Clock clock, PrintStream fallback) {
-        DailyLogFile file = new DailyLogFile(dir, clock, KEEP_DAYS, fallback);
-        return new Log((error, priority, level, text) -> file.write(stamp(clock.instant()) + " " + level + " " + text));
+        DailyLogFile file = new DailyLogFile(dir, KEEP_DAYS, fallback);
+        return new Log((error, priority, level, text) -> {
+            Instant at = clock.instant(); // one reading: the line's stamp and its file's day agree
+            file.write(at, stamp(at) + " " + level + " " + text);
+        });
     }
 
     /**

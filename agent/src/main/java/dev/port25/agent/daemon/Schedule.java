@@ -54,6 +54,8 @@ final class Schedule {
     private final Scheduler scheduler;
     private final Map<Task, Runnable> work = new ConcurrentHashMap<>();
     private final BiConsumer<Task, RuntimeException> failed;
+    /** Set by {@link #shutdown}: a job Quartz hands over late does not run its task. */
+    private volatile boolean closing;
 
     /** @param failed told of a task that threw (the task runs again at its next time) */
     Schedule(BiConsumer<Task, RuntimeException> failed) throws SchedulerException {
@@ -109,6 +111,7 @@ final class Schedule {
      * that the JVM's exit does not wait for).
      */
     Stopped shutdown(Duration grace, Duration afterInterrupt) throws SchedulerException {
+        closing = true;
         scheduler.standby();
         waitForRunning(grace);
         List<Task> interrupted = running();
@@ -144,7 +147,7 @@ final class Schedule {
 
     private void run(Task task) {
         Runnable r = work.get(task);
-        if (r == null) {
+        if (r == null || closing) {
             return; // cleared by a reload while it was due
         }
         try {
@@ -160,30 +163,38 @@ final class Schedule {
      */
     @DisallowConcurrentExecution
     public static final class TaskJob implements InterruptableJob {
-        private volatile Thread thread;
+        private final Object lock = new Object();
+        private Thread thread;
+        private boolean interrupted;
 
         @Override
         public void execute(JobExecutionContext context) {
-            Schedule s;
-            try {
-                s = (Schedule) context.getScheduler().getContext().get(SCHEDULE);
-            } catch (SchedulerException e) {
-                return;
+            synchronized (lock) {
+                if (interrupted) {
+                    return;
+                }
+                thread = Thread.currentThread();
             }
-            thread = Thread.currentThread();
             try {
+                Schedule s = (Schedule) context.getScheduler().getContext().get(SCHEDULE);
                 s.run(Task.valueOf(context.getMergedJobDataMap().getString("task")));
+            } catch (SchedulerException e) {
+                // the scheduler is gone: nothing to run
             } finally {
-                thread = null;
-                Thread.interrupted(); // the pool's thread is not left interrupted
+                synchronized (lock) {
+                    thread = null;
+                    Thread.interrupted(); // the pool's thread is not left interrupted
+                }
             }
         }
 
         @Override
         public void interrupt() {
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
+            synchronized (lock) {
+                interrupted = true;
+                if (thread != null) {
+                    thread.interrupt();
+                }
             }
         }
     }

@@ -77,10 +77,21 @@ class DailyLogFileTest {
     }
 
     @Test
+    void aLineGoesToTheDayItsStampCarriesWhateverTheTimeItIsWritten(@TempDir Path dir) throws Exception {
+        DailyLogFile file = new DailyLogFile(dir, 31, stderr);
+        file.write(DAY_ONE, "stamped before midnight");
+        file.write(DAY_ONE.plusSeconds(1), "after");
+        file.write(DAY_ONE, "written late, stamped before");
+        assertThat(Files.readAllLines(dir.resolve("port25-agent.2026-12-06.log")))
+                .containsExactly("stamped before midnight", "written late, stamped before");
+        assertThat(Files.readAllLines(dir.resolve("port25-agent.2026-12-07.log"))).containsExactly("after");
+    }
+
+    @Test
     void aRestartAppendsToTheDaysFile(@TempDir Path dir) throws Exception {
         Moving clock = new Moving(DAY_ONE);
-        new DailyLogFile(dir, clock, 31, stderr).write("first run");
-        new DailyLogFile(dir, clock, 31, stderr).write("second run");
+        new DailyLogFile(dir, 31, stderr).write(clock.instant(), "first run");
+        new DailyLogFile(dir, 31, stderr).write(clock.instant(), "second run");
 
         assertThat(Files.readAllLines(dir.resolve("port25-agent.2026-12-06.log"))).containsExactly("first run", "second run");
     }
@@ -99,7 +110,7 @@ class DailyLogFileTest {
         Moving clock = new Moving(DAY_ONE);
         clock.add(Duration.ofSeconds(1));
 
-        new DailyLogFile(dir, clock, 3, stderr).write("a new day");
+        new DailyLogFile(dir, 3, stderr).write(clock.instant(), "a new day");
 
         assertThat(names(dir)).containsExactlyInAnyOrder(Stream.concat(others.stream(), Stream.of(
                 "port25-agent.2026-12-05.log", "port25-agent.2026-12-06.log", "port25-agent.2026-12-07.log"))
@@ -109,9 +120,9 @@ class DailyLogFileTest {
     @Test
     void aLineThatCannotBeWrittenGoesToStderrWithWhyAndNothingThrows(@TempDir Path dir) throws Exception {
         Path notADir = Files.writeString(dir.resolve("logs"), "a file where the folder should be");
-        DailyLogFile file = new DailyLogFile(notADir, new Moving(DAY_ONE), 31, stderr);
-        file.write("first");
-        file.write("second");
+        DailyLogFile file = new DailyLogFile(notADir, 31, stderr);
+        file.write(DAY_ONE, "first");
+        file.write(DAY_ONE, "second");
 
         String said = fallback.toString(StandardCharsets.UTF_8);
         assertThat(said).startsWith("cannot write the log in " + notADir + ": ");

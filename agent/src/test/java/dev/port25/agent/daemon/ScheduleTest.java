@@ -3,10 +3,13 @@ package dev.port25.agent.daemon;
 import dev.port25.firewall.exec.Command;
 import dev.port25.firewall.exec.CommandException;
 import dev.port25.firewall.exec.CommandRunner;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +29,11 @@ class ScheduleTest {
     private static final Duration NOW = Duration.ZERO;
     private static final Duration LONG = Duration.ofHours(1);
 
+    private final List<Schedule> made = new ArrayList<>();
+
     @Test
     void aTaskThatEndsWithinTheGraceIsLeftToEnd() throws Exception {
-        Schedule schedule = new Schedule((t, e) -> { });
+        Schedule schedule = track(new Schedule((t, e) -> { }));
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<String> ended = new CompletableFuture<>();
         schedule.every(Schedule.Task.AUDIT, LONG, NOW, () -> {
@@ -52,7 +57,7 @@ class ScheduleTest {
 
     @Test
     void aTaskWaitingOnACommandIsInterruptedAfterTheGraceAndTheCommandKilled() throws Exception {
-        Schedule schedule = new Schedule((t, e) -> { });
+        Schedule schedule = track(new Schedule((t, e) -> { }));
         CompletableFuture<Exception> outcome = new CompletableFuture<>();
         schedule.every(Schedule.Task.DRIFT, LONG, NOW, () -> {
             try {
@@ -63,7 +68,7 @@ class ScheduleTest {
             }
         });
         schedule.start();
-        ProcessHandle sleep = child("sleep");
+        ProcessHandle sleep = child("600");
 
         Schedule.Stopped stopped = schedule.shutdown(Duration.ofMillis(300), Duration.ofSeconds(10));
 
@@ -75,7 +80,7 @@ class ScheduleTest {
 
     @Test
     void aTaskThatIgnoresItsInterruptDoesNotHoldTheStop() throws Exception {
-        Schedule schedule = new Schedule((t, e) -> { });
+        Schedule schedule = track(new Schedule((t, e) -> { }));
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean release = new AtomicBoolean();
         schedule.every(Schedule.Task.WATCH, LONG, NOW, () -> {
@@ -96,29 +101,52 @@ class ScheduleTest {
 
     @Test
     void noTaskStartsOnceTheStopBegins() throws Exception {
-        Schedule schedule = new Schedule((t, e) -> { });
+        Schedule schedule = track(new Schedule((t, e) -> { }));
+        CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean ran = new AtomicBoolean();
-        schedule.every(Schedule.Task.FLUSH, LONG, Duration.ofMillis(500), () -> ran.set(true));
+        // the stop stays open for 1.5 s on the running AUDIT, while FLUSH falls due at 0.5 s
+        schedule.every(Schedule.Task.AUDIT, LONG, NOW, () -> {
+            started.countDown();
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         schedule.start();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        schedule.every(Schedule.Task.FLUSH, LONG, Duration.ofMillis(500), () -> ran.set(true));
 
-        Schedule.Stopped stopped = schedule.shutdown(NOW, NOW);
-        Thread.sleep(1000); // past the time it was due
+        Schedule.Stopped stopped = schedule.shutdown(Duration.ofSeconds(10), Duration.ofSeconds(1));
 
         assertThat(stopped.interrupted()).isEmpty();
-        assertThat(ran).isFalse();
+        assertThat(ran).as("FLUSH was due during the stop").isFalse();
     }
 
-    /** The child process of this JVM running {@code command}, once it has started. */
-    private static ProcessHandle child(String command) throws InterruptedException {
+    @AfterEach
+    void shutDownWhatATestLeft() throws Exception {
+        for (Schedule s : made) {
+            s.shutdown(NOW, NOW); // the schedulers share a name: a live one would pass its jobs on
+        }
+    }
+
+    private Schedule track(Schedule s) {
+        made.add(s);
+        return s;
+    }
+
+    /** The child process of this JVM whose last argument is {@code lastArgument}, once it has started. */
+    private static ProcessHandle child(String lastArgument) throws InterruptedException {
         for (int i = 0; i < 500; i++) {
             Optional<ProcessHandle> p = ProcessHandle.current().descendants()
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/" + command)).orElse(false)).findFirst();
+                    .filter(h -> h.info().arguments().map(a -> a.length > 0 && a[a.length - 1].equals(lastArgument))
+                            .orElse(false)).findFirst();
             if (p.isPresent()) {
                 return p.get();
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no " + command + " child started; children: "
+        throw new AssertionError("no child with " + lastArgument + " started; children: "
                 + ProcessHandle.current().children().map(h -> h.info().command()).toList());
     }
 }

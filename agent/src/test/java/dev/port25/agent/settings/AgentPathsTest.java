@@ -22,7 +22,7 @@ class AgentPathsTest {
         AgentPaths moved = AgentPaths.of("Windows Server 2022", Map.of("ProgramData", "D:\\Data"));
         assertThat(moved.stateDir()).isEqualTo(Path.of("D:\\Data", "port25-agent"));
         assertThat(moved.settingsFile()).isEqualTo(Path.of("D:\\Data", "port25-agent").resolve("agent.yml"));
-        // the environment's names are not case-sensitive on Windows; Java's map of it is
+        // as a map handed in (not System.getenv, which on Windows ignores case), either spelling
         assertThat(AgentPaths.of("Windows 10", Map.of("PROGRAMDATA", "E:\\PD")).stateDir())
                 .isEqualTo(Path.of("E:\\PD", "port25-agent"));
         // unset or blank: where Windows puts it unless moved

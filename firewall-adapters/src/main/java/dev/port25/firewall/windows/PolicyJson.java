@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The parser of {@link PowerShell#READ}'s JSON. It takes every shape Windows PowerShell 5.1's
@@ -28,6 +29,8 @@ import java.util.Optional;
 final class PolicyJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A dynamic keyword address's id: a GUID, in braces as Windows writes it. */
+    private static final Pattern KEYWORD_ID = Pattern.compile("\\{?[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}}?");
 
     /** What one read gave: the policy, and what could not be read. */
     record Read(WindowsPolicy policy, List<String> unread) {
@@ -124,25 +127,27 @@ final class PolicyJson {
         return List.of(node);
     }
 
-    /** The values of a collection as text; numbers as their text. */
     /**
      * A rule's remote addresses: those of its address filter, or, when the rule or its filter
      * names dynamic keyword addresses, those keywords ("DynamicKeyword {id}"), which stand for
-     * addresses the read did not resolve (a rule uses them instead of explicit addresses).
+     * addresses the read did not resolve (a rule uses them instead of explicit addresses). Only
+     * values shaped as their ids are ({GUID}) count: another property whose name happens to
+     * match makes no rule UNKNOWN.
      */
     private static List<String> remoteAddresses(JsonNode rule, JsonNode address) {
         List<String> keywords = new ArrayList<>(strings(rule.get("dynamicKeywords")));
         if (address != null) {
             keywords.addAll(strings(address.get("dynamicKeywords")));
         }
-        List<String> named = keywords.stream().map(String::strip).filter(k -> !k.isEmpty()).distinct()
-                .map(k -> Tokens.DYNAMIC_KEYWORD + k).toList();
+        List<String> named = keywords.stream().map(String::strip).filter(k -> KEYWORD_ID.matcher(k).matches())
+                .distinct().map(k -> Tokens.DYNAMIC_KEYWORD + k).toList();
         if (!named.isEmpty()) {
             return named;
         }
         return address == null ? Conditions.ANY.remoteAddresses() : anyIfEmpty(strings(address.get("remoteAddress")));
     }
 
+    /** The values of a collection as text; numbers as their text. */
     static List<String> strings(JsonNode node) {
         return list(node).stream().filter(n -> !n.isNull()).map(JsonNode::asText).toList();
     }

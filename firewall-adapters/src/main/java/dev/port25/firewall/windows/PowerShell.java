@@ -76,9 +76,11 @@ final class PowerShell {
             $store = 'ActiveStore'
             function Strings($v) { ,[string[]]@($v | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ }) }
             # dynamic keyword addresses (Windows 10 build 20348 and later) stand for remote addresses
-            # that this read does not resolve; whichever object carries them, they are named
-            function DynamicKeywords($o) {
-              Strings @($o.PSObject.Properties | Where-Object { $_.Name -like '*DynamicKeyword*' } | ForEach-Object { $_.Value })
+            # that this read does not resolve; whichever object carries them, they are named. The
+            # properties are looked up once per cmdlet's objects, not per object (thousands of rules).
+            function KeywordProperties($first) {
+              if ($null -eq $first) { return ,[string[]]@() }
+              ,[string[]]@($first.PSObject.Properties.Match('*DynamicKeyword*') | ForEach-Object { $_.Name })
             }
             $errors = New-Object System.Collections.ArrayList
             $profiles = @(Get-NetFirewallProfile -All -PolicyStore $store | ForEach-Object { [pscustomobject]@{
@@ -90,7 +92,9 @@ final class PowerShell {
               allowLocalFirewallRules = [int]$_.AllowLocalFirewallRules
               disabledInterfaceAliases = Strings $_.DisabledInterfaceAliases
             } })
-            $rules = @(Get-NetFirewallRule -All -PolicyStore $store -TracePolicyStore | ForEach-Object { [pscustomobject]@{
+            $allRules = @(Get-NetFirewallRule -All -PolicyStore $store -TracePolicyStore)
+            $ruleKeywords = KeywordProperties $allRules[0]
+            $rules = @($allRules | ForEach-Object { [pscustomobject]@{
               id = [string]$_.InstanceID
               name = [string]$_.Name
               displayName = [string]$_.DisplayName
@@ -102,15 +106,17 @@ final class PowerShell {
               policyStoreSource = [string]$_.PolicyStoreSource
               policyStoreSourceType = [int]$_.PolicyStoreSourceType
               enforcementStatus = Strings $_.EnforcementStatus
-              dynamicKeywords = DynamicKeywords $_
+              dynamicKeywords = Strings @(foreach ($k in $ruleKeywords) { $_.$k })
             } })
             $ports = @(Get-NetFirewallPortFilter -All -PolicyStore $store | ForEach-Object { [pscustomobject]@{
               id = [string]$_.InstanceID; protocol = [string]$_.Protocol
               localPort = Strings $_.LocalPort; remotePort = Strings $_.RemotePort } })
-            $addresses = @(Get-NetFirewallAddressFilter -All -PolicyStore $store | ForEach-Object { [pscustomobject]@{
+            $allAddresses = @(Get-NetFirewallAddressFilter -All -PolicyStore $store)
+            $addressKeywords = KeywordProperties $allAddresses[0]
+            $addresses = @($allAddresses | ForEach-Object { [pscustomobject]@{
               id = [string]$_.InstanceID
               localAddress = Strings $_.LocalAddress; remoteAddress = Strings $_.RemoteAddress
-              dynamicKeywords = DynamicKeywords $_ } })
+              dynamicKeywords = Strings @(foreach ($k in $addressKeywords) { $_.$k }) } })
             $applications = @(Get-NetFirewallApplicationFilter -All -PolicyStore $store | ForEach-Object {
               [pscustomobject]@{ id = [string]$_.InstanceID; program = [string]$_.Program; package = [string]$_.Package } })
             $services = @(Get-NetFirewallServiceFilter -All -PolicyStore $store | ForEach-Object {

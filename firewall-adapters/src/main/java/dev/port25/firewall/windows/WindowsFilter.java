@@ -44,8 +44,10 @@ import java.util.TreeSet;
  * keyword such as LocalSubnet, a program, a service, a local address, an interface type) is never
  * guessed: where it would change the verdict, the verdict is UNKNOWN and names the rule.
  * Loopback connections are not filtered by these rules at all (KB2771908), so the agent's rules
- * never stand in the way of local submission to 127.0.0.1:25, and a connection from 127.0.0.1 or
- * ::1 is let in whatever the rules say.
+ * never stand in the way of local submission to 127.0.0.1:25, and a connection from any of
+ * 127.0.0.0/8 or ::1 is let in whatever the rules say. (A connection from one of the host's own
+ * other addresses is loopback to Windows too; the evaluation does not know those addresses and
+ * judges it by the rules, which errs towards closed.)
  */
 final class WindowsFilter implements HostFilter {
 

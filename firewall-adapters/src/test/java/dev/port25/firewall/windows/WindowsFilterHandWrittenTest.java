@@ -200,8 +200,8 @@ class WindowsFilterHandWrittenTest {
             }
         }
         WindowsState empty = new HandWrittenPolicy().rule("smtp").allow().and().rule("blocklist").dynamicKeywords()
-                .ruleDynamicKeywords("").and().state();
-        assertThat(v4(empty).level()).as("no keyword named: the rule's own addresses (Any) decide").isEqualTo(CLOSED);
+                .ruleDynamicKeywords("", "NotAKeywordId").and().state();
+        assertThat(v4(empty).level()).as("no keyword id named: the rule's own addresses (Any) decide").isEqualTo(CLOSED);
 
         WindowsState program = new HandWrittenPolicy().rule("mta").allow().program("C:\\Mail\\smtpd.exe").and().state();
         assertThat(v4(program).level()).isEqualTo(UNKNOWN);
