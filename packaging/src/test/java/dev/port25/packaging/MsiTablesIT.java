@@ -162,10 +162,7 @@ class MsiTablesIT {
             assertThat(read.exitCode()).as(read.describe()).isZero();
             assertThat(read.stdout()).startsWith("20000 rules read");
         } finally {
-            for (String f : List.of("state.json", "powershell.exe")) {
-                Files.deleteIfExists(standIn.resolve(f));
-            }
-            Files.delete(standIn);
+            Trees.delete(standIn);
         }
         // the class procrun is told to call has the methods it calls, in the jar the MSI carries
         String service = values.get(PROCRUN + "\\Start\\Class");

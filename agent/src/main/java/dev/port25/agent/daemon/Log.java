@@ -32,7 +32,7 @@ final class Log {
     Log(PrintStream out, PrintStream err, boolean journal) {
         this((error, priority, level, text) -> {
             PrintStream to = error ? err : out;
-            to.println(journal ? "<" + priority + ">" + text : stamp(Instant.now()) + " " + level + " " + text);
+            to.println(journal ? "<" + priority + ">" + text : stamped(Instant.now(), level, text));
             to.flush();
         });
     }
@@ -42,7 +42,7 @@ final class Log {
         DailyLogFile file = new DailyLogFile(dir, KEEP_DAYS, fallback);
         return new Log((error, priority, level, text) -> {
             Instant at = clock.instant(); // one reading: the line's stamp and its file's day agree
-            file.write(at, stamp(at) + " " + level + " " + text);
+            file.write(at, stamped(at, level, text));
         });
     }
 
@@ -73,7 +73,8 @@ final class Log {
         sink.line(error, priority, level, message.replace('\n', ' '));
     }
 
-    private static String stamp(Instant at) {
-        return at.truncatedTo(ChronoUnit.MILLIS).toString();
+    /** "2026-12-06T23:59:59.500Z info text": a line where nothing else says when and how grave. */
+    private static String stamped(Instant at, String level, String text) {
+        return at.truncatedTo(ChronoUnit.MILLIS) + " " + level + " " + text;
     }
 }

@@ -129,8 +129,12 @@ final class Schedule {
     }
 
     private List<Task> running() throws SchedulerException {
-        return scheduler.getCurrentlyExecutingJobs().stream()
-                .map(c -> Task.valueOf(c.getMergedJobDataMap().getString("task"))).sorted().toList();
+        return scheduler.getCurrentlyExecutingJobs().stream().map(Schedule::taskOf).sorted().toList();
+    }
+
+    /** The task a job runs, from the data it was scheduled with. */
+    private static Task taskOf(JobExecutionContext job) {
+        return Task.valueOf(job.getMergedJobDataMap().getString("task"));
     }
 
     private void waitForRunning(Duration wait) throws SchedulerException {
@@ -177,7 +181,7 @@ final class Schedule {
             }
             try {
                 Schedule s = (Schedule) context.getScheduler().getContext().get(SCHEDULE);
-                s.run(Task.valueOf(context.getMergedJobDataMap().getString("task")));
+                s.run(taskOf(context));
             } catch (SchedulerException e) {
                 // the scheduler is gone: nothing to run
             } finally {

@@ -98,14 +98,14 @@ final class Tokens {
                 any = true;
                 continue;
             }
-            Optional<IpFamily> only = lower.endsWith("4") ? Optional.of(IpFamily.IPV4)
-                    : lower.endsWith("6") ? Optional.of(IpFamily.IPV6) : Optional.empty();
-            String bare = only.isPresent() ? lower.substring(0, lower.length() - 1) : lower;
             if (v.startsWith(DYNAMIC_KEYWORD)) {
                 unresolved.add(new Unresolved(v + " (a dynamic keyword address: its addresses were not read)",
                         Optional.empty()));
                 continue;
             }
+            Optional<IpFamily> only = lower.endsWith("4") ? Optional.of(IpFamily.IPV4)
+                    : lower.endsWith("6") ? Optional.of(IpFamily.IPV6) : Optional.empty();
+            String bare = only.isPresent() ? lower.substring(0, lower.length() - 1) : lower;
             if (ADDRESS_KEYWORDS.contains(bare) || ADDRESS_KEYWORDS.contains(lower)) {
                 unresolved.add(new Unresolved(v, ADDRESS_KEYWORDS.contains(lower) ? Optional.empty() : only));
                 continue;
